@@ -1,0 +1,68 @@
+import {
+  AttributeProto_AttributeType as AT,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from '../onnx/schema';
+
+/** Where a graph sits: '' for the main graph, 'node/attr' segments for subgraphs. */
+export interface GraphVisit {
+  graph: GraphProto;
+  path: string;
+  /** The node that owns this subgraph, if any. */
+  owner?: NodeProto;
+}
+
+/** The main graph and every subgraph (If/Loop/Scan bodies, nested), depth first, parents first. */
+export function listGraphs(model: ModelProto): GraphVisit[] {
+  const out: GraphVisit[] = [];
+  const visit = (graph: GraphProto, path: string, owner?: NodeProto): void => {
+    out.push(owner ? { graph, path, owner } : { graph, path });
+    graph.node.forEach((node, i) => {
+      for (const attr of node.attribute) {
+        const base = `${path}/${node.name || `${node.opType}#${i}`}.${attr.name}`;
+        if (attr.type === AT.GRAPH && attr.g) visit(attr.g, base, node);
+        if (attr.type === AT.GRAPHS) attr.graphs.forEach((g, k) => visit(g, `${base}[${k}]`, node));
+      }
+    });
+  };
+  if (model.graph) visit(model.graph, '');
+  return out;
+}
+
+export type WeightSource = 'initializer' | 'constant';
+
+/** A stored tensor: a graph initializer or the value of a Constant node. */
+export interface WeightRef {
+  /** The value name consumers use: the initializer name or the Constant node's output. */
+  name: string;
+  tensor: TensorProto;
+  source: WeightSource;
+  graphPath: string;
+  /** For Constant-node weights, the node that holds it. */
+  node?: NodeProto;
+}
+
+export function constantTensor(node: NodeProto): TensorProto | undefined {
+  if (node.opType !== 'Constant' || node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
+  return node.attribute.find((a) => a.name === 'value' && a.t)?.t;
+}
+
+/** Every stored tensor in the model, subgraphs included, in graph order. */
+export function listWeights(model: ModelProto): WeightRef[] {
+  const out: WeightRef[] = [];
+  for (const { graph, path } of listGraphs(model)) {
+    for (const t of graph.initializer) out.push({ name: t.name, tensor: t, source: 'initializer', graphPath: path });
+    for (const node of graph.node) {
+      const t = constantTensor(node);
+      if (t) out.push({ name: node.output[0] ?? t.name, tensor: t, source: 'constant', graphPath: path, node });
+    }
+  }
+  return out;
+}
+
+/** Every node in the model, subgraphs included. */
+export function listNodes(model: ModelProto): { node: NodeProto; graphPath: string }[] {
+  return listGraphs(model).flatMap(({ graph, path }) => graph.node.map((node) => ({ node, graphPath: path })));
+}
