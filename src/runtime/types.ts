@@ -1,0 +1,32 @@
+import type { Feeds } from '../core/evaluate/tensor-data';
+
+export type Backend = 'wasm' | 'webgpu';
+
+export interface SessionOptions {
+  backend?: Backend;
+  /** WASM threads; 1 unless the host is cross-origin isolated (browser) or says otherwise. */
+  threads?: number;
+}
+
+export interface IOInfo {
+  name: string;
+  dtype: string;
+  dims: (number | string)[];
+}
+
+/** A loaded model. Calls are serialised: onnxruntime-web sessions must not run concurrently. */
+export interface ModelSession {
+  readonly backend: Backend;
+  readonly inputs: IOInfo[];
+  readonly outputs: IOInfo[];
+  run(feeds: Feeds, outputNames?: string[]): Promise<Feeds>;
+  release(): Promise<void>;
+}
+
+/** The runtime seen by the rest of the code: one per host (Node, browser worker). */
+export interface Runtime {
+  /** Loads model bytes; rejects with a RuntimeError carrying onnxruntime's reason. */
+  createSession(bytes: Uint8Array, options?: SessionOptions): Promise<ModelSession>;
+  /** Which backends this host can use right now. */
+  availableBackends(): Promise<Backend[]>;
+}
