@@ -1,0 +1,71 @@
+import type { Feeds } from '../core/evaluate/tensor-data';
+import { latencyStats, type LatencyStats } from '../core/evaluate/stats';
+import { throwIfAborted } from '../core/util/abort';
+import type { LongCallOptions } from '../core/util/progress';
+import type { Backend, Runtime } from './types';
+
+export interface BenchmarkOptions extends LongCallOptions {
+  backend: Backend;
+  threads: number;
+  /** Untimed runs after the first run and before the timed ones. */
+  warmup: number;
+  /** Timed runs; latencyMs summarises these. */
+  runs: number;
+}
+
+export interface BenchmarkResult {
+  backend: Backend;
+  /** The thread count asked for (the runtime may cap it to what the host allows). */
+  threads: number;
+  /** Time to create the session (parse, optimise, allocate). */
+  sessionMs: number;
+  /** The first inference, timed on its own: it pays one-off costs (kernel setup, allocations). */
+  firstRunMs: number;
+  latencyMs: LatencyStats;
+}
+
+function checkCount(label: string, n: number, min: number): void {
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`${label} is ${n}; expected an integer >= ${min}.`);
+}
+
+/**
+ * Loads the model, runs it once (firstRunMs), `warmup` more times untimed, then `runs` timed
+ * times on the same feeds. The session is released whatever happens. Checks the signal
+ * between runs; a run in flight cannot be interrupted (terminate the worker for that).
+ */
+export async function benchmarkModel(runtime: Runtime, bytes: Uint8Array, feeds: Feeds, options: BenchmarkOptions): Promise<BenchmarkResult> {
+  const { backend, threads, warmup, runs, signal, onProgress } = options;
+  checkCount('threads', threads, 1);
+  checkCount('warmup', warmup, 0);
+  checkCount('runs', runs, 1);
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'phase', phase: 'load' });
+  const t0 = performance.now();
+  const session = await runtime.createSession(bytes, { backend, threads });
+  const sessionMs = performance.now() - t0;
+  try {
+    throwIfAborted(signal);
+    const total = 1 + warmup + runs;
+    const step = (index: number, phase: string): void => onProgress?.({ kind: 'step', phase, index, total });
+    step(0, 'first-run');
+    const t1 = performance.now();
+    await session.run(feeds);
+    const firstRunMs = performance.now() - t1;
+    for (let i = 0; i < warmup; i++) {
+      throwIfAborted(signal);
+      step(1 + i, 'warmup');
+      await session.run(feeds);
+    }
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      throwIfAborted(signal);
+      step(1 + warmup + i, 'run');
+      const t = performance.now();
+      await session.run(feeds);
+      samples.push(performance.now() - t);
+    }
+    return { backend: session.backend, threads, sessionMs, firstRunMs, latencyMs: latencyStats(samples) };
+  } finally {
+    await session.release();
+  }
+}
