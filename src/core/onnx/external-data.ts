@@ -1,5 +1,7 @@
 import { TensorProto_DataLocation, type ModelProto, type TensorProto } from './schema';
 import { listWeights } from '../ir/walk';
+import { DT } from '../ir/dtype';
+import { tensorByteLength } from '../ir/tensor';
 import { ExternalDataError } from '../util/errors';
 
 export interface ExternalRef {
@@ -12,9 +14,22 @@ export function externalRef(t: TensorProto): ExternalRef {
   const entry = (key: string): string | undefined => t.externalData.find((e) => e.key === key)?.value;
   const location = entry('location');
   if (!location) throw new ExternalDataError(`Tensor '${t.name}' is marked external but names no location.`);
-  const offset = Number(entry('offset') ?? 0);
+  const offsetText = entry('offset');
   const lengthText = entry('length');
-  return { location, offset, length: lengthText === undefined ? undefined : Number(lengthText) };
+  return {
+    location,
+    offset: offsetText === undefined ? 0 : byteCount(t, 'offset', offsetText),
+    length: lengthText === undefined ? undefined : byteCount(t, 'length', lengthText),
+  };
+}
+
+/** An external data offset or length: a non-negative whole number written in decimal. */
+function byteCount(t: TensorProto, key: string, text: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new ExternalDataError(`Tensor '${t.name}' has external data ${key} '${text}'; expected a non-negative whole number of bytes.`);
+  }
+  return value;
 }
 
 /**
@@ -72,8 +87,9 @@ export function resolveExternalData(model: ModelProto, files: ExternalFiles): vo
         `Tensor '${tensor.name}' keeps its data in '${location}', which was not supplied. Add that file next to the model (or drop it together with the model).`,
       );
     }
-    const length = ref.length ?? file.byteLength - ref.offset;
-    if (ref.offset < 0 || length < 0 || ref.offset + length > file.byteLength) {
+    // Without a length the tensor takes the bytes its shape needs (or the rest of the file for strings).
+    const length = ref.length ?? (tensor.dataType === DT.STRING ? file.byteLength - ref.offset : tensorByteLength(tensor));
+    if (length < 0 || ref.offset + length > file.byteLength) {
       throw new ExternalDataError(
         `Tensor '${tensor.name}' reads bytes ${ref.offset}..${ref.offset + length} of '${location}', but that file has ${file.byteLength} bytes.`,
       );

@@ -18,6 +18,7 @@ export {
   SparseTensorProtoSchema,
   FunctionProtoSchema,
   TrainingInfoProtoSchema,
+  TensorAnnotationSchema,
   AttributeProto_AttributeType,
   TensorProto_DataType,
   TensorProto_DataLocation,

@@ -13,6 +13,7 @@ export type ForeignFormat =
   | 'Keras HDF5'
   | 'TensorFlow SavedModel'
   | 'NumPy array'
+  | 'Git LFS pointer'
   | 'JSON or text';
 
 const ascii = (bytes: Uint8Array, start: number, length: number): string =>
@@ -29,6 +30,10 @@ function containsAscii(bytes: Uint8Array, needle: string, limit: number): boolea
   return false;
 }
 
+/**
+ * Formats recognisable by unambiguous magic bytes, which no ONNX file starts with. Checked
+ * before parsing.
+ */
 export function sniffForeignFormat(bytes: Uint8Array): ForeignFormat | undefined {
   if (bytes.length >= 8) {
     const tag4 = ascii(bytes, 4, 4);
@@ -46,6 +51,16 @@ export function sniffForeignFormat(bytes: Uint8Array): ForeignFormat | undefined
     const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
     if (headerLength > 0n && headerLength <= BigInt(bytes.length - 8)) return 'safetensors';
   }
+  return undefined;
+}
+
+/**
+ * Formats guessed from content rather than magic bytes. Checked only once the bytes have
+ * failed to parse as an ONNX model (or parsed with no graph), because a valid ONNX model may
+ * contain the same strings: models converted by tf2onnx name inputs 'serving_default_...'.
+ */
+export function guessUnreadableFormat(bytes: Uint8Array): ForeignFormat | undefined {
+  if (ascii(bytes, 0, 24) === 'version https://git-lfs.') return 'Git LFS pointer';
   if (containsAscii(bytes, 'serving_default', 1 << 16) || containsAscii(bytes, 'tensorflow/serving', 1 << 16)) {
     return 'TensorFlow SavedModel';
   }
@@ -76,6 +91,8 @@ export function foreignFormatAdvice(format: ForeignFormat): string {
       return 'This is a TensorFlow SavedModel. Convert it to ONNX first with tf2onnx.';
     case 'NumPy array':
       return 'This is a NumPy .npy array, not a model. Drop it as sample data instead.';
+    case 'Git LFS pointer':
+      return 'This is a Git LFS pointer file, not the model itself. Fetch the real file (git lfs pull) or download it directly.';
     case 'JSON or text':
       return 'This looks like a text file, not a binary ONNX model.';
   }
