@@ -1,4 +1,7 @@
 import type { Feeds } from '../core/evaluate/tensor-data';
+import { graph, model, node, valueInfo } from '../core/ir/build';
+import { DT } from '../core/ir/dtype';
+import { encodeModel } from '../core/onnx/encode';
 import { latencyStats, type LatencyStats } from '../core/evaluate/stats';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
@@ -15,7 +18,7 @@ export interface BenchmarkOptions extends LongCallOptions {
 
 export interface BenchmarkResult {
   backend: Backend;
-  /** The thread count asked for (the runtime may cap it to what the host allows). */
+  /** WASM threads used: what the session reports, else the count asked for. */
   threads: number;
   /** Time to create the session (parse, optimise, allocate). */
   sessionMs: number;
@@ -64,7 +67,28 @@ export async function benchmarkModel(runtime: Runtime, bytes: Uint8Array, feeds:
       await session.run(feeds);
       samples.push(performance.now() - t);
     }
-    return { backend: session.backend, threads, sessionMs, firstRunMs, latencyMs: latencyStats(samples) };
+    return { backend: session.backend, threads: session.threads ?? threads, sessionMs, firstRunMs, latencyMs: latencyStats(samples) };
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * Starts the runtime's backend (WASM instantiation, thread pool) with a one-node model, so the
+ * first benchmarked model's sessionMs measures loading that model, not starting onnxruntime.
+ */
+export async function warmUpRuntime(runtime: Runtime, backend: Backend, threads: number): Promise<void> {
+  const identity = model(
+    graph({
+      name: 'warm_up',
+      nodes: [node('Identity', ['x'], ['y'])],
+      inputs: [valueInfo('x', DT.FLOAT, [1])],
+      outputs: [valueInfo('y', DT.FLOAT, [1])],
+    }),
+  );
+  const session = await runtime.createSession(encodeModel(identity), { backend, threads });
+  try {
+    await session.run({ x: { dtype: 'float32', dims: [1], data: Float32Array.of(0) } });
   } finally {
     await session.release();
   }

@@ -84,6 +84,7 @@ export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: 
       });
       return {
         backend,
+        threads: configuredThreads,
         inputs: ioInfo(session.inputMetadata),
         outputs: ioInfo(session.outputMetadata),
         run: (feeds: Feeds, outputNames?: string[]) =>

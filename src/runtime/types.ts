@@ -17,6 +17,8 @@ export interface IOInfo {
 /** A loaded model. Calls are serialised: onnxruntime-web sessions must not run concurrently. */
 export interface ModelSession {
   readonly backend: Backend;
+  /** WASM threads the runtime actually uses (the request capped by the host; fixed once WASM starts). */
+  readonly threads?: number;
   readonly inputs: IOInfo[];
   readonly outputs: IOInfo[];
   run(feeds: Feeds, outputNames?: string[]): Promise<Feeds>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchmarkModel } from '../../src/runtime/benchmark';
+import { benchmarkModel, warmUpRuntime } from '../../src/runtime/benchmark';
 import { compareModels, runSamples } from '../../src/runtime/compare';
 import { createNodeRuntime } from '../../src/runtime/node';
 import type { ModelSession, Runtime } from '../../src/runtime/types';
@@ -60,6 +60,13 @@ describe('benchmarkModel', () => {
       onProgress: (p) => { if (p.kind === 'step' && p.index === 3) controller.abort(); },
     });
     await expect(run).rejects.toBeInstanceOf(AbortError);
+    expect(t.open()).toBe(0);
+  });
+
+  it('warms the runtime up with a throwaway session it releases', async () => {
+    const t = tracking(runtime);
+    await warmUpRuntime(t.runtime, 'wasm', 1);
+    expect(t.created()).toBe(1);
     expect(t.open()).toBe(0);
   });
 
