@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: codec and int8-weight throughput on a synthetic ~200 MB fp32 model,
+ * measured side by side in one run as ratios to copying the same bytes once, plus the codec
+ * on a real model with hundreds of small tensors. It prints; it never asserts (timings are
+ * not tested). Usage: npm run bench [-- --rounds N]
+ */
+import os from 'node:os';
+import { decodeModel } from '../../src/core/onnx/decode';
+import { encodeModel } from '../../src/core/onnx/encode';
+import { listWeights } from '../../src/core/ir/walk';
+import { applyRecipe, parseRecipe } from '../../src/core/recipe';
+import { OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
+import { exposeGc, median, timeInRounds, type TimedOperation } from './measure';
+import { formatBenchTable } from './report-table';
+import { syntheticModel } from './synthetic-model';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function printTable(title: string, bytes: Uint8Array, operations: TimedOperation[], rounds: number, gc: () => void): Promise<void> {
+  process.stdout.write(`\n${title}\nrounds:`);
+  const times = await timeInRounds(operations, rounds, gc, (round) => process.stdout.write(round === 0 ? ' warm-up' : ` ${round}`));
+  process.stdout.write('\n\n');
+  const rows = operations.map((op, i) => ({ operation: op.operation, ms: median(times[i]!), target: op.target }));
+  console.log(formatBenchTable(rows, rows[0]!.ms, bytes.byteLength));
+  console.log(`\nall runs (ms): ${operations.map((op, i) => `${op.operation}: ${times[i]!.map((t) => t.toFixed(0)).join(', ')}`).join('; ')}`);
+}
+
+/** The ~200 MB synthetic model: copy, decode, encode and int8-weight, with the issue's targets. */
+async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
+  const start = performance.now();
+  const bytes = encodeModel(syntheticModel());
+  gc();
+  const model = decodeModel(bytes);
+  console.log(
+    `\nsynthetic model: ${mb(bytes.byteLength)}, ${listWeights(model).length} fp32 tensors (MatMul 1024x1024 stack + Convs), built in ${(performance.now() - start).toFixed(0)} ms`,
+  );
+  console.log(`re-encode of the decoded model is byte-identical: ${sameBytes(encodeModel(model), bytes) ? 'yes' : 'NO'}`);
+
+  const recipe = parseRecipe('int8-weight');
+  await printTable(
+    'Synthetic fp32 model',
+    bytes,
+    [
+      { operation: 'copy (bytes.slice)', run: () => bytes.slice() },
+      { operation: 'decode', target: 0.5, run: () => decodeModel(bytes) },
+      { operation: 'encode (decoded model)', target: 3, run: () => encodeModel(model) },
+      { operation: 'int8-weight (applyRecipe)', target: 4, run: () => applyRecipe(model, recipe) },
+    ],
+    rounds,
+    gc,
+  );
+  const quantized = await applyRecipe(model, recipe);
+  const int8Bytes = encodeModel(quantized.model).byteLength;
+  console.log(
+    `int8-weight: ${quantized.steps[0]?.tensors ?? 0} tensors quantized; file ${mb(bytes.byteLength)} -> ${mb(int8Bytes)} (${((int8Bytes / bytes.byteLength) * 100).toFixed(1)}%)`,
+  );
+}
+
+/** A real model with hundreds of small tensors, where per-message work matters more than bytes. */
+async function benchRealModel(rounds: number, gc: () => void): Promise<void> {
+  const rec = readOcrModel(OCR_REC);
+  const recModel = decodeModel(rec);
+  await printTable(
+    `Real model: PaddleOCR rec (${mb(rec.byteLength)}, ${listWeights(recModel).length} Constant-node weights; informational, no targets)`,
+    rec,
+    [
+      { operation: 'copy (bytes.slice)', run: () => rec.slice() },
+      { operation: 'decode', run: () => decodeModel(rec) },
+      { operation: 'encode (decoded model)', run: () => encodeModel(recModel) },
+    ],
+    rounds * 2,
+    gc,
+  );
+}
+
+async function main(): Promise<void> {
+  const rounds = option('rounds', 5);
+  const gc = exposeGc();
+  console.log(`Featherweight bench: Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.availableParallelism()}`);
+  console.log(`medians of ${rounds} interleaved rounds after a warm-up; MB = 10^6 bytes of the model file; x copy = time / time of bytes.slice()`);
+  await benchSynthetic(rounds, gc);
+  gc();
+  await benchRealModel(rounds, gc);
+  console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
