@@ -1,0 +1,77 @@
+import { patch } from '../../ir/edit';
+import type { ModelIR } from '../../ir/model';
+import { listGraphs } from '../../ir/walk';
+import type { NodeProto } from '../../onnx/schema';
+import { isDefaultDomain } from './attrs';
+import { nameAllocator } from './names';
+import { defaultOpset, withDefaultOpset } from './opset';
+import { conversionsFor, type ConvertContext } from './opset-converters';
+import { rebuildGraph } from './rebuild';
+
+export type OpsetUpgrade =
+  | { ok: true; model: ModelIR; from: number; to: number; converted: Record<string, number> }
+  | { ok: false; from: number; to: number; reasons: string[] };
+
+/** ONNX Runtime only guarantees ai.onnx opsets from 7 on; older models are left alone. */
+const OLDEST_UPGRADABLE = 7;
+
+/**
+ * Lifts the model's ai.onnx opset to `to`, rewriting nodes whose operator changed incompatibly
+ * on the way (see opset-converters.ts). Returns the reasons instead when some node cannot be
+ * carried over (an operator it does not know, or a form it cannot convert). The input model is
+ * not modified.
+ */
+export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
+  const from = defaultOpset(model) ?? to;
+  if (from >= to) return { ok: true, model, from, to: from, converted: {} };
+  if (from < OLDEST_UPGRADABLE) return { ok: false, from, to, reasons: [`ai.onnx opset ${from} is older than ${OLDEST_UPGRADABLE}`] };
+
+  const reasons = new Set<string>();
+  for (const { graph } of listGraphs(model)) {
+    for (const n of graph.node) {
+      if (isDefaultDomain(n) && conversionsFor(n.opType, from, to) === undefined) {
+        reasons.add(`${n.opType} has no known conversion from opset ${from} to ${to}`);
+      }
+    }
+  }
+  if (reasons.size > 0) return { ok: false, from, to, reasons: [...reasons] };
+
+  const fresh = nameAllocator(model);
+  const ctx: ConvertContext = { fresh };
+  const converted: Record<string, number> = {};
+  const failures: string[] = [];
+  const convertNode = (n: NodeProto): NodeProto[] => {
+    if (!isDefaultDomain(n)) return [n];
+    const steps = conversionsFor(n.opType, from, to) ?? [];
+    let nodes = [n];
+    for (const step of steps) {
+      const next: NodeProto[] = [];
+      for (const m of nodes) {
+        if (m.opType !== n.opType) {
+          next.push(m);
+          continue;
+        }
+        const r = step.convert(m, ctx);
+        if ('reason' in r) {
+          failures.push(r.reason);
+          return [n];
+        }
+        next.push(...r.nodes);
+      }
+      nodes = next;
+    }
+    if (steps.length > 0) converted[n.opType] = (converted[n.opType] ?? 0) + 1;
+    return nodes;
+  };
+  const graph = rebuildGraph(model.graph!, (g) => {
+    let changed = false;
+    const node = g.node.flatMap((n) => {
+      const out = convertNode(n);
+      if (out.length !== 1 || out[0] !== n) changed = true;
+      return out;
+    });
+    return changed ? patch(g, { node }) : g;
+  });
+  if (failures.length > 0) return { ok: false, from, to, reasons: [...new Set(failures)] };
+  return { ok: true, model: withDefaultOpset(patch(model, { graph }), to), from, to, converted };
+}

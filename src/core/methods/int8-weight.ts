@@ -1,0 +1,202 @@
+import { node } from '../ir/build';
+import { DT } from '../ir/dtype';
+import type { ModelIR } from '../ir/model';
+import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
+import { listGraphs } from '../ir/walk';
+import type { NodeProto } from '../onnx/schema';
+import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { UnsupportedModelError } from '../util/errors';
+import { attrInt, isDefaultDomain } from './graph/attrs';
+import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
+import { nameAllocator } from './graph/names';
+import { defaultOpset, withDefaultOpset } from './graph/opset';
+import { upgradeOpset } from './graph/opset-upgrade';
+import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
+import { resolveOptions } from './resolve-options';
+import { storedBytes } from './stored-bytes';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+
+/** Operators whose weight input (input 1) this method can quantize, and the axis of their output channels. */
+const WEIGHT_OPS = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose'] as const;
+
+export type Int8WeightOptions = {
+  perChannel: boolean;
+  symmetric: boolean;
+  minElements: number;
+  opTypes: string[];
+  excludeNodes: string[];
+};
+
+export const INT8_WEIGHT_OPTIONS: readonly OptionField[] = [
+  {
+    kind: 'boolean',
+    key: 'perChannel',
+    label: 'Per output channel',
+    help: 'One scale per output channel (needs opset 13; older models are converted when possible, else one scale per tensor).',
+    default: true,
+  },
+  { kind: 'boolean', key: 'symmetric', label: 'Symmetric', help: 'Zero point 0 and scale = max|w| / 127; off maps [min, max] onto [-128, 127].', default: true },
+  {
+    kind: 'number',
+    key: 'minElements',
+    label: 'Minimum weight size',
+    help: 'Weights with fewer elements stay float (the scales would cost more than they save).',
+    default: 128,
+    min: 1,
+    integer: true,
+  },
+  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose weight input is quantized.', default: ['MatMul', 'Gemm', 'Conv'], choices: WEIGHT_OPS },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names whose weights stay float.', default: [] },
+];
+
+/** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
+const PER_AXIS_OPSET = 13;
+const PER_TENSOR_OPSET = 10;
+/** Yield to the event loop at least this often (ms) so cancellation and progress get through. */
+const YIELD_EVERY_MS = 30;
+
+function channelAxis(use: ValueUse, rank: number): number | undefined {
+  switch (use.node.opType) {
+    case 'Conv':
+      return rank >= 2 ? 0 : undefined;
+    case 'ConvTranspose':
+      return rank >= 2 ? 1 : undefined;
+    case 'Gemm':
+      return rank === 2 ? ((attrInt(use.node, 'transB') ?? 0) === 1 ? 0 : 1) : undefined;
+    default: // MatMul: B is [..., K, N]; output channels are N
+      return rank >= 2 ? rank - 1 : undefined;
+  }
+}
+
+interface Candidate {
+  weight: StoredWeight;
+  targets: ValueUse[];
+  axis: number | undefined;
+}
+
+/** Picks the opset the rewrite will use, converting the model up when it must. */
+function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[]): { model: ModelIR; perChannel: boolean } {
+  const current = defaultOpset(model);
+  if (current === undefined) return { model: withDefaultOpset(model, wantPerChannel ? PER_AXIS_OPSET : PER_TENSOR_OPSET), perChannel: wantPerChannel };
+  if (wantPerChannel) {
+    if (current >= PER_AXIS_OPSET) return { model, perChannel: true };
+    const up = upgradeOpset(model, PER_AXIS_OPSET);
+    if (up.ok) {
+      const conv = Object.entries(up.converted).map(([op, n]) => `${n} ${op}`);
+      warnings.push(`Raised the ai.onnx opset from ${current} to ${PER_AXIS_OPSET} for per-channel DequantizeLinear${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`);
+      return { model: up.model, perChannel: true };
+    }
+    warnings.push(`Per-channel scales need opset ${PER_AXIS_OPSET} and this opset-${current} model cannot be lifted (${up.reasons.join('; ')}); used one scale per tensor instead.`);
+  }
+  if (current >= PER_TENSOR_OPSET) return { model, perChannel: false };
+  const up = upgradeOpset(model, PER_TENSOR_OPSET);
+  if (!up.ok) {
+    throw new UnsupportedModelError(
+      `int8-weight needs DequantizeLinear (ai.onnx opset ${PER_TENSOR_OPSET} or later); this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`,
+    );
+  }
+  warnings.push(`Raised the ai.onnx opset from ${current} to ${PER_TENSOR_OPSET} for DequantizeLinear.`);
+  return { model: up.model, perChannel: false };
+}
+
+function findCandidates(model: ModelIR, o: Int8WeightOptions, perChannel: boolean, warnings: string[]): Candidate[] {
+  const ops = new Set(o.opTypes);
+  const excluded = new Set(o.excludeNodes);
+  const isTarget = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
+  const out: Candidate[] = [];
+  const skipped: string[] = [];
+  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+    const targets = weight.uses.filter(isTarget);
+    if (targets.length === 0 || elementCount(weight.tensor) < o.minElements) continue;
+    if (weight.tensor.dataType !== DT.FLOAT) {
+      skipped.push(`'${weight.name}' (not float32)`);
+      continue;
+    }
+    if (isExternal(weight.tensor)) {
+      skipped.push(`'${weight.name}' (external data not loaded)`);
+      continue;
+    }
+    const rank = weight.tensor.dims.length;
+    out.push({ weight, targets, axis: perChannel ? channelAxis(targets[0]!, rank) : undefined });
+  }
+  if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight(s) float: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  return out;
+}
+
+async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
+  const { signal, onProgress } = ctx;
+  const warnings: string[] = [];
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'phase', phase: 'int8-weight: planning' });
+  const prepared = prepareOpset(model, o.perChannel, warnings);
+  const work = prepared.model;
+  const candidates = findCandidates(work, o, prepared.perChannel, warnings);
+  const fresh = nameAllocator(work);
+  const plans: DequantizePlan[] = [];
+  const layers: LayerError[] = [];
+  const overridable: string[] = [];
+  let sampled = 0;
+  let lastYield = performance.now();
+
+  for (let i = 0; i < candidates.length; i++) {
+    throwIfAborted(signal);
+    const { weight, targets, axis } = candidates[i]!;
+    onProgress?.({ kind: 'step', phase: 'int8-weight: quantizing', index: i, total: candidates.length, item: weight.name });
+    const dims = tensorDims(weight.tensor);
+    const q = quantizeInt8(readFloat32(weight.tensor), axisLayout(dims, axis), o.symmetric);
+    if (q.nonFinite) {
+      warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
+      continue;
+    }
+    const replaceOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    if (replaceOriginal && weight.isGraphInput) overridable.push(weight.name);
+    const paramDims = axis === undefined ? [] : [dims[axis]!];
+    const qName = fresh(`${weight.name}_quantized`);
+    const sName = fresh(`${weight.name}_scale`);
+    const zName = fresh(`${weight.name}_zero_point`);
+    const outName = replaceOriginal ? weight.name : fresh(`${weight.name}_dequantized`);
+    const dq: NodeProto = node('DequantizeLinear', [qName, sName, zName], [outName], axis === undefined ? {} : { axis }, {
+      name: fresh(`${weight.name}_DequantizeLinear`),
+    });
+    plans.push({
+      weight,
+      replaceOriginal,
+      retarget: replaceOriginal ? [] : targets,
+      quantized: makeRawTensor(qName, DT.INT8, dims, new Uint8Array(q.values.buffer)),
+      scale: makeFloatTensor(sName, paramDims, q.scales),
+      zeroPoint: makeRawTensor(zName, DT.INT8, paramDims, new Uint8Array(q.zeroPoints.buffer)),
+      dequantize: dq,
+      constantNames: [fresh(`${qName}_const`), fresh(`${sName}_const`), fresh(`${zName}_const`)],
+    });
+    if (q.sampled) sampled++;
+    layers.push({ name: weight.name, maxAbsError: q.maxAbsError, meanAbsError: q.meanAbsError, sqnrDb: q.sqnrDb });
+    if (!replaceOriginal) {
+      warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+    }
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToLoop();
+      lastYield = performance.now();
+    }
+  }
+  throwIfAborted(signal);
+  if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
+  if (overridable.length > 0) {
+    warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
+  }
+  onProgress?.({ kind: 'phase', phase: 'int8-weight: rewriting graph' });
+  const out = plans.length > 0 || work !== model ? applyDequantizePlans(work, plans) : model;
+  if (candidates.length === 0) warnings.push('No weights matched (operators, size threshold or exclusions); the model is unchanged.');
+  return { model: out, tensors: plans.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+}
+
+export const int8Weight: MethodModule<Int8WeightOptions> = {
+  id: 'int8-weight',
+  label: 'Int8 weights',
+  description:
+    'Stores the weights of MatMul, Gemm and Conv as int8 with a float scale per output channel, and puts a DequantizeLinear in front of each consumer. About 4x smaller weights; activations stay float.',
+  options: INT8_WEIGHT_OPTIONS,
+  async apply(model, options, ctx = {}) {
+    return quantizeModel(model, resolveOptions('int8-weight', INT8_WEIGHT_OPTIONS, options) as Int8WeightOptions, ctx);
+  },
+};

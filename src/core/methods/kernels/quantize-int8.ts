@@ -1,0 +1,266 @@
+/**
+ * Int8 quantization kernel: the arithmetic of ONNX QuantizeLinear
+ * (y = saturate(round_half_to_even(x / scale) + zero_point), saturated to [-128, 127])
+ * with scales per channel along one axis. Tight typed-array loops, two passes over the
+ * weights (range per channel, then quantize + error figures), no per-element allocation.
+ */
+
+/** A tensor seen as [outer, channels, inner]: the quantization axis is the middle one. */
+export interface AxisLayout {
+  outer: number;
+  channels: number;
+  inner: number;
+}
+
+export interface Int8Quantized {
+  values: Int8Array<ArrayBuffer>;
+  /** One float32 scale per channel. */
+  scales: Float32Array<ArrayBuffer>;
+  /** One int8 zero point per channel (all zero when symmetric). */
+  zeroPoints: Int8Array<ArrayBuffer>;
+  maxAbsError: number;
+  meanAbsError: number;
+  /** 10*log10(sum x^2 / sum (x - dequant(q))^2); Infinity when exact, -Infinity when all x are 0 but the error is not. */
+  sqnrDb: number;
+  /** True when x held NaN or an infinity: the result is then meaningless and must not be used. */
+  nonFinite: boolean;
+  /** True when the error figures come from a strided sample (tensors over EXACT_STATS_LIMIT elements). */
+  sampled: boolean;
+}
+
+const QMIN = -128;
+const QMAX = 127;
+/** Adding and subtracting 1.5 * 2^52 rounds a double to the nearest integer, ties to even (|x| < 2^51). */
+const RNE_MAGIC = 6755399441055744;
+
+/** Round half to even, as ONNX QuantizeLinear rounds. */
+export function roundHalfToEven(x: number): number {
+  if (!(Math.abs(x) < 2 ** 51)) return x; // already integral, infinite or NaN
+  return x + RNE_MAGIC - RNE_MAGIC;
+}
+
+/** One value through QuantizeLinear for int8 output: float32 division, round half to even, saturate. */
+export function quantizeValueInt8(x: number, scale: number, zeroPoint: number): number {
+  const r = roundHalfToEven(Math.fround(x / scale)) + zeroPoint;
+  return r > QMAX ? QMAX : r < QMIN ? QMIN : r;
+}
+
+/** DequantizeLinear: (q - zero_point) * scale in float32. */
+export function dequantizeValueInt8(q: number, scale: number, zeroPoint: number): number {
+  return Math.fround((q - zeroPoint) * scale);
+}
+
+/** The layout for quantizing along `axis` of `dims`; axis undefined means one channel (per tensor). */
+export function axisLayout(dims: readonly number[], axis: number | undefined): AxisLayout {
+  const total = dims.reduce((n, d) => n * d, 1);
+  if (axis === undefined) return { outer: 1, channels: 1, inner: total };
+  const outer = dims.slice(0, axis).reduce((n, d) => n * d, 1);
+  const channels = dims[axis] ?? 1;
+  return { outer, channels, inner: channels === 0 || outer === 0 ? 0 : total / (outer * channels) };
+}
+
+/**
+ * Per-channel [min, max] in one pass (both start at 0, since 0 must be representable).
+ * Two loop shapes: channels innermost (inner === 1, e.g. MatMul B along N) or contiguous blocks.
+ */
+function channelRanges(x: Float32Array, { outer, channels, inner }: AxisLayout): { lo: Float64Array; hi: Float64Array; total: number } {
+  const lo = new Float64Array(channels);
+  const hi = new Float64Array(channels);
+  // The plain sum is NaN or infinite exactly when some value is (float32 values cannot overflow a double sum).
+  let total = 0;
+  if (inner === 1) {
+    let idx = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let c = 0; c < channels; c++, idx++) {
+        const v = x[idx]!;
+        total += v;
+        if (v < lo[c]!) lo[c] = v;
+        else if (v > hi[c]!) hi[c] = v;
+      }
+    }
+    return { lo, hi, total };
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      let mn = lo[c]!;
+      let mx = hi[c]!;
+      const start = (o * channels + c) * inner;
+      const end = start + inner;
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        total += v;
+        if (v < mn) mn = v;
+        else if (v > mx) mx = v;
+      }
+      lo[c] = mn;
+      hi[c] = mx;
+    }
+  }
+  return { lo, hi, total };
+}
+
+/** Scale and zero point of each channel from its range (0 always representable). */
+function channelParams(lo: Float64Array, hi: Float64Array, symmetric: boolean): { scales: Float32Array<ArrayBuffer>; zeroPoints: Int8Array<ArrayBuffer> } {
+  const n = lo.length;
+  const scales = new Float32Array(n);
+  const zeroPoints = new Int8Array(n);
+  for (let c = 0; c < n; c++) {
+    const mn = lo[c]!;
+    const mx = hi[c]!;
+    let s: number;
+    let z = 0;
+    if (symmetric) {
+      s = Math.fround(Math.max(-mn, mx) / QMAX);
+    } else {
+      s = Math.fround((mx - mn) / (QMAX - QMIN));
+      if (s > 0) z = quantizeValueInt8(0, 1, roundHalfToEven(QMIN - mn / s));
+    }
+    if (!(s > 0) || !Number.isFinite(s)) s = 1; // all-zero channel (or underflow): any positive scale is exact
+    scales[c] = s;
+    zeroPoints[c] = z;
+  }
+  return { scales, zeroPoints };
+}
+
+/** Running error sums for one tensor. */
+interface ErrorSums {
+  abs: number;
+  max: number;
+  sq: number;
+  signal: number;
+}
+
+/** Quantizes x[start, end) with one scale/zero point, accumulating error figures. */
+function quantizeBlock(x: Float32Array, out: Int8Array, start: number, end: number, s: number, z: number, acc: ErrorSums): void {
+  let abs = acc.abs;
+  let max = acc.max;
+  let sq = acc.sq;
+  let signal = acc.signal;
+  for (let i = start; i < end; i++) {
+    const v = x[i]!;
+    let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
+    q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+    out[i] = q;
+    const e = v - Math.fround((q - z) * s);
+    const a = e < 0 ? -e : e;
+    abs += a;
+    if (a > max) max = a;
+    sq += e * e;
+    signal += v * v;
+  }
+  acc.abs = abs;
+  acc.max = max;
+  acc.sq = sq;
+  acc.signal = signal;
+}
+
+/** Quantizes rows whose elements cycle through the channels (inner === 1). */
+function quantizeInterleaved(x: Float32Array, out: Int8Array, outer: number, scales: Float32Array, zeroPoints: Int8Array, acc: ErrorSums): void {
+  const channels = scales.length;
+  let abs = acc.abs;
+  let max = acc.max;
+  let sq = acc.sq;
+  let signal = acc.signal;
+  let idx = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++, idx++) {
+      const v = x[idx]!;
+      const s = scales[c]!;
+      const z = zeroPoints[c]!;
+      let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
+      q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+      out[idx] = q;
+      const e = v - Math.fround((q - z) * s);
+      const a = e < 0 ? -e : e;
+      abs += a;
+      if (a > max) max = a;
+      sq += e * e;
+      signal += v * v;
+    }
+  }
+  acc.abs = abs;
+  acc.max = max;
+  acc.sq = sq;
+  acc.signal = signal;
+}
+
+/** Quantizes x[start, end) with one scale/zero point, no error figures (the fast path for big tensors). */
+function quantizeBlockFast(x: Float32Array, out: Int8Array, start: number, end: number, s: number, z: number): void {
+  for (let i = start; i < end; i++) {
+    const q = Math.fround(x[i]! / s) + RNE_MAGIC - RNE_MAGIC + z;
+    out[i] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+  }
+}
+
+function quantizeInterleavedFast(x: Float32Array, out: Int8Array, outer: number, scales: Float32Array, zeroPoints: Int8Array): void {
+  const channels = scales.length;
+  let idx = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++, idx++) {
+      const q = Math.fround(x[idx]! / scales[c]!) + RNE_MAGIC - RNE_MAGIC + zeroPoints[c]!;
+      out[idx] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+    }
+  }
+}
+
+/** Error figures from every `stride`-th element of an already quantized tensor. */
+function sampleErrors(x: Float32Array, q: Int8Array, layout: AxisLayout, scales: Float32Array, zeroPoints: Int8Array, stride: number, acc: ErrorSums): number {
+  const { channels, inner } = layout;
+  let count = 0;
+  for (let i = 0; i < x.length; i += stride, count++) {
+    const c = Math.floor(i / inner) % channels;
+    const v = x[i]!;
+    const e = v - Math.fround((q[i]! - zeroPoints[c]!) * scales[c]!);
+    const a = e < 0 ? -e : e;
+    acc.abs += a;
+    if (a > acc.max) acc.max = a;
+    acc.sq += e * e;
+    acc.signal += v * v;
+  }
+  return count;
+}
+
+/** Tensors up to this many elements get exact error figures; bigger ones a strided sample of about SAMPLE_SIZE. */
+export const EXACT_STATS_LIMIT = 1 << 22;
+const SAMPLE_SIZE = 1 << 20;
+
+/**
+ * Quantizes `x` (laid out as `layout`) to int8 with one scale per channel. When `symmetric`,
+ * zero points are 0 and scale = max|x| / 127; otherwise the channel's [min, max] (widened to
+ * include 0) maps onto [-128, 127]. Check `nonFinite` on the result.
+ */
+export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boolean): Int8Quantized {
+  const { outer, channels, inner } = layout;
+  const n = outer * channels * inner;
+  if (n !== x.length) throw new RangeError(`Layout ${outer}x${channels}x${inner} does not match ${x.length} values.`);
+  const { lo, hi, total } = channelRanges(x, layout);
+  const { scales, zeroPoints } = channelParams(lo, hi, symmetric);
+  const values = new Int8Array(n);
+  const acc: ErrorSums = { abs: 0, max: 0, sq: 0, signal: 0 };
+  let counted = n;
+  if (n > EXACT_STATS_LIMIT) {
+    // Error figures in the same loop cost as much as the quantization itself; big tensors sample them.
+    if (inner === 1) quantizeInterleavedFast(x, values, outer, scales, zeroPoints);
+    else {
+      for (let o = 0; o < outer; o++) {
+        for (let c = 0; c < channels; c++) {
+          const start = (o * channels + c) * inner;
+          quantizeBlockFast(x, values, start, start + inner, scales[c]!, zeroPoints[c]!);
+        }
+      }
+    }
+    counted = sampleErrors(x, values, layout, scales, zeroPoints, Math.ceil(n / SAMPLE_SIZE), acc);
+  } else if (inner === 1) {
+    quantizeInterleaved(x, values, outer, scales, zeroPoints, acc);
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let c = 0; c < channels; c++) {
+        const start = (o * channels + c) * inner;
+        quantizeBlock(x, values, start, start + inner, scales[c]!, zeroPoints[c]!, acc);
+      }
+    }
+  }
+  const nonFinite = !Number.isFinite(total);
+  const sqnrDb = acc.sq === 0 ? Infinity : 10 * Math.log10(acc.signal / acc.sq);
+  return { values, scales, zeroPoints, maxAbsError: acc.max, meanAbsError: counted === 0 ? 0 : acc.abs / counted, sqnrDb, nonFinite, sampled: counted < n };
+}

@@ -1,0 +1,12 @@
+import { RecipeError } from '../util/errors';
+import { int8Weight } from './int8-weight';
+import type { MethodModule } from './types';
+
+/** Every compression method, in the order the UI lists them. Adding a method = one module + one line here. */
+export const methods: readonly MethodModule[] = [int8Weight];
+
+export function getMethod(id: string): MethodModule {
+  const m = methods.find((x) => x.id === id);
+  if (!m) throw new RecipeError(`Unknown method '${id}'; expected one of ${methods.map((x) => x.id).join(', ')}.`);
+  return m;
+}

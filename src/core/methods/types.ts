@@ -1,0 +1,50 @@
+import type { ModelIR } from '../ir/model';
+import type { LongCallOptions } from '../util/progress';
+
+/**
+ * One option of a method, as data: the recipe editor's form and the CLI's key=value parsing
+ * are both generated from these declarations, so defaults and ranges live in one place.
+ */
+export type OptionField =
+  | { kind: 'number'; key: string; label: string; help?: string; default: number; min?: number; max?: number; integer?: boolean }
+  | { kind: 'boolean'; key: string; label: string; help?: string; default: boolean }
+  | { kind: 'enum'; key: string; label: string; help?: string; default: string; choices: readonly string[] }
+  | {
+      kind: 'string-list';
+      key: string;
+      label: string;
+      help?: string;
+      default: readonly string[];
+      /** When present, every item must be one of these. */
+      choices?: readonly string[];
+    };
+
+export type MethodContext = LongCallOptions;
+
+/** Error figures for one rewritten weight tensor. */
+export interface LayerError {
+  name: string;
+  maxAbsError: number;
+  meanAbsError: number;
+  /** Signal-to-quantization-noise ratio in dB; Infinity when the tensor came back exactly. */
+  sqnrDb: number;
+}
+
+export interface MethodOutcome {
+  model: ModelIR;
+  /** How many weight tensors the method rewrote. */
+  tensors: number;
+  /** Bytes of every stored tensor in the model before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+  warnings: string[];
+  layers: LayerError[];
+}
+
+export interface MethodModule<O extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  label: string;
+  description: string;
+  options: readonly OptionField[];
+  apply(model: ModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  EXACT_STATS_LIMIT,
+  axisLayout,
+  dequantizeValueInt8,
+  quantizeInt8,
+  quantizeValueInt8,
+  roundHalfToEven,
+} from '../../../src/core/methods/kernels/quantize-int8';
+
+describe('QuantizeLinear arithmetic', () => {
+  it('rounds half to even', () => {
+    expect([2.5, 3.5, -2.5, -3.5, 0.5, 1.5, -0.5, 2.4999, 2.5001].map(roundHalfToEven)).toEqual([2, 4, -2, -4, 0, 2, 0, 2, 3]);
+  });
+
+  it('quantizes and saturates as the ONNX spec says', () => {
+    expect(quantizeValueInt8(2.5, 1, 0)).toBe(2);
+    expect(quantizeValueInt8(3.5, 1, 0)).toBe(4);
+    expect(quantizeValueInt8(-2.5, 1, 0)).toBe(-2);
+    expect(quantizeValueInt8(1e9, 0.5, 0)).toBe(127);
+    expect(quantizeValueInt8(-1e9, 0.5, 0)).toBe(-128);
+    expect(quantizeValueInt8(127.5, 1, 0)).toBe(127);
+    expect(quantizeValueInt8(-128.5, 1, 0)).toBe(-128);
+    expect(quantizeValueInt8(0, 0.1, -5)).toBe(-5);
+    expect(quantizeValueInt8(100, 1, 100)).toBe(127);
+    expect(dequantizeValueInt8(-5, 0.25, -5)).toBe(0);
+  });
+
+  it('the tensor kernel gives exactly the scalar reference on ties', () => {
+    const x = Float32Array.of(127, 2.5 * (127 / 127), -2.5, 3.5, 0.5, -127);
+    const q = quantizeInt8(x, axisLayout([6], undefined), true);
+    expect(q.scales[0]).toBe(1);
+    expect([...q.values]).toEqual([127, 2, -2, 4, 0, -127]);
+  });
+});
+
+const shapeAndAxis = fc
+  .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
+  .chain((dims) => fc.tuple(fc.constant(dims), fc.option(fc.integer({ min: 0, max: dims.length - 1 }), { nil: undefined })));
+
+const tensorCase = shapeAndAxis.chain(([dims, axis]) => {
+  const n = dims.reduce((a, b) => a * b, 1);
+  return fc.tuple(
+    fc.constant(dims),
+    fc.constant(axis),
+    fc.float32Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    fc.boolean(),
+  );
+});
+
+describe('quantizeInt8 properties', () => {
+  it('every value comes back within half a step (plus float32 rounding) and matches the scalar QuantizeLinear', () => {
+    fc.assert(
+      fc.property(tensorCase, ([dims, axis, x, symmetric]) => {
+        const layout = axisLayout(dims, axis);
+        const q = quantizeInt8(x, layout, symmetric);
+        expect(q.nonFinite).toBe(false);
+        expect(q.scales.length).toBe(layout.channels);
+        for (let i = 0; i < x.length; i++) {
+          const c = Math.floor(i / layout.inner) % layout.channels;
+          const s = q.scales[c]!;
+          const z = q.zeroPoints[c]!;
+          expect(q.values[i]).toBe(quantizeValueInt8(x[i]!, s, z));
+          const back = dequantizeValueInt8(q.values[i]!, s, z);
+          expect(Math.abs(back - x[i]!)).toBeLessThanOrEqual(s / 2 + Math.abs(x[i]!) * 2 ** -22 + 1e-30);
+        }
+        if (symmetric) expect(q.zeroPoints.every((z) => z === 0)).toBe(true);
+        expect(q.maxAbsError).toBeLessThanOrEqual(Math.max(...q.scales) / 2 + Math.max(0, ...Array.from(x, Math.abs)) * 2 ** -22 + 1e-30);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an all-zero channel is exact', () => {
+    const q = quantizeInt8(new Float32Array(8), axisLayout([2, 4], 0), true);
+    expect([...q.values]).toEqual(new Array(8).fill(0));
+    expect(q.sqnrDb).toBe(Infinity);
+    expect(q.maxAbsError).toBe(0);
+  });
+
+  it('flags NaN and infinities', () => {
+    expect(quantizeInt8(Float32Array.of(1, NaN, 2, 3), axisLayout([4], undefined), true).nonFinite).toBe(true);
+    expect(quantizeInt8(Float32Array.of(1, Infinity, 2, 3), axisLayout([2, 2], 0), true).nonFinite).toBe(true);
+  });
+
+  it('samples the error figures of very large tensors but quantizes every value', () => {
+    const n = EXACT_STATS_LIMIT + 64;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = Math.sin(i) * ((i % 64) + 1);
+    const layout = axisLayout([n / 64, 64], 1);
+    const q = quantizeInt8(x, layout, true);
+    expect(q.sampled).toBe(true);
+    for (const i of [0, 1, 63, 64, 12345, n - 1]) expect(q.values[i]).toBe(quantizeValueInt8(x[i]!, q.scales[i % 64]!, 0));
+    expect(q.sqnrDb).toBeGreaterThan(35);
+  });
+});
