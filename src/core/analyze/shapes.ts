@@ -1,0 +1,302 @@
+import { readIntegers, tensorDims } from '../ir/tensor';
+import { constantTensor } from '../ir/walk';
+import type { GraphProto, NodeProto, TensorProto } from '../onnx/schema';
+import { DT } from '../ir/dtype';
+import { attrInt, attrInts, attrString } from '../methods/graph/attrs';
+
+/**
+ * A simple static shape inference over one graph, for MAC estimates: seeded by the graph's
+ * inputs (symbolic dims replaced by given values), stored tensors and declared value_info; it
+ * propagates through common operators and small integer constants (shape arithmetic). Values it
+ * cannot work out stay unknown; nothing here throws on odd models.
+ */
+export interface ShapeTable {
+  shapes: Map<string, number[]>;
+  /** Known values of small int tensors (shapes, axes, indices). */
+  values: Map<string, number[]>;
+}
+
+const UNARY = new Set([
+  'Relu', 'Sigmoid', 'Tanh', 'Clip', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Elu', 'Selu', 'Exp', 'Log', 'Sqrt', 'Abs',
+  'Neg', 'Erf', 'Softmax', 'LogSoftmax', 'Hardmax', 'Cast', 'Identity', 'Dropout', 'BatchNormalization', 'InstanceNormalization',
+  'LayerNormalization', 'Gelu', 'Not', 'Floor', 'Ceil', 'Round', 'Reciprocal', 'Sign', 'Softplus', 'Softsign', 'DequantizeLinear',
+  'QuantizeLinear', 'PRelu', 'LRN', 'Mish', 'IsNaN', 'IsInf', 'CumSum', 'Sin', 'Cos', 'ThresholdedRelu', 'Celu', 'MeanVarianceNormalization',
+]);
+const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'Mod']);
+const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin']);
+
+export function broadcast(shapes: number[][]): number[] | undefined {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d = 1;
+    for (const s of shapes) {
+      const v = s[s.length - rank + i] ?? 1;
+      if (v === 1) continue;
+      if (d !== 1 && d !== v) return undefined;
+      d = v;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
+
+/** Output spatial size of a sliding window (conv/pool). */
+function windowOut(node: NodeProto, x: number[], kernel: number[], transposed = false): number[] | undefined {
+  const n = kernel.length;
+  const strides = attrInts(node, 'strides') ?? new Array(n).fill(1);
+  const dil = attrInts(node, 'dilations') ?? new Array(n).fill(1);
+  const pads = attrInts(node, 'pads') ?? new Array(2 * n).fill(0);
+  const autoPad = attrString(node, 'auto_pad') ?? 'NOTSET';
+  const ceil = (attrInt(node, 'ceil_mode') ?? 0) === 1;
+  const spatial = x.slice(2);
+  if (spatial.length !== n) return undefined;
+  if (transposed) {
+    const outShape = attrInts(node, 'output_shape');
+    if (outShape) return outShape.slice(-n);
+    const outPad = attrInts(node, 'output_padding') ?? new Array(n).fill(0);
+    return spatial.map((d, i) => {
+      const full = strides[i]! * (d - 1) + outPad[i]! + (kernel[i]! - 1) * dil[i]! + 1;
+      return autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? d * strides[i]! : full - pads[i]! - pads[i + n]!;
+    });
+  }
+  return spatial.map((d, i) => {
+    if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return Math.ceil(d / strides[i]!);
+    const eff = (kernel[i]! - 1) * dil[i]! + 1;
+    const span = d + (autoPad === 'VALID' ? 0 : pads[i]! + pads[i + n]!) - eff;
+    return (ceil ? Math.ceil(span / strides[i]!) : Math.floor(span / strides[i]!)) + 1;
+  });
+}
+
+function intsFrom(node: NodeProto, attrName: string, inputIndex: number, values: Map<string, number[]>): number[] | undefined {
+  const a = attrInts(node, attrName);
+  if (a) return a;
+  const name = node.input[inputIndex];
+  return name ? values.get(name) : undefined;
+}
+
+function matmulShape(a: number[], b: number[]): number[] | undefined {
+  const a2 = a.length === 1 ? [1, a[0]!] : a;
+  const b2 = b.length === 1 ? [b[0]!, 1] : b;
+  if (a2[a2.length - 1] !== b2[b2.length - 2]) return undefined;
+  const batch = broadcast([a2.slice(0, -2), b2.slice(0, -2)]);
+  if (!batch) return undefined;
+  const out = [...batch, a2[a2.length - 2]!, b2[b2.length - 1]!];
+  if (a.length === 1) out.splice(out.length - 2, 1);
+  if (b.length === 1) out.pop();
+  return out;
+}
+
+/** Infers the shapes (and small int values) of one node's outputs from what is known so far. */
+function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefined)[]; value?: number[] } {
+  const s = (i: number): number[] | undefined => (node.input[i] ? t.shapes.get(node.input[i]!) : undefined);
+  const v = (i: number): number[] | undefined => (node.input[i] ? t.values.get(node.input[i]!) : undefined);
+  const x = s(0);
+  const op = node.opType;
+  if (UNARY.has(op)) return { shapes: [x], value: op === 'Cast' || op === 'Identity' ? v(0) : undefined };
+  if (BROADCAST.has(op)) {
+    const all = node.input.map((_, i) => s(i));
+    if (all.some((a) => !a)) return { shapes: [undefined] };
+    const out = broadcast(all as number[][]);
+    const [va, vb] = [v(0), v(1)];
+    let value: number[] | undefined;
+    if (va && vb && va.length === vb.length && (op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div')) {
+      value = va.map((a, i) => (op === 'Add' ? a + vb[i]! : op === 'Sub' ? a - vb[i]! : op === 'Mul' ? a * vb[i]! : Math.trunc(a / vb[i]!)));
+    }
+    return { shapes: [out], value };
+  }
+  switch (op) {
+    case 'MatMul': {
+      const b = s(1);
+      return { shapes: [x && b ? matmulShape(x, b) : undefined] };
+    }
+    case 'Gemm': {
+      const b = s(1);
+      if (!x || !b || x.length !== 2 || b.length !== 2) return { shapes: [undefined] };
+      const m = (attrInt(node, 'transA') ?? 0) ? x[1]! : x[0]!;
+      const n = (attrInt(node, 'transB') ?? 0) ? b[0]! : b[1]!;
+      return { shapes: [[m, n]] };
+    }
+    case 'Conv':
+    case 'ConvTranspose': {
+      const w = s(1);
+      if (!x || !w) return { shapes: [undefined] };
+      const kernel = attrInts(node, 'kernel_shape') ?? w.slice(2);
+      const sp = windowOut(node, x, kernel, op === 'ConvTranspose');
+      const group = attrInt(node, 'group') ?? 1;
+      const m = op === 'Conv' ? w[0]! : w[1]! * group;
+      return { shapes: [sp ? [x[0]!, m, ...sp] : undefined] };
+    }
+    case 'MaxPool':
+    case 'AveragePool':
+    case 'LpPool': {
+      const kernel = attrInts(node, 'kernel_shape');
+      const sp = x && kernel ? windowOut(node, x, kernel) : undefined;
+      return { shapes: [sp ? [x![0]!, x![1]!, ...sp] : undefined] };
+    }
+    case 'GlobalAveragePool':
+    case 'GlobalMaxPool':
+    case 'GlobalLpPool':
+      return { shapes: [x ? [x[0]!, x[1]!, ...x.slice(2).map(() => 1)] : undefined] };
+    case 'Flatten': {
+      if (!x) return { shapes: [undefined] };
+      const axis = norm(attrInt(node, 'axis') ?? 1, x.length);
+      const p = (a: number[]) => a.reduce((m, d) => m * d, 1);
+      return { shapes: [[p(x.slice(0, axis)), p(x.slice(axis))]] };
+    }
+    case 'Transpose': {
+      if (!x) return { shapes: [undefined] };
+      const perm = attrInts(node, 'perm') ?? x.map((_, i) => x.length - 1 - i);
+      return { shapes: [perm.map((p) => x[p]!)] };
+    }
+    case 'Reshape': {
+      const target = v(1);
+      if (!x || !target) return { shapes: [undefined] };
+      const allowZero = (attrInt(node, 'allowzero') ?? 0) === 1;
+      const dims = target.map((d, i) => (d === 0 && !allowZero ? x[i]! : d));
+      const known = dims.filter((d) => d !== -1).reduce((m, d) => m * d, 1);
+      const total = x.reduce((m, d) => m * d, 1);
+      const inferred = known === 0 ? 0 : total / known;
+      if (!Number.isInteger(inferred) || dims.filter((d) => d === -1).length > 1) return { shapes: [undefined] };
+      return { shapes: [dims.map((d) => (d === -1 ? inferred : d))], value: v(0) };
+    }
+    case 'Concat': {
+      const all = node.input.map((_, i) => s(i));
+      if (all.some((a) => !a)) return { shapes: [undefined] };
+      const first = all[0]!;
+      const axis = norm(attrInt(node, 'axis') ?? 0, first.length);
+      const out = [...first];
+      out[axis] = all.reduce((n, a) => n + a![axis]!, 0);
+      const vals = node.input.map((_, i) => v(i));
+      return { shapes: [out], value: vals.every((a) => a) ? vals.flat() as number[] : undefined };
+    }
+    case 'Shape': {
+      if (!x) return { shapes: [undefined] };
+      const start = norm(attrInt(node, 'start') ?? 0, x.length);
+      const endAttr = attrInt(node, 'end');
+      const end = endAttr === undefined ? x.length : norm(endAttr, x.length);
+      const value = x.slice(start, end);
+      return { shapes: [[value.length]], value };
+    }
+    case 'Squeeze':
+    case 'Unsqueeze': {
+      const axes = intsFrom(node, 'axes', 1, t.values);
+      if (!x) return { shapes: [undefined] };
+      if (op === 'Squeeze') {
+        const drop = axes ? axes.map((a) => norm(a, x.length)) : x.flatMap((d, i) => (d === 1 ? [i] : []));
+        return { shapes: [x.filter((_, i) => !drop.includes(i))], value: v(0) };
+      }
+      if (!axes) return { shapes: [undefined] };
+      const rank = x.length + axes.length;
+      const at = new Set(axes.map((a) => norm(a, rank)));
+      const out: number[] = [];
+      let k = 0;
+      for (let i = 0; i < rank; i++) out.push(at.has(i) ? 1 : x[k++]!);
+      return { shapes: [out], value: v(0) };
+    }
+    case 'Gather': {
+      const ind = s(1);
+      if (!x || !ind) return { shapes: [undefined] };
+      const axis = norm(attrInt(node, 'axis') ?? 0, x.length);
+      const data = v(0);
+      const idx = v(1);
+      const value = data && idx && x.length === 1 ? idx.map((i) => data[norm(i, data.length)]!) : undefined;
+      return { shapes: [[...x.slice(0, axis), ...ind, ...x.slice(axis + 1)]], value };
+    }
+    case 'Slice': {
+      const starts = intsFrom(node, 'starts', 1, t.values);
+      const ends = intsFrom(node, 'ends', 2, t.values);
+      if (!x || !starts || !ends) return { shapes: [undefined] };
+      const axes = intsFrom(node, 'axes', 3, t.values) ?? starts.map((_, i) => i);
+      const steps = node.input[4] ? v(4) : starts.map(() => 1);
+      if (!steps) return { shapes: [undefined] };
+      const out = [...x];
+      const data = v(0);
+      let value: number[] | undefined;
+      axes.forEach((a0, i) => {
+        const a = norm(a0, x.length);
+        const d = x[a]!;
+        const step = steps[i]!;
+        const clamp = (p: number, lo: number, hi: number) => Math.min(Math.max(p < 0 ? p + d : p, lo), hi);
+        const st = step > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
+        const en = step > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
+        out[a] = Math.max(0, Math.ceil((en - st) / step));
+        if (data && x.length === 1 && step === 1) value = data.slice(st, en);
+      });
+      return { shapes: [out], value };
+    }
+    case 'Resize':
+    case 'Upsample': {
+      if (!x) return { shapes: [undefined] };
+      const sizes = v(3);
+      if (sizes) return { shapes: [sizes] };
+      const scaleName = op === 'Upsample' ? node.input[1] : node.input[2];
+      const scales = scaleName ? t.values.get(scaleName) : undefined;
+      return { shapes: [scales && scales.length === x.length ? x.map((d, i) => Math.floor(d * scales[i]!)) : undefined] };
+    }
+    default:
+      if (REDUCE.has(op)) {
+        if (!x) return { shapes: [undefined] };
+        const keep = (attrInt(node, 'keepdims') ?? 1) === 1;
+        const axesIn = intsFrom(node, 'axes', 1, t.values) ?? (attrInt(node, 'axis') !== undefined ? [attrInt(node, 'axis')!] : undefined);
+        const axes = (axesIn ?? x.map((_, i) => i)).map((a) => norm(a, x.length));
+        return { shapes: [keep ? x.map((d, i) => (axes.includes(i) ? 1 : d)) : x.filter((_, i) => !axes.includes(i))] };
+      }
+      return { shapes: node.output.map(() => undefined) };
+  }
+}
+
+/** Small int constants (shapes, axes) and float scales worth keeping as values. */
+function smallValues(tensor: TensorProto): number[] | undefined {
+  const n = tensorDims(tensor).reduce((m, d) => m * d, 1);
+  if (n > 64) return undefined;
+  try {
+    if (tensor.dataType === DT.INT64 || tensor.dataType === DT.INT32) return readIntegers(tensor);
+    if (tensor.dataType === DT.FLOAT && tensor.rawData.byteLength === n * 4) {
+      const dv = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength);
+      return Array.from({ length: n }, (_, i) => dv.getFloat32(i * 4, true));
+    }
+    if (tensor.dataType === DT.FLOAT) return [...tensor.floatData];
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Runs the inference; `inputShapes` gives each graph input's concrete dims. */
+export function inferShapes(graph: GraphProto, inputShapes: Map<string, number[]>): ShapeTable {
+  const t: ShapeTable = { shapes: new Map(inputShapes), values: new Map() };
+  for (const init of graph.initializer) {
+    t.shapes.set(init.name, tensorDims(init));
+    const val = smallValues(init);
+    if (val) t.values.set(init.name, val);
+  }
+  let pending = graph.node.filter((n) => {
+    const c = constantTensor(n);
+    if (!c || !n.output[0]) return true;
+    t.shapes.set(n.output[0], tensorDims(c));
+    const val = smallValues(c);
+    if (val) t.values.set(n.output[0], val);
+    return false;
+  });
+  // Sweep until nothing new is learned (nodes may be listed out of topological order).
+  for (let progress = true; progress && pending.length > 0; ) {
+    progress = false;
+    const next: NodeProto[] = [];
+    for (const n of pending) {
+      const r = inferNode(n, t);
+      const first = r.shapes[0];
+      if (!first) {
+        next.push(n);
+        continue;
+      }
+      progress = true;
+      r.shapes.forEach((shape, i) => shape && n.output[i] && t.shapes.set(n.output[i]!, shape));
+      if (r.value && n.output[0]) t.values.set(n.output[0], r.value);
+    }
+    pending = next;
+  }
+  return t;
+}
