@@ -10,8 +10,8 @@ import type { TensorShapeProto_Dimension, ValueInfoProto } from '../onnx/schema'
 export interface IOSpecLike {
   name: string;
   dtype: DTypeName | string;
-  /** Undefined when the model declares no shape at all. */
-  shape: readonly (number | string | null)[] | undefined;
+  /** Null or undefined when the model declares no shape at all. */
+  shape: readonly (number | string | null)[] | null | undefined;
 }
 
 function dimOf(d: TensorShapeProto_Dimension): number | string | null {

@@ -1,0 +1,71 @@
+import { encodeModel } from '../../core/onnx/encode';
+import { applyRecipe, parseRecipe } from '../../core/recipe';
+import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
+import type { Command } from '../command';
+import { COMMAND_HELP } from '../help';
+import { EXIT } from '../exit-codes';
+import { formatBytes, formatMs, formatTable } from '../format';
+import { toJson } from '../json';
+import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
+import { UsageError } from '../cli-errors';
+
+const NAME = 'compress' as const;
+
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  recipe: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+export const compressCommand: Command = {
+  async run(argv, env) {
+    const { values, positionals } = parseCommandArgs(NAME, argv, OPTIONS);
+    if (values.help) {
+      env.stdout(COMMAND_HELP[NAME].usage);
+      return EXIT.ok;
+    }
+    requirePositionals(NAME, positionals, ['in.onnx']);
+    if (values.recipe === undefined) throw new UsageError('Missing --recipe <spec>.', NAME);
+    if (values.output === undefined) throw new UsageError('Missing -o <out.onnx>.', NAME);
+    const inPath = positionals[0]!;
+    const outPath = values.output;
+    await assertOutputIsNotInput(outPath, [inPath], NAME);
+    const recipe = parseRecipe(values.recipe);
+
+    const start = performance.now();
+    const input = readModelFile(inPath, NAME);
+    await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
+    const result = await applyRecipe(input.model, recipe, env.signal ? { signal: env.signal } : {});
+    const bytes = encodeModel(result.model);
+    await writeFileAtomic(outPath, bytes);
+    const ms = performance.now() - start;
+
+    const steps = result.steps.map((s) => ({
+      method: s.method,
+      options: s.options,
+      tensors: s.tensors,
+      ms: s.ms,
+      bytesBefore: s.bytesBefore,
+      bytesAfter: s.bytesAfter,
+      warnings: s.warnings,
+    }));
+    if (values.json) {
+      env.stdout(
+        toJson({ input: { path: inPath, sizeBytes: input.sizeBytes }, output: { path: outPath, sizeBytes: bytes.byteLength }, steps, ms }),
+      );
+      return EXIT.ok;
+    }
+    for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
+    const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
+    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)} ms`);
+    env.stdout(
+      formatTable(
+        ['step', 'tensors', 'ms', 'weights before', 'weights after'],
+        steps.map((s) => [s.method, String(s.tensors), formatMs(s.ms), formatBytes(s.bytesBefore), formatBytes(s.bytesAfter)]),
+        ['left', 'right', 'right', 'right', 'right'],
+      ),
+    );
+    return EXIT.ok;
+  },
+};
