@@ -1,0 +1,90 @@
+import { formatBytes, formatMs, formatNumber, formatRatio } from '../format';
+
+export interface ModelColumn {
+  label: string;
+  sizeBytes: number;
+  /** Median latency in ms, null while not measured. */
+  medianMs: number | null;
+  sessionMs: number | null;
+}
+
+export interface FidelityRow {
+  name: string;
+  cosine: number;
+  maxAbs: number;
+}
+
+export interface ComparisonTableProps {
+  original: ModelColumn;
+  variant: ModelColumn;
+  fidelity: readonly FidelityRow[] | null;
+  latencyNote: string;
+}
+
+function speed(before: number | null, after: number | null): string {
+  if (before === null || after === null || !(before > 0) || !(after > 0)) return '–';
+  const r = before / after;
+  return r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`;
+}
+
+const pending = (v: number | null, f: (n: number) => string): string => (v === null ? '…' : f(v));
+
+export function ComparisonTable({ original, variant, fidelity, latencyNote }: ComparisonTableProps) {
+  return (
+    <table className="table comparison" data-testid="comparison-table">
+      <thead>
+        <tr>
+          <th />
+          <th className="num">{original.label}</th>
+          <th className="num">{variant.label}</th>
+          <th className="num">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr data-metric="size">
+          <th scope="row">File size</th>
+          <td className="num">{formatBytes(original.sizeBytes)}</td>
+          <td className="num">{formatBytes(variant.sizeBytes)}</td>
+          <td className="num good">{formatRatio(original.sizeBytes, variant.sizeBytes)}</td>
+        </tr>
+        <tr data-metric="latency">
+          <th scope="row">
+            Median latency <span className="muted small">({latencyNote})</span>
+          </th>
+          <td className="num">{pending(original.medianMs, formatMs)}</td>
+          <td className="num">{pending(variant.medianMs, formatMs)}</td>
+          <td className="num">{speed(original.medianMs, variant.medianMs)}</td>
+        </tr>
+        <tr data-metric="session">
+          <th scope="row">Session load</th>
+          <td className="num">{pending(original.sessionMs, formatMs)}</td>
+          <td className="num">{pending(variant.sessionMs, formatMs)}</td>
+          <td className="num">{speed(original.sessionMs, variant.sessionMs)}</td>
+        </tr>
+        {fidelity === null ? (
+          <tr>
+            <th scope="row">Output fidelity</th>
+            <td className="num">reference</td>
+            <td className="num">…</td>
+            <td />
+          </tr>
+        ) : (
+          fidelity.map((f) => (
+            <tr key={f.name} data-metric="fidelity" data-output={f.name}>
+              <th scope="row">
+                Output <span className="mono">{f.name}</span>
+              </th>
+              <td className="num">reference</td>
+              <td className="num">
+                cosine <span data-testid="cosine">{formatNumber(f.cosine, 5)}</span>
+              </td>
+              <td className="num">
+                max |Δ| <span data-testid="max-abs">{formatNumber(f.maxAbs, 4)}</span>
+              </td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,100 @@
+import type { OptionField } from '../../core/methods/types';
+import type { OptionValue } from '../store/recipe';
+
+export interface OptionInputProps {
+  field: OptionField;
+  value: OptionValue;
+  disabled?: boolean;
+  onChange(value: OptionValue): void;
+}
+
+/** One form control, chosen by the option's declared kind. */
+export function OptionInput({ field, value, disabled, onChange }: OptionInputProps) {
+  const id = `option-${field.key}`;
+  const label = (
+    <label htmlFor={id} title={field.help}>
+      {field.label}
+    </label>
+  );
+  switch (field.kind) {
+    case 'number':
+      return (
+        <div className="field">
+          {label}
+          <input
+            id={id}
+            type="number"
+            value={Number(value)}
+            min={field.min}
+            max={field.max}
+            step={field.integer ? 1 : 'any'}
+            disabled={disabled}
+            onChange={(e) => {
+              const n = e.target.valueAsNumber;
+              if (Number.isFinite(n)) onChange(n);
+            }}
+          />
+        </div>
+      );
+    case 'boolean':
+      return (
+        <div className="field checkbox">
+          <input id={id} type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+          {label}
+        </div>
+      );
+    case 'enum':
+      return (
+        <div className="field">
+          {label}
+          <select id={id} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+            {field.choices.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+      );
+    case 'string-list': {
+      const items = Array.isArray(value) ? value : [];
+      if (field.choices) {
+        return (
+          <fieldset className="field" disabled={disabled}>
+            <legend title={field.help}>{field.label}</legend>
+            {field.choices.map((c) => (
+              <label key={c} className="inline">
+                <input
+                  type="checkbox"
+                  checked={items.includes(c)}
+                  onChange={(e) => onChange(e.target.checked ? [...items, c] : items.filter((x) => x !== c))}
+                />
+                {c}
+              </label>
+            ))}
+          </fieldset>
+        );
+      }
+      return (
+        <div className="field">
+          {label}
+          <input
+            id={id}
+            type="text"
+            value={items.join(', ')}
+            placeholder="comma-separated names"
+            disabled={disabled}
+            onChange={(e) =>
+              onChange(
+                e.target.value
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter((s) => s !== ''),
+              )
+            }
+          />
+        </div>
+      );
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { useCallback } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store/store-context';
+import type { MethodInfo } from '../store/studio-state';
+import { useFileDrop } from '../hooks/use-file-drop';
+import { DropOverlay } from '../components/DropOverlay';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { ProgressBar } from '../components/ProgressBar';
+import { SummaryView } from './SummaryView';
+import { CompressView } from './CompressView';
+import { CompareView } from './CompareView';
+
+export interface AppProps {
+  methods: readonly MethodInfo[];
+  sample: { title: string; credit: string };
+}
+
+export function App({ methods, sample }: AppProps) {
+  const s = useStudio(
+    useShallow((st) => ({
+      model: st.model,
+      summary: st.summary,
+      status: st.loadStatus,
+      error: st.loadError,
+      openFiles: st.openFiles,
+      openSample: st.openSample,
+      dismiss: st.dismissLoadError,
+    })),
+  );
+  const { openFiles } = s;
+  const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
+  const dragging = useFileDrop(onFiles);
+  const loading = s.status === 'loading';
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>
+          <h1>Featherweight</h1>
+          <span className="muted">ONNX compression studio · runs entirely in your browser</span>
+        </div>
+        {s.model && (
+          <div className="topbar-actions">
+            <FilePickButton onFiles={onFiles} disabled={loading} />
+          </div>
+        )}
+      </header>
+      <main>
+        {s.error && <ErrorBanner error={s.error} onDismiss={s.dismiss} />}
+        {loading && <ProgressBar fraction={null} label={`Reading ${s.model?.name ?? 'model'}…`} />}
+        {s.summary && s.model ? (
+          <>
+            <SummaryView model={s.model} summary={s.summary} />
+            <CompressView methods={methods} />
+            <CompareView />
+          </>
+        ) : (
+          !loading && <EmptyState busy={loading} sampleTitle={sample.title} sampleCredit={sample.credit} onFiles={onFiles} onTrySample={() => void s.openSample()} />
+        )}
+      </main>
+      <footer className="footer muted small">
+        Models never leave this machine. Sample model: {sample.title}, {sample.credit}.
+      </footer>
+      <DropOverlay visible={dragging} />
+    </div>
+  );
+}
+
+function FilePickButton({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled: boolean }) {
+  return (
+    <label className={`button${disabled ? ' disabled' : ''}`}>
+      Open another model…
+      <input
+        type="file"
+        multiple
+        hidden
+        disabled={disabled}
+        accept=".onnx,.data,.bin,application/octet-stream"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </label>
+  );
+}

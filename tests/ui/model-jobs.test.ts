@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { createWorkerClient } from '../../src/ui/services/worker-client';
+import { createModelRegistry } from '../../src/ui/services/model-registry';
+import { createModelJobs } from '../../src/ui/services/model-jobs';
+import type { ModelWorkerRemote } from '../../workers/model.worker';
+import type { Progress } from '../../src/core/util/progress';
+import type { ModelInput } from '../../workers/model-input';
+
+/** A worker stand-in over a MessageChannel that records what the page transfers to it. */
+function channelWorker(api: object) {
+  const transfers: Transferable[][] = [];
+  const spawn = (): Worker => {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(api, port2);
+    const post = port1.postMessage.bind(port1);
+    return Object.assign(port1, {
+      postMessage(message: unknown, transfer?: Transferable[]) {
+        transfers.push(transfer ?? []);
+        post(message, transfer ?? []);
+      },
+      terminate() {
+        port1.close();
+        port2.close();
+      },
+    }) as unknown as Worker;
+  };
+  return { spawn, transfers };
+}
+
+describe('model jobs over a worker', () => {
+  it('transfers the model and its external files to the worker, and registers the variant it sends back', async () => {
+    const seen: { model: number; external: Record<string, number> }[] = [];
+    const fakeApi = {
+      analyze(input: ModelInput) {
+        seen.push({ model: input.model.byteLength, external: Object.fromEntries(Object.entries(input.external).map(([k, v]) => [k, v.byteLength])) });
+        return { sizeBytes: input.model.byteLength };
+      },
+      async compress(input: ModelInput, _recipe: unknown, onProgress: (p: Progress) => void) {
+        await onProgress({ kind: 'step', phase: 'quantize', index: 1, total: 1 });
+        const bytes = input.model.slice(0, 3);
+        return Comlink.transfer({ bytes, sizeBytes: 3, steps: [], ms: 1 }, [bytes.buffer]);
+      },
+    };
+    const { spawn, transfers } = channelWorker(fakeApi);
+    const registry = createModelRegistry();
+    const client = createWorkerClient<ModelWorkerRemote>(spawn);
+    const jobs = createModelJobs(client, registry);
+    const id = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map([['w.bin', new Blob([new Uint8Array(7)])]]) });
+
+    await jobs.analyze(id);
+    expect(seen).toEqual([{ model: 10, external: { 'w.bin': 7 } }]);
+    const sent = transfers.flat().filter((t): t is ArrayBuffer => t instanceof ArrayBuffer);
+    expect(sent.map((b) => b.byteLength).sort()).toEqual([0, 0]); // both buffers were moved (detached here), not copied
+
+    const progress: Progress[] = [];
+    const variant = await jobs.compress(id, { steps: [{ method: 'int8-weight', options: {} }] }, 'm.int8.onnx', (p) => progress.push(p));
+    expect(progress).toEqual([{ kind: 'step', phase: 'quantize', index: 1, total: 1 }]);
+    expect(variant).toMatchObject({ name: 'm.int8.onnx', sizeBytes: 3 });
+    expect(registry.get(variant.id)?.model.size).toBe(3);
+    // The original stays registered: each job reads fresh bytes from the Blob.
+    expect(registry.get(id)?.model.size).toBe(10);
+    client.cancel();
+  });
+});

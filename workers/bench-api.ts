@@ -1,0 +1,110 @@
+import { listExternalLocations } from '../src/core/onnx/decode';
+import { encodeModel } from '../src/core/onnx/encode';
+import { graphInputSpecs } from '../src/core/evaluate/io-spec';
+import { synthesizeInputs, resolveShape } from '../src/core/evaluate/inputs';
+import type { OutputMetrics } from '../src/core/evaluate/metrics';
+import type { Feeds } from '../src/core/evaluate/tensor-data';
+import type { ProgressCallback } from '../src/core/util/progress';
+import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../src/runtime/benchmark';
+import { compareModels } from '../src/runtime/compare';
+import type { Backend, Runtime } from '../src/runtime/types';
+import { decodeInput, type ModelInput } from './model-input';
+
+/** Where the bench worker gets its runtime and its default thread count (browser or Node). */
+export interface BenchHost {
+  runtime(): Promise<Runtime>;
+  defaultThreads(): Promise<number>;
+}
+
+export interface MeasureOptions {
+  backend?: Backend;
+  threads?: number;
+  runs: number;
+  warmup: number;
+  /** Seed of the random inputs the model is timed on. */
+  seed: number;
+}
+
+export interface BenchResult extends BenchmarkResult {
+  /** The concrete input shapes the model ran with (symbolic dims resolved). */
+  inputShapes: Record<string, number[]>;
+}
+
+export interface FidelityOptions {
+  backend?: Backend;
+  seed: number;
+  samples: number;
+}
+
+export interface FidelityResult {
+  outputs: OutputMetrics[];
+  inputShapes: Record<string, number[]>;
+  samples: number;
+}
+
+/**
+ * Bytes onnxruntime can load on their own, and seeded inputs for them. A model with external
+ * data is re-encoded with its weights inline (the runtime gets one buffer).
+ */
+function prepare(input: ModelInput, seed: number, samples: number): { bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
+  const model = decodeInput(input);
+  const specs = graphInputSpecs(model);
+  const feeds = synthesizeInputs(specs, { seed, count: samples });
+  const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s)]));
+  const hasExternal = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
+  return { bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };
+}
+
+export function createBenchWorkerApi(host: BenchHost) {
+  let runtime: Promise<Runtime> | undefined;
+  const getRuntime = (): Promise<Runtime> => (runtime ??= host.runtime());
+  const warmed = new Map<Backend, Promise<Runtime>>();
+  /** The runtime with `backend` started (WASM compiled, GPU device made), so later timings are fair. */
+  const ready = (backend: Backend, threads: number): Promise<Runtime> => {
+    let p = warmed.get(backend);
+    if (!p) {
+      p = (async () => {
+        const rt = await getRuntime();
+        await warmUpRuntime(rt, backend, threads);
+        return rt;
+      })();
+      p.catch(() => warmed.delete(backend));
+      warmed.set(backend, p);
+    }
+    return p;
+  };
+  return {
+    async backends(): Promise<Backend[]> {
+      return (await getRuntime()).availableBackends();
+    },
+
+    async measure(input: ModelInput, options: MeasureOptions, onProgress?: ProgressCallback): Promise<BenchResult> {
+      const { bytes, feeds, inputShapes } = prepare(input, options.seed, 1);
+      const threads = options.threads ?? (await host.defaultThreads());
+      const backend = options.backend ?? 'wasm';
+      const result = await benchmarkModel(await ready(backend, threads), bytes, feeds[0]!, {
+        backend,
+        threads,
+        warmup: options.warmup,
+        runs: options.runs,
+        ...(onProgress && { onProgress }),
+      });
+      return { ...result, inputShapes };
+    },
+
+    async fidelity(reference: ModelInput, candidate: ModelInput, options: FidelityOptions, onProgress?: ProgressCallback): Promise<FidelityResult> {
+      const ref = prepare(reference, options.seed, options.samples);
+      const cand = prepare(candidate, options.seed, 0);
+      const threads = await host.defaultThreads();
+      const backend = options.backend ?? 'wasm';
+      const outputs = await compareModels(await ready(backend, threads), ref.bytes, cand.bytes, ref.feeds, {
+        backend,
+        threads,
+        ...(onProgress && { onProgress }),
+      });
+      return { outputs, inputShapes: ref.inputShapes, samples: options.samples };
+    },
+  };
+}
+
+export type BenchWorkerApi = ReturnType<typeof createBenchWorkerApi>;
