@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { createNodeRuntime } from '../../src/runtime/node';
@@ -120,9 +120,11 @@ describe('studio, as a user', () => {
     await expect.poll(() => page.getByTestId('comparison-table').locator('tr[data-metric="latency"]').textContent()).toMatch(/ms.*ms/);
 
     console.info(`[sample e2e] ${(await page.getByTestId('comparison-table').innerText()).replace(/\s+/g, ' ')}`);
-    await mkdir(resolve(ROOT, 'docs'), { recursive: true });
+    // UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise it goes to test-results/ (git-ignored).
+    const shot = process.env.UPDATE_SCREENSHOT ? resolve(ROOT, 'docs/screenshot.png') : resolve(ROOT, 'test-results/screenshot.png');
+    await mkdir(dirname(shot), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: resolve(ROOT, 'docs/screenshot.png'), fullPage: true });
+    await page.screenshot({ path: shot, fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   });

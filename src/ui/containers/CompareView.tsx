@@ -5,9 +5,27 @@ import { ComparisonChart } from '../components/ComparisonChart';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { COMPARE_SETTINGS } from '../store/compare-slice';
-import { formatRatio } from '../format';
+import { formatMs, formatRatio } from '../format';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
+
+/** What each recipe step did, and anything it warned about (opset raised, tensors left float…). */
+function StepNotes({ steps }: { steps: readonly { method: string; tensors: number; ms: number; warnings: string[] }[] }) {
+  return (
+    <ul className="step-notes muted small">
+      {steps.map((s, i) => (
+        <li key={i}>
+          <span className="mono">{s.method}</span>: {s.tensors} tensor{s.tensors === 1 ? '' : 's'} rewritten in {formatMs(s.ms)}
+          {s.warnings.map((w) => (
+            <div key={w} className="step-warning">
+              ⚠ {w}
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 function describeRun(backend: Backend, threads: number | undefined): string {
   const threadNote = backend === 'wasm' && threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
@@ -42,6 +60,7 @@ export function CompareView() {
           Download {variant.name}
         </button>
       </header>
+      <StepNotes steps={variant.steps} />
       {comparison?.status === 'running' && <ProgressBar fraction={null} label={comparison.phase} onCancel={cancel} />}
       {comparison?.status === 'cancelled' && <p className="muted">Measurement cancelled.</p>}
       {comparison?.error && <ErrorBanner error={comparison.error} />}
