@@ -94,4 +94,43 @@ describe('quantizeInt8 properties', () => {
     for (const i of [0, 1, 63, 64, 12345, n - 1]) expect(q.values[i]).toBe(quantizeValueInt8(x[i]!, q.scales[i % 64]!, 0));
     expect(q.sqnrDb).toBeGreaterThan(35);
   });
+
+  it('the fast path for big tensors matches the scalar QuantizeLinear on every value, ties included', () => {
+    // Scales that are not powers of two, so x * (1 / scale) and x / scale can differ in the last bit.
+    const channels = 16;
+    const maxima = Array.from({ length: channels }, (_, c) => Math.fround(0.0371 * (c + 1) + 0.013));
+    const scales = maxima.map((m) => Math.fround(m / 127));
+    // Float32 values whose float32 quotient by the channel scale is exactly k + 0.5: real rounding ties.
+    const ties = scales.map((sc) => {
+      const found: number[] = [];
+      for (let k = -127; k < 127 && found.length < 64; k++) {
+        const near = Math.fround((k + 0.5) * sc);
+        for (const x of [near, Math.fround(near * (1 + 2 ** -23)), Math.fround(near * (1 - 2 ** -23))]) {
+          if (Math.fround(x / sc) === k + 0.5) found.push(x);
+        }
+      }
+      return found;
+    });
+    expect(ties.every((t) => t.length > 10)).toBe(true);
+    const rows = Math.ceil(EXACT_STATS_LIMIT / channels) + 8;
+    for (const axis of [0, 1]) {
+      const layout = axisLayout(axis === 1 ? [rows, channels] : [channels, rows], axis);
+      const x = new Float32Array(rows * channels);
+      const seen = new Array<number>(channels).fill(0);
+      for (let i = 0; i < x.length; i++) {
+        const c = Math.floor(i / layout.inner) % channels;
+        const n = seen[c]!++;
+        const t = ties[c]!;
+        x[i] = n === 0 ? maxima[c]! : n % 2 === 0 ? t[n % t.length]! : maxima[c]! * Math.sin(i);
+      }
+      const q = quantizeInt8(x, layout, true);
+      expect(q.sampled).toBe(true);
+      expect([...q.scales]).toEqual(scales);
+      for (let i = 0; i < x.length; i++) {
+        const c = Math.floor(i / layout.inner) % channels;
+        const want = quantizeValueInt8(x[i]!, scales[c]!, 0);
+        if (q.values[i] !== want) throw new Error(`axis ${axis}: value ${i} (${x[i]}) quantized to ${q.values[i]}, expected ${want}`);
+      }
+    }
+  });
 });
