@@ -184,9 +184,16 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
   if (overridable.length > 0) {
     warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   }
+  if (plans.length === 0) {
+    // Nothing to rewrite: hand back the input itself, without the opset lift prepared for it.
+    const reason = candidates.length === 0 ? 'No weights matched (operators, size threshold or exclusions)' : 'No weight could be quantized';
+    const kept = warnings.filter((w) => !w.startsWith('Raised the ai.onnx opset'));
+    kept.push(`${reason}; the model is unchanged.`);
+    const bytes = storedBytes(model);
+    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: kept, layers };
+  }
   onProgress?.({ kind: 'phase', phase: 'int8-weight: rewriting graph' });
-  const out = plans.length > 0 || work !== model ? applyDequantizePlans(work, plans) : model;
-  if (candidates.length === 0) warnings.push('No weights matched (operators, size threshold or exclusions); the model is unchanged.');
+  const out = applyDequantizePlans(work, plans);
   return { model: out, tensors: plans.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
 }
 

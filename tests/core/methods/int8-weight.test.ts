@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { OperatorSetIdProtoSchema } from '../../../src/core/onnx/schema';
+import { patch } from '../../../src/core/ir/edit';
 import { int8Weight } from '../../../src/core/methods/int8-weight';
 import { getMethod, methods } from '../../../src/core/methods/registry';
 import { encodeModel } from '../../../src/core/onnx/encode';
@@ -141,6 +144,15 @@ describe('int8-weight on the fixtures', () => {
     expect((await int8Weight.apply(mlp(), { opTypes: ['Gemm'] } as never)).tensors).toBe(1);
     await expect(int8Weight.apply(m, { opTypes: ['Relu'] } as never)).rejects.toMatchObject({ name: 'RecipeError' });
     await expect(int8Weight.apply(m, { bogus: 1 } as never)).rejects.toMatchObject({ name: 'RecipeError' });
+  });
+
+  it('hands back the input model itself, opset unchanged, when no weight qualifies', async () => {
+    const old = patch(mlp(), { opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: 11n })] });
+    const r = await int8Weight.apply(old, { minElements: 1_000_000 } as never);
+    expect(r.tensors).toBe(0);
+    expect(r.model).toBe(old);
+    expect(r.warnings.join(' ')).toMatch(/unchanged/);
+    expect(r.warnings.join(' ')).not.toMatch(/Raised the ai.onnx opset/);
   });
 
   it('lifts an opset-9 model to 13, converting Slice/Clip/Squeeze/Softmax, and keeps its outputs', async () => {
