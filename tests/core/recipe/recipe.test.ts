@@ -3,7 +3,7 @@ import { applyRecipe, parseRecipe, recipeFromJson, recipeToString } from '../../
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { mlp } from '../../fixtures/models';
 
-const DEFAULTS = { perChannel: true, symmetric: true, minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [] };
+const DEFAULTS = { perChannel: true, symmetric: false, minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [] };
 
 describe('parseRecipe', () => {
   it('fills defaults and types values from the declarations', () => {
@@ -11,7 +11,7 @@ describe('parseRecipe', () => {
     expect(parseRecipe(' int8-weight:perChannel=false, minElements=4096,opTypes=MatMul|Conv,excludeNodes=a.b|c ')).toEqual({
       steps: [{ method: 'int8-weight', options: { ...DEFAULTS, perChannel: false, minElements: 4096, opTypes: ['MatMul', 'Conv'], excludeNodes: ['a.b', 'c'] } }],
     });
-    expect(parseRecipe('int8-weight+int8-weight:symmetric=false').steps.map((s) => s.options.symmetric)).toEqual([true, false]);
+    expect(parseRecipe('int8-weight+int8-weight:symmetric=true').steps.map((s) => s.options.symmetric)).toEqual([false, true]);
     expect(parseRecipe('int8-weight:excludeNodes=').steps[0]!.options.excludeNodes).toEqual([]);
   });
 
