@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../src/core/util/random';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -123,14 +124,43 @@ describe('quantizeInt8 properties', () => {
         const t = ties[c]!;
         x[i] = n === 0 ? maxima[c]! : n % 2 === 0 ? t[n % t.length]! : maxima[c]! * Math.sin(i);
       }
-      const q = quantizeInt8(x, layout, true);
-      expect(q.sampled).toBe(true);
-      expect([...q.scales]).toEqual(scales);
-      for (let i = 0; i < x.length; i++) {
-        const c = Math.floor(i / layout.inner) % channels;
-        const want = quantizeValueInt8(x[i]!, scales[c]!, 0);
-        if (q.values[i] !== want) throw new Error(`axis ${axis}: value ${i} (${x[i]}) quantized to ${q.values[i]}, expected ${want}`);
+      for (const simd of [true, false]) {
+        const q = quantizeInt8(x, layout, true, { simd });
+        expect(q.sampled).toBe(true);
+        expect([...q.scales]).toEqual(scales);
+        for (let i = 0; i < x.length; i++) {
+          const c = Math.floor(i / layout.inner) % channels;
+          const want = quantizeValueInt8(x[i]!, scales[c]!, 0);
+          if (q.values[i] !== want) throw new Error(`axis ${axis}, simd ${simd}: value ${i} (${x[i]}) quantized to ${q.values[i]}, expected ${want}`);
+        }
       }
+    }
+  });
+
+  it('big tensors: the WebAssembly SIMD and JavaScript paths agree on every value, asymmetric included, odd channel counts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.boolean(), fc.boolean(), (channels, seed, symmetric, interleaved) => {
+        const rows = Math.ceil((EXACT_STATS_LIMIT + 1) / channels);
+        const rnd = seededRandom(seed);
+        const x = Float32Array.from({ length: rows * channels }, () => rnd.normal() * (0.01 + rnd.next()) + (rnd.next() < 0.01 ? 3 : 0));
+        const layout = interleaved ? axisLayout([rows, channels], 1) : axisLayout([channels, rows], 0);
+        const a = quantizeInt8(x, layout, symmetric, { simd: true });
+        const b = quantizeInt8(x, layout, symmetric, { simd: false });
+        expect([...a.scales]).toEqual([...b.scales]);
+        expect([...a.zeroPoints]).toEqual([...b.zeroPoints]);
+        for (let i = 0; i < x.length; i++) if (a.values[i] !== b.values[i]) throw new Error(`value ${i}: simd ${a.values[i]} vs js ${b.values[i]}`);
+        expect(a.sqnrDb).toBe(b.sqnrDb);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('big tensors: NaN and infinities are flagged on the SIMD path too', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const x = new Float32Array(EXACT_STATS_LIMIT + 16).fill(0.5);
+      x[12345] = bad;
+      expect(quantizeInt8(x, axisLayout([x.length / 16, 16], 1), true).nonFinite).toBe(true);
+      expect(quantizeInt8(x, axisLayout([16, x.length / 16], 0), false).nonFinite).toBe(true);
     }
   });
 });

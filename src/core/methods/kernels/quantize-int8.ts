@@ -5,6 +5,8 @@
  * weights (range per channel, then quantize + error figures), no per-element allocation.
  */
 
+import { simdRanges } from './quantize-int8-simd';
+
 /** A tensor seen as [outer, channels, inner]: the quantization axis is the middle one. */
 export interface AxisLayout {
   outer: number;
@@ -250,18 +252,23 @@ const SAMPLE_SIZE = 1 << 16;
  * zero points are 0 and scale = max|x| / 127; otherwise the channel's [min, max] (widened to
  * include 0) maps onto [-128, 127]. Check `nonFinite` on the result.
  */
-export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boolean): Int8Quantized {
+export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boolean, options: { simd?: boolean } = {}): Int8Quantized {
   const { outer, channels, inner } = layout;
   const n = outer * channels * inner;
   if (n !== x.length) throw new RangeError(`Layout ${outer}x${channels}x${inner} does not match ${x.length} values.`);
-  const { lo, hi, total } = channelRanges(x, layout);
+  const big = n > EXACT_STATS_LIMIT;
+  const simd = big && options.simd !== false ? simdRanges(x, layout) : undefined;
+  const js = simd ? undefined : channelRanges(x, layout);
+  const { lo, hi } = simd ?? js!;
+  const nonFinite = simd ? simd.nonFinite : !Number.isFinite(js!.total);
   const { scales, zeroPoints } = channelParams(lo, hi, symmetric);
   const values = new Int8Array(n);
   const acc: ErrorSums = { abs: 0, max: 0, sq: 0, signal: 0 };
   let counted = n;
-  if (n > EXACT_STATS_LIMIT) {
+  if (big) {
     // Error figures in the same loop cost as much as the quantization itself; big tensors sample them.
-    if (inner === 1) quantizeInterleavedFast(x, values, scales, zeroPoints);
+    if (simd) simd.quantize(scales, zeroPoints, values);
+    else if (inner === 1) quantizeInterleavedFast(x, values, scales, zeroPoints);
     else {
       for (let o = 0; o < outer; o++) {
         for (let c = 0; c < channels; c++) {
@@ -281,7 +288,6 @@ export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boo
       }
     }
   }
-  const nonFinite = !Number.isFinite(total);
   const sqnrDb = acc.sq === 0 ? Infinity : 10 * Math.log10(acc.signal / acc.sq);
   return { values, scales, zeroPoints, maxAbsError: acc.max, meanAbsError: counted === 0 ? 0 : acc.abs / counted, sqnrDb, nonFinite, sampled: counted < n };
 }
