@@ -17,8 +17,9 @@ Options:
 
 const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> --recipe <spec> -o <out.onnx> [--json]
 
-Applies a recipe and writes the compressed model (weights inline, one file). The output is
-written to a temporary file and renamed into place; the input is never overwritten.
+Applies a recipe and writes the compressed model (weights inline, one file). The result is
+loaded in onnxruntime-web first: a model it rejects is an error (exit 3), never written. The
+output is written to a temporary file and renamed into place; the input is never overwritten.
 
 Recipe: steps joined by '+', each name[:key=value,...], for example
   int8-weight

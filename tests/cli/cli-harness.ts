@@ -16,12 +16,17 @@ let runtime: Runtime | undefined;
 
 /** Runs the CLI in this process (fast): same dispatch and error handling as the real entry. */
 export async function cli(...argv: string[]): Promise<CliResult> {
+  return cliWithRuntime(runtime ??= createNodeRuntime(), ...argv);
+}
+
+/** The same, with the runtime the commands get replaced (to stand in for onnxruntime's verdicts). */
+export async function cliWithRuntime(rt: Runtime, ...argv: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: (t) => (stdout += `${t}\n`),
     stderr: (t) => (stderr += `${t}\n`),
-    runtime: async () => (runtime ??= createNodeRuntime()),
+    runtime: async () => rt,
   });
   return { code, stdout, stderr };
 }

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { convBnRelu, mlp, mlpWithExternalData } from '../fixtures/models';
-import { cli, tempDir } from './cli-harness';
+import { cli, cliWithRuntime, tempDir } from './cli-harness';
+import { existsSync } from 'node:fs';
+import { RuntimeError } from '../../src/core/util/errors';
 
 const tmp = tempDir();
 const paths: Record<string, string> = {};
@@ -150,6 +152,20 @@ describe('bench', () => {
 });
 
 describe('compress', () => {
+  it('refuses to write a model that onnxruntime-web will not load (exit 3, reason on stderr)', async () => {
+    const out = tmp.path('rejected.onnx');
+    const rejecting = {
+      availableBackends: async () => ['wasm' as const],
+      createSession: async () => {
+        throw new RuntimeError('onnxruntime-web could not load the model on wasm: no kernel for DequantizeLinear(19)');
+      },
+    };
+    const r = await cliWithRuntime(rejecting, 'compress', paths.mlp!, '--recipe', 'int8-weight', '-o', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/does not load in onnxruntime-web, so it was not written.*no kernel for DequantizeLinear/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('writes an int8-weight model that evaluates within cosine 0.999 of the original', async () => {
     const out = tmp.path('mlp.int8.onnx');
     const r = await cli('compress', paths.mlp!, '--recipe', 'int8-weight', '-o', out, '--json');

@@ -8,9 +8,9 @@ import { formatBytes, formatMs, formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
+import { verifyModelLoads } from '../../runtime/verify';
 
 const NAME = 'compress' as const;
-
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -38,6 +38,7 @@ export const compressCommand: Command = {
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
     const result = await applyRecipe(input.model, recipe, env.signal ? { signal: env.signal } : {});
     const bytes = encodeModel(result.model);
+    await verifyModelLoads(await env.runtime(), bytes);
     await writeFileAtomic(outPath, bytes);
     const ms = performance.now() - start;
 
