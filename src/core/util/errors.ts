@@ -8,7 +8,8 @@ export type FeatherweightErrorName =
   | 'UnsupportedModelError'
   | 'RecipeError'
   | 'AbortError'
-  | 'RuntimeError';
+  | 'RuntimeError'
+  | 'SampleFormatError';
 
 export class FeatherweightError extends Error {
   constructor(
