@@ -45,8 +45,8 @@ function emptySums(): Sums {
   return { n: 0, dot: 0, refSq: 0, candSq: 0, diffSq: 0, absSum: 0, maxAbs: 0, refNonFinite: 0, candNonFinite: 0 };
 }
 
-/** Element reader for a tensor's values, as numbers. */
-function numericView(name: string, t: TensorData): (i: number) => number {
+/** Element reader for a tensor's values, as numbers (float16 bits decoded, 64-bit ints as numbers). */
+export function numericView(name: string, t: TensorData): (i: number) => number {
   const data = t.data;
   if (Array.isArray(data)) throw new OutputMismatchError(`Output '${name}' holds strings; expected a numeric tensor to compare.`);
   if (t.dtype === 'float16' && data instanceof Uint16Array) return (i) => float16BitsToFloat32(data[i]!);
