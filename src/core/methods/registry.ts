@@ -1,9 +1,10 @@
 import { RecipeError } from '../util/errors';
+import { int8Dynamic } from './int8-dynamic';
 import { int8Weight } from './int8-weight';
 import type { MethodModule } from './types';
 
 /** Every compression method, in the order the UI lists them. Adding a method = one module + one line here. */
-export const methods: readonly MethodModule[] = [int8Weight];
+export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic];
 
 export function getMethod(id: string): MethodModule {
   const m = methods.find((x) => x.id === id);

@@ -41,10 +41,18 @@ export interface MethodOutcome {
   layers: LayerError[];
 }
 
+/** A runtime backend a method's output is built for. */
+export type MethodBackend = 'wasm' | 'webgpu';
+
 export interface MethodModule<O extends Record<string, unknown> = Record<string, unknown>> {
   id: string;
   label: string;
   description: string;
   options: readonly OptionField[];
+  /**
+   * The backends whose kernels run the output as intended; absent means all. A method limited to
+   * 'wasm' emits operators WebGPU lacks, so the UI shows it as "CPU only, falls back off WebGPU".
+   */
+  backends?: readonly MethodBackend[];
   apply(model: ModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
 }
