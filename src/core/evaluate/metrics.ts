@@ -121,6 +121,52 @@ export function compareTensors(name: string, ref: TensorData, cand: TensorData):
 }
 
 /**
+ * Pools metrics over samples one pair of feeds at a time, so a caller streaming runs (the
+ * per-layer debugger) never holds every sample's tensors. Names are fixed by the first sample.
+ */
+export interface MetricsAccumulator {
+  add(ref: Feeds, cand: Feeds): void;
+  finish(): OutputMetrics[];
+}
+
+export function metricsAccumulator(): MetricsAccumulator {
+  let names: string[] | undefined;
+  const sums = new Map<string, Sums>();
+  let k = 0;
+  return {
+    add(r, c) {
+      const rNames = Object.keys(r);
+      if (!names) {
+        names = rNames;
+        for (const n of names) sums.set(n, emptySums());
+      }
+      if (rNames.length !== names.length || rNames.some((n) => !sums.has(n))) {
+        throw new OutputMismatchError(`Reference sample ${k} has outputs [${rNames.join(', ')}]; expected [${names.join(', ')}] as in sample 0.`);
+      }
+      for (const name of names) {
+        const rt = r[name]!;
+        const ct = c[name];
+        if (!ct) {
+          throw new OutputMismatchError(
+            `The candidate has no output '${name}' (it has [${Object.keys(c).join(', ')}]); expected the reference's outputs.`,
+          );
+        }
+        if (!sameDims(rt.dims, ct.dims) || rt.data.length !== ct.data.length) {
+          throw new OutputMismatchError(
+            `Output '${name}' of sample ${k} has shape [${ct.dims.join(', ')}] in the candidate; expected [${rt.dims.join(', ')}] as in the reference.`,
+          );
+        }
+        accumulate(sums.get(name)!, name, rt, ct);
+      }
+      k++;
+    },
+    finish() {
+      return (names ?? []).map((name) => finish(name, sums.get(name)!));
+    },
+  };
+}
+
+/**
  * Compares each output of the reference with the same output of the candidate, pooling the
  * elements of all samples. Outputs are listed in the reference's order. Throws
  * OutputMismatchError when sample counts, output names or shapes differ.
@@ -129,30 +175,7 @@ export function compareOutputs(ref: readonly Feeds[], cand: readonly Feeds[]): O
   if (ref.length !== cand.length) {
     throw new OutputMismatchError(`The reference has ${ref.length} samples and the candidate ${cand.length}; expected the same count.`);
   }
-  if (ref.length === 0) return [];
-  const names = Object.keys(ref[0]!);
-  const sums = new Map(names.map((n) => [n, emptySums()]));
-  ref.forEach((r, k) => {
-    const c = cand[k]!;
-    const rNames = Object.keys(r);
-    if (rNames.length !== names.length || rNames.some((n) => !sums.has(n))) {
-      throw new OutputMismatchError(`Reference sample ${k} has outputs [${rNames.join(', ')}]; expected [${names.join(', ')}] as in sample 0.`);
-    }
-    for (const name of names) {
-      const rt = r[name]!;
-      const ct = c[name];
-      if (!ct) {
-        throw new OutputMismatchError(
-          `The candidate has no output '${name}' (it has [${Object.keys(c).join(', ')}]); expected the reference's outputs.`,
-        );
-      }
-      if (!sameDims(rt.dims, ct.dims) || rt.data.length !== ct.data.length) {
-        throw new OutputMismatchError(
-          `Output '${name}' of sample ${k} has shape [${ct.dims.join(', ')}] in the candidate; expected [${rt.dims.join(', ')}] as in the reference.`,
-        );
-      }
-      accumulate(sums.get(name)!, name, rt, ct);
-    }
-  });
-  return names.map((name) => finish(name, sums.get(name)!));
+  const acc = metricsAccumulator();
+  ref.forEach((r, k) => acc.add(r, cand[k]!));
+  return acc.finish();
 }
