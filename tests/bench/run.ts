@@ -13,6 +13,7 @@ import { OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
 import { exposeGc, median, timeInRounds, type TimedOperation } from './measure';
 import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
+import { benchWasmLatency } from './wasm-latency';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -49,6 +50,7 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
   console.log(`re-encode of the decoded model is byte-identical: ${sameBytes(encodeModel(model), bytes) ? 'yes' : 'NO'}`);
 
   const recipe = parseRecipe('int8-weight');
+  const dynamicRecipe = parseRecipe('int8-dynamic');
   await printTable(
     'Synthetic fp32 model',
     bytes,
@@ -57,6 +59,7 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
       { operation: 'decode', target: 0.5, run: () => decodeModel(bytes) },
       { operation: 'encode (decoded model)', target: 3, run: () => encodeModel(model) },
       { operation: 'int8-weight (applyRecipe)', target: 4, run: () => applyRecipe(model, recipe) },
+      { operation: 'int8-dynamic (applyRecipe)', target: 4, run: () => applyRecipe(model, dynamicRecipe) },
     ],
     rounds,
     gc,
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
   await benchSynthetic(rounds, gc);
   gc();
   await benchRealModel(rounds, gc);
+  gc();
+  await benchWasmLatency(rounds);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

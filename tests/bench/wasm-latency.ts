@@ -1,0 +1,117 @@
+/**
+ * `npm run bench` section: onnxruntime-web WASM latency (one thread) of the fp32 model against
+ * its quantized forms, on the real conv-heavy model (PaddleOCR det) and the transformer-like one
+ * (PaddleOCR rec), side by side in one run. All sessions are loaded first; then rounds interleave
+ * the variants (each round: one untimed run, then `runsPerRound` timed runs per variant), so
+ * background load hits every variant alike. Prints medians, speedups over fp32 and the output
+ * cosine of each form; it never asserts.
+ */
+import { decodeModel } from '../../src/core/onnx/decode';
+import { encodeModel } from '../../src/core/onnx/encode';
+import type { ModelIR } from '../../src/core/ir/model';
+import { applyRecipe, parseRecipe } from '../../src/core/recipe';
+import type { Feeds, TensorData } from '../../src/core/evaluate/tensor-data';
+import { createNodeRuntime } from '../../src/runtime/node';
+import type { ModelSession, Runtime } from '../../src/runtime/types';
+import { OCR_DET, OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
+import { textImage } from '../fixtures/text-images';
+import { median } from './measure';
+
+/** Each quantized form measured: a label and the recipe that makes it. */
+export interface LatencyForm {
+  label: string;
+  recipe: string;
+}
+
+export const LATENCY_FORMS: LatencyForm[] = [
+  { label: 'int8-weight (DequantizeLinear, float compute)', recipe: 'int8-weight' },
+  { label: 'int8-dynamic (defaults: grouped Convs float)', recipe: 'int8-dynamic' },
+  { label: 'int8-dynamic groupedConv=true', recipe: 'int8-dynamic:groupedConv=true' },
+  { label: 'int8-dynamic perChannel=false', recipe: 'int8-dynamic:perChannel=false' },
+  { label: 'int8-dynamic weightType=uint8', recipe: 'int8-dynamic:weightType=uint8' },
+];
+
+/** The fastest form on the conv model must beat fp32 by this factor (issue target). */
+const CONV_TARGET = 1.3;
+
+interface Variant {
+  label: string;
+  bytes: number;
+  session: ModelSession;
+  cosine: number;
+  times: number[];
+}
+
+function cosine(a: TensorData, b: TensorData): number {
+  const x = a.data as Float32Array;
+  const y = b.data as Float32Array;
+  let xy = 0;
+  let xx = 0;
+  let yy = 0;
+  for (let i = 0; i < x.length; i++) {
+    xy += x[i]! * y[i]!;
+    xx += x[i]! * x[i]!;
+    yy += y[i]! * y[i]!;
+  }
+  return xx === 0 && yy === 0 ? 1 : xy / Math.sqrt(xx * yy);
+}
+
+async function load(runtime: Runtime, label: string, model: ModelIR, feeds: Feeds, reference: Feeds | undefined): Promise<Variant> {
+  const bytes = encodeModel(model);
+  const session = await runtime.createSession(bytes, { backend: 'wasm', threads: 1 });
+  const out = await session.run(feeds);
+  const name = Object.keys(out)[0]!;
+  return { label, bytes: bytes.byteLength, session, cosine: reference ? cosine(reference[name]!, out[name]!) : 1, times: [] };
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+/** Measures one model's variants; returns the best speedup of a quantized form over fp32. */
+async function benchModel(runtime: Runtime, title: string, file: string, height: number, width: number, rounds: number, runsPerRound: number): Promise<number> {
+  const model = decodeModel(readOcrModel(file));
+  const feeds: Feeds = { x: textImage(3, height, width) };
+  const fp32 = await load(runtime, 'fp32', model, feeds, undefined);
+  const reference = await fp32.session.run(feeds);
+  const variants = [fp32];
+  for (const form of LATENCY_FORMS) {
+    const { model: quantized } = await applyRecipe(model, parseRecipe(form.recipe));
+    variants.push(await load(runtime, form.label, quantized, feeds, reference));
+  }
+  process.stdout.write(`\n${title}, input 1x3x${height}x${width}, WASM ${fp32.session.threads ?? 1} thread(s)\nrounds:`);
+  for (let round = 0; round < rounds; round++) {
+    for (const v of variants) {
+      await v.session.run(feeds);
+      for (let i = 0; i < runsPerRound; i++) {
+        const t = performance.now();
+        await v.session.run(feeds);
+        v.times.push(performance.now() - t);
+      }
+    }
+    process.stdout.write(` ${round + 1}`);
+  }
+  process.stdout.write('\n\n');
+  const base = median(fp32.times);
+  const header = ['form', 'median ms', 'min ms', 'speedup', 'file', 'output cosine'];
+  const rows = variants.map((v) => {
+    const ms = median(v.times);
+    return [v.label, ms.toFixed(1), Math.min(...v.times).toFixed(1), `${(base / ms).toFixed(2)}x`, `${((v.bytes / fp32.bytes) * 100).toFixed(0)}%`, v.cosine.toFixed(5)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? pad(c, widths[i]!) : padLeft(c, widths[i]!))).join('  ');
+  console.log([line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n'));
+  const slower = variants.filter((v) => v !== fp32 && median(v.times) > base);
+  if (slower.length > 0) console.log(`slower than fp32: ${slower.map((v) => v.label).join('; ')}`);
+  for (const v of variants) await v.session.release();
+  return Math.max(...variants.filter((v) => v !== fp32).map((v) => base / median(v.times)));
+}
+
+/** The section: det (conv-heavy) with the issue's target, then rec (conv + MatMul, transformer-like neck). */
+export async function benchWasmLatency(rounds: number): Promise<void> {
+  const runtime = createNodeRuntime();
+  console.log('\nonnxruntime-web WASM latency, 1 thread: fp32 vs int8 forms (medians of interleaved timed runs; cosine of the first output vs fp32)');
+  const det = await benchModel(runtime, 'PaddleOCR det (conv model)', OCR_DET, 320, 320, rounds, 3);
+  const verdict = det >= CONV_TARGET ? 'PASS' : 'MISS';
+  console.log(`fastest int8 form on the conv model: ${det.toFixed(2)}x fp32 (target >= ${CONV_TARGET}x): ${verdict}`);
+  await benchModel(runtime, 'PaddleOCR rec (transformer-like model)', OCR_REC, 48, 320, rounds, 3);
+}
