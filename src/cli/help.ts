@@ -51,29 +51,65 @@ milliseconds. Models run one after another in one process, so their figures are 
 
 const EVAL_USAGE = `Usage: featherweight eval <reference.onnx> <candidate.onnx> [options]
 
-Runs both models on the same seeded random inputs (made from the reference's inputs) in
-onnxruntime-web and compares every output, pooling all samples.
+Runs both models on the same inputs in onnxruntime-web and compares every output, pooling all
+samples. Inputs are seeded random ones made from the reference's inputs (--samples), or your own
+sample files (--inputs, --labels).
 
-Options:
+Random inputs:
   --samples <n>        number of random inputs (default 4)
   --seed <n>           seed of the random inputs (default 0)
-  --dim <name=size>    size of a symbolic input dim, repeatable (default: batch 1, image 64, other 16);
-                       'input[axis]=size' sets a dim that has no name
   --range=<min,max>    draw float inputs uniformly from [min, max), e.g. --range=-1,1 (default:
                        standard normal); integer inputs are drawn from [0, 10), bools from {0, 1}
-  --json               print {samples, seed, inputs, outputs[{name,cosine,sqnrDb,maxAbs,meanAbs,relL2,elements,nonFinite}]}
+
+Sample files:
+  --inputs <dir>       a folder of samples, one per file: images (.png, .jpg; .webp in the browser
+                       only), .wav, .npy or .json arrays for a single-input model; .npz (or JSON
+                       objects) with an array per input name. A folder whose files all lie in
+                       subfolders is a labelled set, one subfolder per class.
+  --labels <csv>       file,label rows; the files lie in --inputs (default: the CSV's folder)
+  --classes <file>     class names, one per line or a JSON array; a name's position is its output
+                       index. Without it, integer labels are indices and names are numbered in
+                       sorted order (as torchvision's ImageFolder does). Unknown labels are an error.
+  --label-output <n>   the output the labels index into (default: the first classifier-shaped one)
+  --preset <name>      image preprocessing: none (0..1, stretch; default) or imagenet (0..1, mean
+                       0.485,0.456,0.406, std 0.229,0.224,0.225, centre crop 0.875)
+  --scale <range>      pixel range 0..1, 0..255 or -1..1
+  --mean <r,g,b>       subtracted after scaling (RGB order)
+  --std <r,g,b>        divided after subtracting the mean (RGB order)
+  --bgr                feed channels as BGR
+  --layout <layout>    NCHW or NHWC (default: read from the input shape)
+  --resize <mode>      stretch, or crop (centre crop with the input's aspect ratio)
+  --crop-fraction <f>  share of the largest centred crop to keep, in (0, 1]
+  --sample-rate <hz>   rate WAV samples are resampled to (required for .wav)
+  --threshold <t>      threshold for the IoU of single-channel maps (default 0.5)
+
+Both:
+  --dim <name=size>    size of a symbolic input dim, repeatable (random inputs default to batch 1,
+                       image 64, other 16; images default to their own size); 'input[axis]=size'
+                       sets a dim that has no name
+  --per-layer          also compare every activation both models share (same tensor name), in
+                       execution order: SQNR, and a local SQNR of the error each layer adds
+  --json               print {samples, seed?, inputs, labels?, outputs[{name,cosine,sqnrDb,maxAbs,
+                       meanAbs,relL2,elements,nonFinite,kind,top1Agreement?,top5Agreement?,
+                       argmaxAgreement?,meanIou?,iou?,positions?}], accuracy{output,samples,reference,
+                       candidate,dropPoints,top5?}?, layers[{tensor,node,opType,inputs,sqnrDb,
+                       localSqnrDb,cosine,maxAbs,meanAbs,relL2,elements,nonFinite}]?}
   -h, --help           show this help
 
 Metrics: cosine similarity; sqnrDb = 10*log10(sum ref^2 / sum (ref-cand)^2); max and mean absolute
 difference; relL2 = |ref-cand| / |ref|. NaN/Inf elements are counted in nonFinite and left out.
-In JSON, non-finite numbers are written as null: sqnrDb is null when the outputs are identical
-(infinite SQNR; maxAbs is then 0).`;
+By output shape: classifiers ([C], [N, C], [N, C, 1, 1]) get top1Agreement (same top class) and
+top5Agreement (the reference's top class in the candidate's top 5, over 5 classes); dense class
+outputs ([N, T, C], [N, C, H, W]) get argmaxAgreement and meanIou; single-channel maps
+([N, 1, H, W]) get iou of (value > threshold). Accuracy figures are percentages, dropPoints the
+reference's minus the candidate's. In JSON, non-finite numbers are written as null:
+sqnrDb is null when the outputs are identical (infinite SQNR; maxAbs is then 0).`;
 
 export const COMMAND_HELP: Record<CommandName, { summary: string; usage: string }> = {
   inspect: { summary: 'summarise a model (size, IO, ops, params, largest layers)', usage: INSPECT_USAGE },
   compress: { summary: 'apply a compression recipe and write the new model', usage: COMPRESS_USAGE },
   bench: { summary: 'measure load time and inference latency (onnxruntime-web)', usage: BENCH_USAGE },
-  eval: { summary: 'compare a candidate model\'s outputs with a reference on the same random inputs', usage: EVAL_USAGE },
+  eval: { summary: 'compare a candidate with a reference on random inputs or your samples (accuracy, per layer)', usage: EVAL_USAGE },
 };
 export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
 
@@ -90,7 +126,7 @@ export function generalUsage(): string {
     ...COMMAND_NAMES.map((c) => `  ${c.padEnd(width)}  ${COMMAND_HELP[c].summary}`),
     '',
     "Run 'featherweight <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 unexpected failure, 2 bad usage, 3 bad or unsupported model, 130 interrupted.',
+    'Exit codes: 0 ok, 1 unexpected failure, 2 bad usage, 3 bad or unsupported model or sample file, 130 interrupted.',
   ].join('\n');
 }
 

@@ -100,7 +100,20 @@ describe('eval', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ samples: 2, seed: 0 });
     expect(out.outputs).toEqual([
-      { name: 'y', elements: 64, cosine: 1, sqnrDb: null, maxAbs: 0, meanAbs: 0, relL2: 0, nonFinite: { reference: 0, candidate: 0 } },
+      {
+        name: 'y',
+        elements: 64,
+        cosine: 1,
+        sqnrDb: null,
+        maxAbs: 0,
+        meanAbs: 0,
+        relL2: 0,
+        nonFinite: { reference: 0, candidate: 0 },
+        kind: 'classifier',
+        top1Agreement: 1,
+        top5Agreement: 1,
+        positions: 2,
+      },
     ]);
   });
 
