@@ -50,6 +50,8 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
   console.log(`re-encode of the decoded model is byte-identical: ${sameBytes(encodeModel(model), bytes) ? 'yes' : 'NO'}`);
 
   const recipe = parseRecipe('int8-weight');
+  const fp16WeightRecipe = parseRecipe('fp16-weight');
+  const fp16Recipe = parseRecipe('fp16');
   const dynamicRecipe = parseRecipe('int8-dynamic');
   await printTable(
     'Synthetic fp32 model',
@@ -59,6 +61,8 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
       { operation: 'decode', target: 0.5, run: () => decodeModel(bytes) },
       { operation: 'encode (decoded model)', target: 3, run: () => encodeModel(model) },
       { operation: 'int8-weight (applyRecipe)', target: 4, run: () => applyRecipe(model, recipe) },
+      { operation: 'fp16-weight (applyRecipe)', target: 3, run: () => applyRecipe(model, fp16WeightRecipe) },
+      { operation: 'fp16 (applyRecipe)', target: 3, run: () => applyRecipe(model, fp16Recipe) },
       { operation: 'int8-dynamic (applyRecipe)', target: 4, run: () => applyRecipe(model, dynamicRecipe) },
     ],
     rounds,
@@ -69,6 +73,11 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
   console.log(
     `int8-weight: ${quantized.steps[0]?.tensors ?? 0} tensors quantized; file ${mb(bytes.byteLength)} -> ${mb(int8Bytes)} (${((int8Bytes / bytes.byteLength) * 100).toFixed(1)}%)`,
   );
+  for (const [name, r] of [['fp16-weight', fp16WeightRecipe], ['fp16', fp16Recipe]] as const) {
+    const converted = await applyRecipe(model, r);
+    const size = encodeModel(converted.model).byteLength;
+    console.log(`${name}: ${converted.steps[0]?.tensors ?? 0} tensors converted; file ${mb(bytes.byteLength)} -> ${mb(size)} (${((size / bytes.byteLength) * 100).toFixed(1)}%)`);
+  }
 }
 
 /** A real model with hundreds of small tensors, where per-message work matters more than bytes. */
