@@ -53,6 +53,7 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
   const fp16WeightRecipe = parseRecipe('fp16-weight');
   const fp16Recipe = parseRecipe('fp16');
   const dynamicRecipe = parseRecipe('int8-dynamic');
+  const int4Recipe = parseRecipe('int4');
   await printTable(
     'Synthetic fp32 model',
     bytes,
@@ -64,6 +65,7 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
       { operation: 'fp16-weight (applyRecipe)', target: 3, run: () => applyRecipe(model, fp16WeightRecipe) },
       { operation: 'fp16 (applyRecipe)', target: 3, run: () => applyRecipe(model, fp16Recipe) },
       { operation: 'int8-dynamic (applyRecipe)', target: 4, run: () => applyRecipe(model, dynamicRecipe) },
+      { operation: 'int4 block 32 (applyRecipe)', target: 8, run: () => applyRecipe(model, int4Recipe) },
     ],
     rounds,
     gc,
@@ -72,6 +74,11 @@ async function benchSynthetic(rounds: number, gc: () => void): Promise<void> {
   const int8Bytes = encodeModel(quantized.model).byteLength;
   console.log(
     `int8-weight: ${quantized.steps[0]?.tensors ?? 0} tensors quantized; file ${mb(bytes.byteLength)} -> ${mb(int8Bytes)} (${((int8Bytes / bytes.byteLength) * 100).toFixed(1)}%)`,
+  );
+  const int4Model = await applyRecipe(model, int4Recipe);
+  const int4Bytes = encodeModel(int4Model.model).byteLength;
+  console.log(
+    `int4: ${int4Model.steps[0]?.tensors ?? 0} MatMul weights as MatMulNBits (Convs stay fp32); file ${mb(bytes.byteLength)} -> ${mb(int4Bytes)} (${((int4Bytes / bytes.byteLength) * 100).toFixed(1)}%)`,
   );
   for (const [name, r] of [['fp16-weight', fp16WeightRecipe], ['fp16', fp16Recipe]] as const) {
     const converted = await applyRecipe(model, r);

@@ -164,6 +164,16 @@ export function dequantizeValueInt4(code: number, scale: number, zeroPoint: numb
   return Math.fround((code - zeroPoint) * scale);
 }
 
+/** One code by round to nearest: multiply by the reciprocal, redo near-ties with the exact division. */
+function rtnCode(v: number, inv: number, s: number, z: number): number {
+  const r = v * inv;
+  let q = r + RNE_MAGIC - RNE_MAGIC;
+  const d = r - q;
+  if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC;
+  q += z;
+  return q < 0 ? 0 : q > QMAX ? QMAX : q;
+}
+
 /** Round to nearest (ties to even) with the block's scale; padding past K gets the code of 0 (the zero point). */
 export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
   const { k: K, n: N, blockSize, blocks, blobSize } = grid;
@@ -179,26 +189,19 @@ export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
         const inv = 1 / s;
         const z = zeroPoints[at]!;
         const start = b * blockSize;
-        const end = Math.min(K, start + blockSize);
         const out = n * columnBytes + b * blobSize;
-        for (let k = start; k < end; k++) {
-          const v = data[row + k]!;
-          const r = v * inv;
-          let q = r + RNE_MAGIC - RNE_MAGIC;
-          const d = r - q;
-          if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC;
-          q += z;
-          q = q < 0 ? 0 : q > QMAX ? QMAX : q;
-          const j = k - start;
-          packed[out + (j >> 1)] |= (j & 1) === 0 ? q : q << 4;
+        for (let j = 0; j < blockSize; j += 2) {
+          const k = start + j;
+          const lo = k < K ? rtnCode(data[row + k]!, inv, s, z) : z;
+          const hi = k + 1 < K ? rtnCode(data[row + k + 1]!, inv, s, z) : z;
+          packed[out + (j >> 1)] = lo | (hi << 4);
         }
-        for (let j = end - start; j < blockSize; j++) packed[out + (j >> 1)] |= (j & 1) === 0 ? z : z << 4;
       }
     }
     return;
   }
-  // [K, N]: walk each block's rows with n innermost (contiguous reads); the block's bytes of all N
-  // columns (N * blobSize) stay in cache while its rows are written.
+  // [K, N]: two rows of a block at a time (the low and high nibbles of the same bytes), n innermost
+  // so reads are contiguous; the block's bytes of all N columns (N * blobSize) stay in cache.
   const inv = new Float64Array(N);
   const scl = new Float64Array(N);
   const zp = new Float64Array(N);
@@ -209,25 +212,24 @@ export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
       inv[n] = 1 / s;
       zp[n] = zeroPoints[n * blocks + b]!;
     }
-    const start = b * blockSize;
-    for (let j = 0; j < blockSize; j++) {
-      const k = start + j;
-      const shift = (j & 1) * 4;
-      let out = b * blobSize + (j >> 1);
-      if (k >= K) {
-        for (let n = 0; n < N; n++, out += columnBytes) packed[out] |= zp[n]! << shift;
-        continue;
-      }
-      const row = k * N;
-      for (let n = 0; n < N; n++, out += columnBytes) {
-        const v = data[row + n]!;
-        const r = v * inv[n]!;
-        let q = r + RNE_MAGIC - RNE_MAGIC;
-        const d = r - q;
-        if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / scl[n]!) + RNE_MAGIC - RNE_MAGIC;
-        q += zp[n]!;
-        q = q < 0 ? 0 : q > QMAX ? QMAX : q;
-        packed[out] |= q << shift;
+    for (let j = 0; j < blockSize; j += 2) {
+      const k = b * blockSize + j;
+      const out = b * blobSize + (j >> 1);
+      if (k + 1 < K) {
+        const row0 = k * N;
+        const row1 = row0 + N;
+        for (let n = 0, at = out; n < N; n++, at += columnBytes) {
+          const s = scl[n]!;
+          const i = inv[n]!;
+          const z = zp[n]!;
+          packed[at] = rtnCode(data[row0 + n]!, i, s, z) | (rtnCode(data[row1 + n]!, i, s, z) << 4);
+        }
+      } else {
+        // The last row (K odd) and padding: codes of 0 (the zero point) past K.
+        for (let n = 0, at = out; n < N; n++, at += columnBytes) {
+          const z = zp[n]!;
+          packed[at] = (k < K ? rtnCode(data[k * N + n]!, inv[n]!, scl[n]!, z) : z) | (z << 4);
+        }
       }
     }
   }
@@ -247,13 +249,16 @@ export function packZeroPoints(zeroPoints: Uint8Array, grid: BlockGrid): Uint8Ar
   const perColumn = Math.ceil(blocks / 2);
   const out = new Uint8Array(N * perColumn);
   for (let n = 0; n < N; n++) {
-    for (let b = 0; b < blocks; b++) out[n * perColumn + (b >> 1)] |= (b & 1) === 0 ? zeroPoints[n * blocks + b]! : zeroPoints[n * blocks + b]! << 4;
+    for (let b = 0; b < blocks; b++) {
+      const at = n * perColumn + (b >> 1);
+      out[at] = out[at]! | (zeroPoints[n * blocks + b]! << ((b & 1) * 4));
+    }
   }
   return out;
 }
 
 /** The weight the runtime will use, as a [K, N] row-major float32 matrix (MatMul's B). */
-export function dequantizeInt4(q: Pick<Int4Quantized, 'grid' | 'packed' | 'scales' | 'zeroPoints'>): Float32Array<ArrayBuffer> {
+export function dequantizeInt4(q: { grid: BlockGrid; packed: Uint8Array; scales: Float32Array; zeroPoints: Uint8Array }): Float32Array<ArrayBuffer> {
   const { grid, packed, scales, zeroPoints } = q;
   const { k: K, n: N, blocks } = grid;
   const out = new Float32Array(K * N);
@@ -273,34 +278,68 @@ interface ErrorFigures {
   sampled: boolean;
 }
 
-/** Error of the stored weight against the original: every value up to EXACT_STATS_LIMIT, a strided sample above. */
+/** Running error sums. */
+interface ErrorSums {
+  abs: number;
+  max: number;
+  sq: number;
+  signal: number;
+  count: number;
+}
+
+function addError(acc: ErrorSums, v: number, code: number, s: number, z: number): void {
+  const e = v - Math.fround((code - z) * s);
+  const a = e < 0 ? -e : e;
+  acc.abs += a;
+  if (a > acc.max) acc.max = a;
+  acc.sq += e * e;
+  acc.signal += v * v;
+  acc.count++;
+}
+
+/**
+ * Error of the stored weight against the original, read back from the packed codes: every value
+ * up to EXACT_STATS_LIMIT elements, above that an even spread of whole blocks of rows ([K, N]) or
+ * whole columns ([N, K]) of about SAMPLE_SIZE values, walked in storage order so it stays cheap.
+ */
 function errorFigures(w: WeightMatrix, grid: BlockGrid, params: Int4BlockParams, packed: Uint8Array): ErrorFigures {
-  const { k: K, n: N, blocks, blockSize } = grid;
-  const total = K * N;
-  const stride = total > EXACT_STATS_LIMIT ? Math.ceil(total / SAMPLE_SIZE) : 1;
-  let abs = 0;
-  let max = 0;
-  let sq = 0;
-  let signal = 0;
-  let count = 0;
-  for (let i = 0; i < total; i += stride, count++) {
-    // i walks the stored order of `data`; recover (k, n) from it.
-    const k = w.transposed ? i % K : (i / N) | 0;
-    const n = w.transposed ? (i / K) | 0 : i % N;
-    const at = n * blocks + ((k / blockSize) | 0);
-    const v = w.data[i]!;
-    const e = v - dequantizeValueInt4(readCode(packed, grid, k, n), params.scales[at]!, params.zeroPoints[at]!);
-    const a = e < 0 ? -e : e;
-    abs += a;
-    if (a > max) max = a;
-    sq += e * e;
-    signal += v * v;
+  const { k: K, n: N, blocks, blockSize, blobSize } = grid;
+  const { data } = w;
+  const { scales, zeroPoints } = params;
+  const columnBytes = blocks * blobSize;
+  const exact = K * N <= EXACT_STATS_LIMIT;
+  const acc: ErrorSums = { abs: 0, max: 0, sq: 0, signal: 0, count: 0 };
+  if (w.transposed) {
+    const take = exact ? N : Math.min(N, Math.max(1, Math.round(SAMPLE_SIZE / K)));
+    for (let c = 0; c < take; c++) {
+      const n = exact ? c : Math.floor((c * N) / take);
+      for (let k = 0; k < K; k++) {
+        const b = (k / blockSize) | 0;
+        const j = k - b * blockSize;
+        const code = (packed[n * columnBytes + b * blobSize + (j >> 1)]! >> ((j & 1) * 4)) & 0xf;
+        addError(acc, data[n * K + k]!, code, scales[n * blocks + b]!, zeroPoints[n * blocks + b]!);
+      }
+    }
+  } else {
+    const take = exact ? blocks : Math.min(blocks, Math.max(1, Math.round(SAMPLE_SIZE / (blockSize * N))));
+    for (let c = 0; c < take; c++) {
+      const b = exact ? c : Math.floor((c * blocks) / take);
+      const end = Math.min(K, (b + 1) * blockSize);
+      for (let k = b * blockSize; k < end; k++) {
+        const j = k - b * blockSize;
+        const shift = (j & 1) * 4;
+        for (let n = 0; n < N; n++) {
+          const code = (packed[n * columnBytes + b * blobSize + (j >> 1)]! >> shift) & 0xf;
+          addError(acc, data[k * N + n]!, code, scales[n * blocks + b]!, zeroPoints[n * blocks + b]!);
+        }
+      }
+    }
   }
   return {
-    maxAbsError: max,
-    meanAbsError: count === 0 ? 0 : abs / count,
-    sqnrDb: sq === 0 ? Infinity : 10 * Math.log10(signal / sq),
-    sampled: count < total,
+    maxAbsError: acc.max,
+    meanAbsError: acc.count === 0 ? 0 : acc.abs / acc.count,
+    sqnrDb: acc.sq === 0 ? Infinity : 10 * Math.log10(acc.signal / acc.sq),
+    sampled: acc.count < K * N,
   };
 }
 

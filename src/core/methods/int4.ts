@@ -1,0 +1,273 @@
+import { node, type AttrValue } from '../ir/build';
+import { DT } from '../ir/dtype';
+import type { ModelIR } from '../ir/model';
+import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
+import { listGraphs } from '../ir/walk';
+import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
+import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { RecipeError } from '../util/errors';
+import { attrFloat, attrInt, isDefaultDomain } from './graph/attrs';
+import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './graph/matmul-nbits-rewrite';
+import { nameAllocator } from './graph/names';
+import { defaultOpset } from './graph/opset';
+import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
+import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
+import { resolveOptions } from './resolve-options';
+import { storedBytes } from './stored-bytes';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+
+const WEIGHT_OPS = ['MatMul', 'Gemm'] as const;
+const MS_DOMAIN = 'com.microsoft';
+const YIELD_EVERY_MS = 30;
+
+export type Int4Options = {
+  block: number;
+  symmetric: boolean;
+  accuracyLevel: number;
+  minElements: number;
+  opTypes: string[];
+  excludeNodes: string[];
+};
+
+export const INT4_OPTIONS: readonly OptionField[] = [
+  {
+    kind: 'number',
+    key: 'block',
+    label: 'Block size',
+    help: `Weights per scale along the input dimension: ${INT4_BLOCK_SIZES.join(', ')}. Smaller blocks are more accurate and a little larger.`,
+    default: 32,
+    min: 16,
+    max: 256,
+    integer: true,
+  },
+  {
+    kind: 'boolean',
+    key: 'symmetric',
+    label: 'Symmetric',
+    help: 'On: one scale per block and the implied zero point 8. Off: a 4-bit zero point per block as well (fits skewed blocks better).',
+    default: true,
+  },
+  {
+    kind: 'number',
+    key: 'accuracyLevel',
+    label: 'Accuracy level',
+    help: "MatMulNBits' accuracy_level: the lowest precision the runtime may compute in (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations).",
+    default: 0,
+    min: 0,
+    max: 4,
+    integer: true,
+  },
+  {
+    kind: 'number',
+    key: 'minElements',
+    label: 'Minimum weight size',
+    help: 'Weights with fewer elements stay float.',
+    default: 128,
+    min: 1,
+    integer: true,
+  },
+  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose constant 2-D weight becomes MatMulNBits.', default: [...WEIGHT_OPS], choices: WEIGHT_OPS },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names whose weights stay float.', default: [] },
+];
+
+/** How one consumer reads the weight: as K x N ('kn': MatMul, Gemm transB=0) or N x K ('nk': Gemm transB=1). */
+type Orientation = 'kn' | 'nk';
+
+interface Target {
+  use: ValueUse;
+  orientation: Orientation;
+  /** Gemm's alpha, folded into the scales. */
+  alpha: number;
+}
+
+interface Candidate {
+  weight: StoredWeight;
+  targets: Target[];
+}
+
+/** Declared ranks of every value the model describes (inputs, outputs, value_info), all graphs. */
+function declaredRanks(model: ModelIR): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const note = (v: ValueInfoProto): void => {
+    const t = v.type?.value;
+    if (t?.case === 'tensorType' && t.value.shape) ranks.set(v.name, t.value.shape.dim.length);
+  };
+  for (const { graph } of listGraphs(model)) {
+    graph.input.forEach(note);
+    graph.output.forEach(note);
+    graph.valueInfo.forEach(note);
+  }
+  return ranks;
+}
+
+/** Why a consumer cannot become MatMulNBits, or its orientation and alpha. */
+function classify(use: ValueUse, ranks: Map<string, number>, opset: number | undefined): Target | string {
+  const n = use.node;
+  const aRank = ranks.get(n.input[0] ?? '');
+  if (aRank !== undefined && aRank < 2) return `its input '${n.input[0]}' has rank ${aRank}`;
+  if (n.opType === 'MatMul') return { use, orientation: 'kn', alpha: 1 };
+  if ((attrInt(n, 'transA') ?? 0) !== 0) return 'Gemm with transA=1';
+  const hasBias = (n.input[2] ?? '') !== '';
+  if (hasBias && (attrFloat(n, 'beta') ?? 1) !== 1) return 'Gemm with beta != 1';
+  if (hasBias && opset !== undefined && opset < 7) return `bias Add needs broadcasting (opset 7); the model has opset ${opset}`;
+  return { use, orientation: (attrInt(n, 'transB') ?? 0) !== 0 ? 'nk' : 'kn', alpha: attrFloat(n, 'alpha') ?? 1 };
+}
+
+function findCandidates(model: ModelIR, o: Int4Options, warnings: string[]): Candidate[] {
+  const ops = new Set(o.opTypes);
+  const excluded = new Set(o.excludeNodes);
+  const ranks = declaredRanks(model);
+  const opset = defaultOpset(model);
+  const isTarget = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
+  const out: Candidate[] = [];
+  const skipped: string[] = [];
+  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+    const uses = weight.uses.filter(isTarget);
+    if (uses.length === 0) continue;
+    const dims = tensorDims(weight.tensor);
+    if (dims.length !== 2 || dims[0]! * dims[1]! < o.minElements) continue;
+    if (weight.tensor.dataType !== DT.FLOAT) {
+      skipped.push(`'${weight.name}' (not float32)`);
+      continue;
+    }
+    if (isExternal(weight.tensor)) {
+      skipped.push(`'${weight.name}' (external data not loaded)`);
+      continue;
+    }
+    const targets: Target[] = [];
+    for (const use of uses) {
+      const t = classify(use, ranks, opset);
+      if (typeof t === 'string') skipped.push(`'${weight.name}' at ${use.node.opType} '${use.node.name}' (${t})`);
+      else targets.push(t);
+    }
+    if (targets.length > 0) out.push({ weight, targets });
+  }
+  if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight use(s) float: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  return out;
+}
+
+/** The tensors of one quantized orientation of a weight, with scales per Gemm alpha. */
+interface Stored {
+  q: Int4Quantized;
+  packedName: string;
+  zeroName: string | undefined;
+  scales: Map<number, string>;
+  tensors: TensorProto[];
+}
+
+function checkBlock(block: number): void {
+  if (!(INT4_BLOCK_SIZES as readonly number[]).includes(block)) {
+    throw new RecipeError(`Method 'int4': option 'block' expects one of ${INT4_BLOCK_SIZES.join(', ')}; found ${block}.`);
+  }
+}
+
+async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
+  const { signal, onProgress } = ctx;
+  checkBlock(o.block);
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'phase', phase: 'int4: planning' });
+  const warnings: string[] = [];
+  const candidates = findCandidates(model, o, warnings);
+  const fresh = nameAllocator(model);
+  const swaps: StoredWeightSwap[] = [];
+  const replace = new Map<NodeProto, NodeProto[]>();
+  const layers: LayerError[] = [];
+  const overridable: string[] = [];
+  let sampled = 0;
+  let lastYield = performance.now();
+
+  for (let i = 0; i < candidates.length; i++) {
+    throwIfAborted(signal);
+    const { weight, targets } = candidates[i]!;
+    onProgress?.({ kind: 'step', phase: 'int4: quantizing', index: i, total: candidates.length, item: weight.name });
+    const [rows, cols] = tensorDims(weight.tensor) as [number, number];
+    const data = readFloat32(weight.tensor);
+    const stored = new Map<Orientation, Stored>();
+    const tensors: TensorProto[] = [];
+    let nonFinite = false;
+    const mixed = new Set(targets.map((t) => t.orientation)).size > 1;
+    for (const t of targets) {
+      let s = stored.get(t.orientation);
+      if (!s) {
+        const transposed = t.orientation === 'nk';
+        const q = quantizeInt4({ data, k: transposed ? cols : rows, n: transposed ? rows : cols, transposed }, { blockSize: o.block, symmetric: o.symmetric });
+        if (q.nonFinite) {
+          nonFinite = true;
+          break;
+        }
+        const suffix = mixed ? `_${t.orientation}` : '';
+        const packedName = fresh(`${weight.name}${suffix}_Q4`);
+        const zeroName = q.packedZeroPoints ? fresh(`${weight.name}${suffix}_zero_points`) : undefined;
+        const { n, blocks, blobSize } = q.grid;
+        s = { q, packedName, zeroName, scales: new Map(), tensors: [makeRawTensor(packedName, DT.UINT8, [n, blocks, blobSize], q.packed)] };
+        if (zeroName) s.tensors.push(makeRawTensor(zeroName, DT.UINT8, [n, Math.ceil(blocks / 2)], q.packedZeroPoints!));
+        stored.set(t.orientation, s);
+        if (q.sampled) sampled++;
+        layers.push({ name: `${weight.name}${suffix}`, maxAbsError: q.maxAbsError, meanAbsError: q.meanAbsError, sqnrDb: q.sqnrDb });
+      }
+      let scalesName = s.scales.get(t.alpha);
+      if (scalesName === undefined) {
+        scalesName = fresh(`${s.packedName.replace(/_Q4$/, '')}${t.alpha === 1 ? '' : '_alpha'}_scales`);
+        const values = t.alpha === 1 ? s.q.scales : s.q.scales.map((v) => Math.fround(v * t.alpha));
+        s.tensors.push(makeFloatTensor(scalesName, [s.q.grid.n, s.q.grid.blocks], values));
+        s.scales.set(t.alpha, scalesName);
+      }
+      replace.set(t.use.node, rewriteNode(t.use.node, s, scalesName, o, fresh));
+    }
+    if (nonFinite) {
+      warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
+      for (const t of targets) replace.delete(t.use.node);
+      layers.splice(layers.length - stored.size, stored.size);
+      continue;
+    }
+    for (const s of stored.values()) tensors.push(...s.tensors);
+    const dropOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    if (dropOriginal && weight.isGraphInput) overridable.push(weight.name);
+    if (!dropOriginal) warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+    swaps.push({ weight, dropOriginal, tensors, constantNames: tensors.map((t) => fresh(`${t.name}_const`)) });
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToLoop();
+      lastYield = performance.now();
+    }
+  }
+  throwIfAborted(signal);
+  if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
+  if (overridable.length > 0) warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
+  if (swaps.length === 0) {
+    const reason = candidates.length === 0 ? 'No MatMul/Gemm weight matched (operators, 2-D float32, size threshold or exclusions)' : 'No weight could be quantized';
+    warnings.push(`${reason}; the model is unchanged.`);
+    const bytes = storedBytes(model);
+    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings, layers };
+  }
+  onProgress?.({ kind: 'phase', phase: 'int4: rewriting graph' });
+  const out = withDomainImport(applyWeightSwaps(model, swaps, replace), MS_DOMAIN, 1);
+  return { model: out, tensors: swaps.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+}
+
+/** MatMul -> MatMulNBits; Gemm -> MatMulNBits (+ Add of its bias C, when it has one). */
+function rewriteNode(n: NodeProto, s: Stored, scalesName: string, o: Int4Options, fresh: (base: string) => string): NodeProto[] {
+  const { k, n: cols, blockSize } = s.q.grid;
+  const attrs: Record<string, AttrValue> = { K: k, N: cols, bits: 4, block_size: blockSize, accuracy_level: o.accuracyLevel };
+  const inputs = [n.input[0]!, s.packedName, scalesName, ...(s.zeroName ? [s.zeroName] : [])];
+  const output = n.output[0]!;
+  const bias = n.opType === 'Gemm' ? (n.input[2] ?? '') : '';
+  const name = n.name || fresh(`${output}_MatMulNBits`);
+  if (bias === '') return [node('MatMulNBits', inputs, [output], attrs, { name, domain: MS_DOMAIN })];
+  const product = fresh(`${output}_matmul`);
+  return [
+    node('MatMulNBits', inputs, [product], attrs, { name, domain: MS_DOMAIN }),
+    node('Add', [product, bias], [output], {}, { name: fresh(`${name}_bias_add`) }),
+  ];
+}
+
+export const int4: MethodModule<Int4Options> = {
+  id: 'int4',
+  label: 'Int4 weights (MatMulNBits)',
+  description:
+    "Stores the constant 2-D weights of MatMul and Gemm as 4-bit codes with a float scale per block of input features and runs them with onnxruntime's com.microsoft.MatMulNBits. About 6x smaller weights (4 bits plus a float32 scale per block of 32); activations stay float. Runs on onnxruntime's WASM and WebGPU backends.",
+  options: INT4_OPTIONS,
+  async apply(model, options, ctx = {}) {
+    return quantizeModel(model, resolveOptions('int4', INT4_OPTIONS, options) as Int4Options, ctx);
+  },
+};
