@@ -8,7 +8,7 @@ function fast(bits: readonly number[], clamp: boolean): { out: number[]; counts:
   const u = Uint32Array.from(bits);
   const f = new Float32Array(u.buffer);
   const out = new Uint16Array(u.length);
-  const counts = float32ToFloat16Into(f, u, out, clamp);
+  const counts = float32ToFloat16Into(f, new Int32Array(u.buffer), out, clamp);
   return { out: [...out], counts };
 }
 

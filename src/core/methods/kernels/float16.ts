@@ -29,6 +29,7 @@ const MIN_NORMAL = 0x38800000;
 /** Bits of float32 65520: from here on round-half-to-even gives infinity. */
 const OVERFLOW = 0x477ff000;
 const INF = 0x7f800000;
+const NORMAL_SPAN = OVERFLOW - MIN_NORMAL;
 /** (127 - 15) << 23: moves a float32 exponent to the float16 bias. */
 const REBIAS = 0x38000000;
 const HALF_MAX = 0x7bff;
@@ -46,10 +47,11 @@ interface SpecialCounts {
 
 /**
  * Writes the float16 bits of `x` into `out` (same length). `xBits` must view the same memory as
- * `x`. With `clamp`, finite values beyond the float16 range saturate to ±65504 instead of
+ * `x` (as Int32Array: V8 keeps int32 loads in registers, while uint32 values >= 2^31, every
+ * negative float, would become heap numbers). With `clamp`, finite values beyond the float16 range saturate to ±65504 instead of
  * becoming infinite. Returns how many values took each special case.
  */
-export function float32ToFloat16Into(x: Float32Array, xBits: Uint32Array, out: Uint16Array, clamp: boolean): SpecialCounts {
+export function float32ToFloat16Into(x: Float32Array, xBits: Int32Array, out: Uint16Array, clamp: boolean): SpecialCounts {
   const n = x.length;
   const overflowBits = clamp ? HALF_MAX : HALF_INF;
   let clamped = 0;
@@ -59,7 +61,8 @@ export function float32ToFloat16Into(x: Float32Array, xBits: Uint32Array, out: U
     const b = xBits[i]!;
     const a = b & 0x7fffffff;
     const sign = (b >>> 16) & 0x8000;
-    if (a >= MIN_NORMAL && a < OVERFLOW) {
+    // One unsigned compare for MIN_NORMAL <= a < OVERFLOW.
+    if ((a - MIN_NORMAL) >>> 0 < NORMAL_SPAN) {
       out[i] = sign | ((a - REBIAS + 0xfff + ((a >>> 13) & 1)) >>> 13);
     } else if (a < MIN_NORMAL) {
       // A float16 subnormal (or zero): |x| * 2^24 is exact in a double; round it half to even.
@@ -125,7 +128,7 @@ function errorFigures(n: number, at: (i: number) => number, bits: Uint16Array): 
 /** Converts float32 values to float16 bit patterns with error figures; see float32ToFloat16Into. */
 export function convertToFloat16(x: Float32Array, clamp: boolean): Float16Conversion {
   const bits = new Uint16Array(x.length);
-  const xBits = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const xBits = new Int32Array(x.buffer, x.byteOffset, x.length);
   const counts = float32ToFloat16Into(x, xBits, bits, clamp);
   return { bits, ...counts, ...errorFigures(x.length, (i) => x[i]!, bits) };
 }
@@ -144,7 +147,7 @@ export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boole
   if (count <= EXACT_STATS_LIMIT) return convertToFloat16(new Float32Array(raw.slice(0, count * 4).buffer), clamp);
   const bits = new Uint16Array(count);
   const scratch = new Float32Array(CHUNK);
-  const scratchBits = new Uint32Array(scratch.buffer);
+  const scratchBits = new Int32Array(scratch.buffer);
   const scratchBytes = new Uint8Array(scratch.buffer);
   const totals: SpecialCounts = { clamped: 0, flushed: 0, nonFinite: 0 };
   for (let start = 0; start < count; start += CHUNK) {
