@@ -37,13 +37,18 @@ function parseStep(part: string, index: number): RecipeStep {
     if (eq < 0) throw new RecipeError(`${where} ('${name}'): '${pair.trim()}' is not key=value.`);
     const key = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    const field = method.options.find((f) => f.key === key);
+    const field = method.options.find((f) => f.key === key || sameKebabKey(key, f.key));
     if (!field) {
       throw new RecipeError(`${where} ('${name}') has no option '${key}'; expected one of ${method.options.map((f) => f.key).join(', ')}.`);
     }
-    if (seen.has(key)) throw new RecipeError(`${where} ('${name}') sets option '${key}' twice.`);
-    seen.add(key);
-    options[key] = parseOptionText(`${where} ('${name}')`, field, value);
+    if (seen.has(field.key)) throw new RecipeError(`${where} ('${name}') sets option '${field.key}' twice.`);
+    seen.add(field.key);
+    options[field.key] = parseOptionText(`${where} ('${name}')`, field, value);
   }
   return { method: method.id, options };
+}
+
+/** Command lines favour kebab-case: 'keep-io' names 'keepIO', 'min-elements' names 'minElements'. */
+function sameKebabKey(given: string, key: string): boolean {
+  return given.includes('-') && given.replace(/-/g, '').toLowerCase() === key.toLowerCase();
 }

@@ -15,6 +15,12 @@ describe('parseRecipe', () => {
     expect(parseRecipe('int8-weight:excludeNodes=').steps[0]!.options.excludeNodes).toEqual([]);
   });
 
+  it('takes kebab-case keys on the command line, as in fp16:keep-io=true', () => {
+    expect(parseRecipe('fp16:keep-io=false').steps[0]!.options.keepIO).toBe(false);
+    expect(parseRecipe('int8-weight:min-elements=64,per-channel=false').steps[0]!.options).toMatchObject({ minElements: 64, perChannel: false });
+    expect(() => parseRecipe('fp16:keep-io=true,keepIO=false')).toThrow(/sets option 'keepIO' twice/);
+  });
+
   const bad: [string, RegExp][] = [
     ['', /empty/],
     ['   ', /empty/],
