@@ -9,6 +9,7 @@ import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../src/runt
 import { compareModels } from '../src/runtime/compare';
 import type { Backend, Runtime } from '../src/runtime/types';
 import { decodeInput, type ModelInput } from './model-input';
+import { benchmarkInterleaved } from './interleaved-benchmark';
 
 /** Where the bench worker gets its runtime and its default thread count (browser or Node). */
 export interface BenchHost {
@@ -29,6 +30,9 @@ export interface BenchResult extends BenchmarkResult {
   /** The concrete input shapes the model ran with (symbolic dims resolved). */
   inputShapes: Record<string, number[]>;
 }
+
+/** Per model of a joint measurement: its figures, or why it could not be timed. */
+export type MeasureAllItem = { ok: true; result: BenchResult } | { ok: false; error: { name: string; message: string } };
 
 export interface FidelityOptions {
   backend?: Backend;
@@ -90,6 +94,19 @@ export function createBenchWorkerApi(host: BenchHost) {
         ...(onProgress && { onProgress }),
       });
       return { ...result, inputShapes };
+    },
+
+    /** Times several models in one run, their timed runs interleaved, so their ratios are fair. */
+    async measureAll(inputs: ModelInput[], options: MeasureOptions, onProgress?: ProgressCallback): Promise<MeasureAllItem[]> {
+      const prepared = inputs.map((input) => prepare(input, options.seed, 1));
+      const threads = options.threads ?? (await host.defaultThreads());
+      const backend = options.backend ?? 'wasm';
+      const results = await benchmarkInterleaved(
+        await ready(backend, threads),
+        prepared.map((p) => ({ bytes: p.bytes, feeds: p.feeds[0]! })),
+        { backend, threads, warmup: options.warmup, runs: options.runs, ...(onProgress && { onProgress }) },
+      );
+      return results.map((r, i) => (r.ok ? { ok: true, result: { ...r.result, inputShapes: prepared[i]!.inputShapes } } : r));
     },
 
     async fidelity(reference: ModelInput, candidate: ModelInput, options: FidelityOptions, onProgress?: ProgressCallback): Promise<FidelityResult> {

@@ -51,7 +51,19 @@ export function formatNumber(value: number, digits = 4): string {
   return value.toFixed(digits);
 }
 
-/** model.onnx + int8-weight -> model.int8.onnx */
+/** model.onnx -> model */
 export function stripOnnxExtension(name: string): string {
   return name.replace(/\.onnx$/i, '');
+}
+
+/** A speed ratio (before / after) as "1.25× faster" / "1.30× slower"; a slowdown is never hidden. */
+export function formatSpeedup(speedup: number | null): string {
+  if (speedup === null || !Number.isFinite(speedup) || speedup <= 0) return '–';
+  return speedup >= 1 ? `${speedup.toFixed(2)}× faster` : `${(1 / speedup).toFixed(2)}× slower`;
+}
+
+/** 0.256 -> "25.6%" */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return `${(fraction * 100).toFixed(fraction >= 0.1 ? 1 : 2)}%`;
 }

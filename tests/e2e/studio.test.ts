@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { createNodeRuntime } from '../../src/runtime/node';
 import { synthesizeModelInputs } from '../../src/core/evaluate/inputs';
 import { decodeModel } from '../../src/core/onnx/decode';
+import { methods } from '../../src/core/methods/registry';
+import { recipeToString } from '../../src/core/recipe/format';
+import { recipeLabel } from '../../src/ui/store/recipe';
 import { mlp, mlpWithExternalData } from '../fixtures/models';
 import { startPreview, type PreviewServer } from './support/preview-server';
 import { launchChromium } from './support/chromium';
@@ -35,15 +38,62 @@ async function openStudio(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function quantizeAndWait(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Quantize to int8' }).click();
+/** Picks `methodId` for the recipe's first step, lets `configure` set options, compresses, and waits until the new variant's outputs are compared. */
+async function compressWith(page: Page, methodId: string, rowLabel: string, configure?: (step: Locator) => Promise<void>): Promise<Locator> {
+  const step = page.getByTestId('recipe-step').first();
+  await step.getByLabel('Method', { exact: true }).selectOption(methodId);
+  await configure?.(step);
+  await page.getByRole('button', { name: /^Compress with / }).click();
   await page.getByTestId('comparison').waitFor();
-  await page.getByTestId('cosine').first().waitFor({ timeout: 120_000 });
+  const row = variantRow(page, rowLabel);
+  await row.getByTestId('cosine').first().waitFor({ timeout: 120_000 });
+  return row;
 }
 
-async function readCosines(page: Page): Promise<number[]> {
-  return (await page.getByTestId('cosine').allTextContents()).map(Number);
+function variantRow(page: Page, label: string): Locator {
+  return page.getByTestId('comparison-table').locator(`tbody tr[data-variant="${label}"]`);
 }
+
+async function readCosines(row: Locator): Promise<number[]> {
+  return (await row.getByTestId('cosine').allTextContents()).map(Number);
+}
+
+/** Waits until no model is queued or being measured. */
+async function measured(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('comparison-table').locator('tbody tr[data-status="queued"], tbody tr[data-status="running"]').count(), { timeout: 180_000 })
+    .toBe(0);
+}
+
+/** Runs a downloaded model in onnxruntime (Node) on seeded inputs: it must load and give finite outputs. */
+async function runsInOnnxruntime(bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  const decoded = decodeModel(bytes);
+  const runtime = createNodeRuntime();
+  const session = await runtime.createSession(bytes);
+  const [feeds] = synthesizeModelInputs(decoded, { seed: 1, count: 1 });
+  const outputs = await session.run(feeds!);
+  await session.release();
+  const values = Object.values(outputs);
+  expect(values.length).toBeGreaterThan(0);
+  for (const t of values) expect([...(t.data as Float32Array)].every(Number.isFinite)).toBe(true);
+}
+
+const registered = methods.map((m) => m.id);
+
+/**
+ * A second method to set beside int8-weight: int4 or fp16-weight when registered, else
+ * int8-weight again with one scale per tensor.
+ */
+const secondMethod: { id: string; label: string; minCosine: number; configure?: (step: Locator) => Promise<void> } = registered.includes('int4')
+  ? { id: 'int4', label: 'int4', minCosine: 0.99 }
+  : registered.includes('fp16-weight')
+    ? { id: 'fp16-weight', label: 'fp16-weight', minCosine: 0.9999 }
+    : {
+        id: 'int8-weight',
+        label: recipeLabel([recipeToString({ steps: [{ method: 'int8-weight', options: { perChannel: false } }] })]),
+        minCosine: 0.999,
+        configure: (step) => step.getByLabel('Per output channel').uncheck(),
+      };
 
 describe('studio, as a user', () => {
   it('is cross-origin isolated, so WASM threads are available', async () => {
@@ -63,33 +113,64 @@ describe('studio, as a user', () => {
     expect(await summary.getByText('Parameters').isVisible()).toBe(true);
     expect(await page.getByTestId('layers-table').locator('tbody tr').count()).toBeGreaterThan(0);
 
-    await quantizeAndWait(page);
-    const table = page.getByTestId('comparison-table');
-    const sizeRow = await table.locator('tr[data-metric="size"]').textContent();
-    expect(sizeRow).toMatch(/smaller/);
-    await expect.poll(() => table.locator('tr[data-metric="latency"]').textContent(), { timeout: 60_000 }).toMatch(/ms.*ms/);
-    const cosines = await readCosines(page);
-    console.info(`[mlp e2e] ${(await table.innerText()).replace(/\s+/g, ' ')}`);
+    const row = await compressWith(page, 'int8-weight', 'int8-weight');
+    expect(await row.locator('[data-metric="size-ratio"]').textContent()).toMatch(/smaller/);
+    await measured(page);
+    // Time all of them in one run, so the ratios in the table (and the screenshot) are fair.
+    await page.getByRole('button', { name: /^Re-measure all/ }).click();
+    await measured(page);
+    expect(await page.getByTestId('mixed-rounds').count()).toBe(0);
+    expect(await variantRow(page, 'original').locator('[data-metric="latency"]').textContent()).toMatch(/ms/);
+    expect(await row.locator('[data-metric="latency"]').textContent()).toMatch(/ms/);
+    expect(await row.locator('[data-metric="speed"]').textContent()).toMatch(/faster|slower/);
+    const cosines = await readCosines(row);
+    console.info(`[mlp e2e] ${(await page.getByTestId('comparison-table').innerText()).replace(/\s+/g, ' ')}`);
     expect(cosines.length).toBeGreaterThan(0);
     for (const c of cosines) expect(c).toBeGreaterThanOrEqual(0.999);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download / }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download mlp.int8.onnx' }).click()]);
     expect(download.suggestedFilename()).toBe('mlp.int8.onnx');
-    const path = await download.path();
-    const bytes = new Uint8Array(await readFile(path));
+    const bytes = new Uint8Array(await readFile(await download.path()));
     expect(bytes.byteLength).toBeLessThan(original.byteLength);
+    expect(decodeModel(bytes).graph?.node.some((n) => n.opType === 'DequantizeLinear')).toBe(true);
+    await runsInOnnxruntime(bytes);
 
-    const decoded = decodeModel(bytes);
-    expect(decoded.graph?.node.some((n) => n.opType === 'DequantizeLinear')).toBe(true);
-    const runtime = createNodeRuntime();
-    const session = await runtime.createSession(bytes);
-    const [feeds] = synthesizeModelInputs(decoded, { seed: 1, count: 1 });
-    const outputs = await session.run(feeds!);
-    await session.release();
-    const values = Object.values(outputs);
-    expect(values.length).toBeGreaterThan(0);
-    for (const t of values) expect([...(t.data as Float32Array)].every(Number.isFinite)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 
+  it(`makes two variants of the mlp (int8-weight and ${secondMethod.label}), compares both with the original, re-measures all, downloads the second`, async () => {
+    const { page, errors } = await openStudio();
+    const original = encodeModel(mlp());
+    await dropFiles(page, [{ name: 'mlp.onnx', bytes: original }]);
+    await page.getByTestId('summary').waitFor();
+
+    const first = await compressWith(page, 'int8-weight', 'int8-weight');
+    const second = await compressWith(page, secondMethod.id, secondMethod.label, secondMethod.configure);
+    await measured(page);
+    expect(await page.getByTestId('comparison').getByRole('heading', { level: 2 }).textContent()).toBe('Original vs 2 variants');
+    expect(await page.getByTestId('comparison-table').locator('tbody tr').count()).toBe(3);
+    for (const c of await readCosines(first)) expect(c).toBeGreaterThanOrEqual(0.999);
+    for (const c of await readCosines(second)) expect(c).toBeGreaterThanOrEqual(secondMethod.minCosine);
+
+    // One run for all: the original and both variants timed back to back, outputs compared again.
+    await page.getByRole('button', { name: /^Re-measure all/ }).click();
+    await measured(page);
+    expect(await page.getByTestId('mixed-rounds').count()).toBe(0);
+    for (const r of [variantRow(page, 'original'), first, second]) expect(await r.locator('[data-metric="latency"]').textContent()).toMatch(/ms/);
+    expect(await readCosines(first)).toHaveLength(1);
+    expect(await readCosines(second)).toHaveLength(1);
+    console.info(`[mlp two variants e2e] ${(await page.getByTestId('comparison-table').innerText()).replace(/\s+/g, ' ')}`);
+
+    const fileName = secondMethod.id === 'int8-weight' ? 'mlp.int8.onnx' : `mlp.${secondMethod.id.replace(/-weight$/, '')}.onnx`;
+    const [download] = await Promise.all([page.waitForEvent('download'), second.getByRole('button', { name: /^Download / }).click()]);
+    expect(download.suggestedFilename()).toBe(fileName);
+    const bytes = new Uint8Array(await readFile(await download.path()));
+    expect(bytes.byteLength).toBeLessThan(original.byteLength);
+    await runsInOnnxruntime(bytes);
+
+    await first.getByRole('button', { name: 'Remove int8-weight' }).click();
+    await expect.poll(() => page.getByTestId('comparison-table').locator('tbody tr').count()).toBe(2);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -101,8 +182,8 @@ describe('studio, as a user', () => {
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary').getByRole('heading', { name: 'mlp-external.onnx' }).isVisible()).toBe(true);
     expect(await page.getByRole('alert').count()).toBe(0);
-    await quantizeAndWait(page);
-    for (const c of await readCosines(page)) expect(c).toBeGreaterThanOrEqual(0.999);
+    const row = await compressWith(page, 'int8-weight', 'int8-weight');
+    for (const c of await readCosines(row)) expect(c).toBeGreaterThanOrEqual(0.999);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -115,9 +196,19 @@ describe('studio, as a user', () => {
     expect(await summary.getByRole('heading', { name: 'paddleocr-cls.onnx' }).isVisible()).toBe(true);
     expect(await summary.textContent()).toContain('Conv');
 
-    await quantizeAndWait(page);
-    for (const c of await readCosines(page)) expect(c).toBeGreaterThanOrEqual(0.999);
-    await expect.poll(() => page.getByTestId('comparison-table').locator('tr[data-metric="latency"]').textContent()).toMatch(/ms.*ms/);
+    // int8-weight, then up to two more registered methods (the CPU-only ones show their badge).
+    const int8 = await compressWith(page, 'int8-weight', 'int8-weight');
+    for (const c of await readCosines(int8)) expect(c).toBeGreaterThanOrEqual(0.999);
+    for (const id of registered.filter((m) => m !== 'int8-weight').slice(0, 2)) {
+      const row = await compressWith(page, id, id);
+      for (const c of await readCosines(row)) expect(Number.isFinite(c)).toBe(true);
+    }
+    await measured(page);
+    // Time all of them in one run, so the ratios in the table (and the screenshot) are fair.
+    await page.getByRole('button', { name: /^Re-measure all/ }).click();
+    await measured(page);
+    expect(await page.getByTestId('mixed-rounds').count()).toBe(0);
+    expect(await variantRow(page, 'original').locator('[data-metric="latency"]').textContent()).toMatch(/ms/);
 
     console.info(`[sample e2e] ${(await page.getByTestId('comparison-table').innerText()).replace(/\s+/g, ' ')}`);
     // UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise it goes to test-results/ (git-ignored).

@@ -47,7 +47,7 @@ describe('WebGPU backend (tiny model: the software adapter is slow)', () => {
     const select = page.getByLabel('Measure on');
     await expect.poll(() => select.locator('option').allTextContents(), { timeout: 30_000 }).toContain('WebGPU');
     await select.selectOption('webgpu');
-    await page.getByRole('button', { name: 'Quantize to int8' }).click();
+    await page.getByRole('button', { name: 'Compress with int8-weight' }).click();
 
     const comparison = page.getByTestId('comparison');
     await comparison.waitFor();

@@ -1,7 +1,7 @@
 import type { ModelSummary } from '../../src/core/analyze/summary';
 import { AbortError, ModelFormatError } from '../../src/core/util/errors';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
-import type { BenchResult, FidelityResult, Progress, StudioServices, VariantInfo } from '../../src/ui/services/types';
+import type { BenchResult, FidelityResult, Progress, RecipeInput, StudioServices, VariantInfo } from '../../src/ui/services/types';
 import type { MethodInfo } from '../../src/ui/store/studio-state';
 
 export function fakeSummary(sizeBytes: number, overrides: Partial<ModelSummary> = {}): ModelSummary {
@@ -54,7 +54,37 @@ export const fakeMethods: MethodInfo[] = [
       { kind: 'number', key: 'minElements', label: 'Minimum weight size', default: 128, min: 1, integer: true },
     ],
   },
+  {
+    id: 'int4',
+    label: 'int4 blocks',
+    description: 'Weights as 4-bit blocks',
+    options: [{ kind: 'enum', key: 'block', label: 'Block size', default: '32', choices: ['16', '32', '64'] }],
+  },
+  {
+    id: 'int8-dynamic',
+    label: 'int8 dynamic',
+    description: 'Integer MatMul on the CPU',
+    options: [],
+    backends: ['wasm'],
+  },
 ];
+
+/**
+ * Stands in for the core's recipeToString: the CLI grammar, options that differ from the fake
+ * declarations' defaults only.
+ */
+export function fakeRecipeText(recipe: RecipeInput): string {
+  return recipe.steps
+    .map((step) => {
+      const method = fakeMethods.find((m) => m.id === step.method);
+      if (!method) throw new Error(`Unknown method '${step.method}'.`);
+      const pairs = method.options
+        .filter((f) => step.options[f.key] !== undefined && step.options[f.key] !== f.default)
+        .map((f) => `${f.key}=${String(step.options[f.key])}`);
+      return pairs.length > 0 ? `${step.method}:${pairs.join(',')}` : step.method;
+    })
+    .join('+');
+}
 
 /** A promise whose settlement the test controls. */
 export function deferred<T>() {
@@ -73,15 +103,31 @@ export interface FakeLog {
   benchCancels: number;
   downloads: { id: string; fileName: string }[];
   measured: string[];
+  /** `candidate@backend` per fidelity comparison. */
+  compared: string[];
+  /** Every worker call in the order it started: `compress`, `measureAll <ids>`, `fidelity <id>`. */
+  calls: string[];
+}
+
+export interface FakeControl {
+  holdCompress?: boolean;
+  /** Keep each measureAll call pending until the test calls `releaseMeasure`. */
+  holdMeasure?: boolean;
+  webgpu?: boolean;
+  /** Median latency of a model of this many bytes (default: size / 100 ms). */
+  latencyMs?: (sizeBytes: number) => number;
+  /** Model ids that fail to load in measureAll (a RuntimeError for that model only). */
+  failMeasure?: (id: string) => boolean;
 }
 
 /**
  * Services that behave like the workers without any: files whose text starts with "ONNX" analyze
  * fine, anything else fails with the decoder's typed error; compression halves the size.
  */
-export function fakeServices(control: { holdCompress?: boolean; webgpu?: boolean } = {}) {
+export function fakeServices(control: FakeControl = {}) {
   const registry = createModelRegistry();
-  const log: FakeLog = { compressCalls: [], modelCancels: 0, benchCancels: 0, downloads: [], measured: [] };
+  const log: FakeLog = { compressCalls: [], modelCancels: 0, benchCancels: 0, downloads: [], measured: [], compared: [], calls: [] };
+  const heldMeasures: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let pendingCompress: ReturnType<typeof deferred<VariantInfo>> | undefined;
   const services: StudioServices = {
     registry,
@@ -94,11 +140,22 @@ export function fakeServices(control: { holdCompress?: boolean; webgpu?: boolean
       },
       async compress(id, recipe, name, onProgress: (p: Progress) => void) {
         log.compressCalls.push({ id, recipe, name });
+        log.calls.push('compress');
         onProgress({ kind: 'step', phase: 'quantize', index: 1, total: 2, item: 'w1' });
-        const size = Math.round(registry.get(id)!.model.size / 2);
+        // int4 shrinks to a quarter, anything else to a half.
+        const shrink = recipe.steps.some((st) => st.method === 'int4') ? 4 : 2;
+        const size = Math.round(registry.get(id)!.model.size / shrink);
         const makeVariant = (): VariantInfo => {
           const variantId = registry.add({ name, model: new Blob([new Uint8Array(size)]), external: new Map() });
-          return { id: variantId, name, sizeBytes: size, steps: [], ms: 1 };
+          const steps = recipe.steps.map((st) => ({
+            method: st.method,
+            tensors: 2,
+            ms: 1,
+            bytesBefore: size * shrink,
+            bytesAfter: size,
+            warnings: st.method === 'int4' ? ['w2 stays float: 4 rows is less than one block'] : [],
+          }));
+          return { id: variantId, name, sizeBytes: size, steps, ms: 1 };
         };
         if (!control.holdCompress) return makeVariant();
         pendingCompress = deferred<VariantInfo>();
@@ -114,15 +171,28 @@ export function fakeServices(control: { holdCompress?: boolean; webgpu?: boolean
       async backends() {
         return control.webgpu ? ['wasm', 'webgpu'] : ['wasm'];
       },
-      async measure(id, options) {
-        log.measured.push(`${id}@${options.backend}`);
-        return fakeBench(registry.get(id)!.model.size / 100);
+      async measureAll(ids, options) {
+        log.calls.push(`measureAll ${ids.join(',')}`);
+        if (control.holdMeasure) {
+          const held = deferred<void>();
+          heldMeasures.push(held);
+          await held.promise;
+        }
+        return ids.map((id) => {
+          log.measured.push(`${id}@${options.backend}`);
+          if (control.failMeasure?.(id)) return { ok: false as const, error: { name: 'RuntimeError', message: `Model ${id} failed to load.` } };
+          const size = registry.get(id)!.model.size;
+          return { ok: true as const, result: fakeBench(control.latencyMs ? control.latencyMs(size) : size / 100) };
+        });
       },
-      async fidelity() {
+      async fidelity(_referenceId, candidateId, options) {
+        log.compared.push(`${candidateId}@${options.backend}`);
+        log.calls.push(`fidelity ${candidateId}`);
         return fakeFidelity;
       },
       cancel() {
         log.benchCancels += 1;
+        for (const held of heldMeasures.splice(0)) held.reject(new AbortError());
       },
     },
     async loadSample() {
@@ -132,7 +202,9 @@ export function fakeServices(control: { holdCompress?: boolean; webgpu?: boolean
       log.downloads.push({ id, fileName });
     },
   };
-  return { services, registry, log };
+  /** Lets the oldest held measure call finish. */
+  const releaseMeasure = (): void => heldMeasures.shift()?.resolve();
+  return { services, registry, log, releaseMeasure, heldMeasures: () => heldMeasures.length };
 }
 
 export const onnxFile = (name = 'tiny.onnx', body = 'ONNX model bytes, 32 bytes long.'): File => new File([body], name);

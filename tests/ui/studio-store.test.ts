@@ -2,15 +2,26 @@
 import { describe, expect, it } from 'vitest';
 import { createStudioStore } from '../../src/ui/store/studio-store';
 import { splitDroppedFiles } from '../../src/ui/store/model-slice';
-import { progressView } from '../../src/ui/store/compress-slice';
-import { variantFileName } from '../../src/ui/store/recipe';
-import { fakeMethods, fakeServices, onnxFile } from './fakes';
+import { progressView } from '../../src/ui/store/variants-slice';
+import { selectRecipe } from '../../src/ui/store/recipe-slice';
+import { selectMeasuring } from '../../src/ui/store/measure-slice';
+import { comparisonRows, mixedRounds, outputNames } from '../../src/ui/store/comparison-rows';
+import { methodTag, recipeLabel, uniqueLabel, variantFileName } from '../../src/ui/store/recipe';
+import { createSerialQueue } from '../../src/ui/store/serial-queue';
+import { toMethodInfo } from '../../src/ui/store/studio-state';
+import { methods } from '../../src/core/methods/registry';
+import { deferred, fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
 
-function setup(control: { holdCompress?: boolean; webgpu?: boolean } = {}) {
+function setup(control: FakeControl = {}) {
   const fake = fakeServices(control);
-  const store = createStudioStore({ services: fake.services, methods: fakeMethods });
+  const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });
   return { ...fake, store };
 }
+
+/** Lets queued promise callbacks run. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
 
 describe('model slice', () => {
   it('opens a dropped model and shows its summary', async () => {
@@ -52,52 +63,264 @@ describe('model slice', () => {
     expect(store.getState().loadStatus).toBe('ready');
   });
 
-  it('forgets the previous model and its variant when a new one opens', async () => {
+  it('forgets the previous model and all its variants when a new one opens', async () => {
     const { store, registry } = setup();
     await store.getState().openFiles([onnxFile('a.onnx')]);
     await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
     const first = store.getState().model!.id;
-    const variant = store.getState().variant!.id;
+    const variantIds = store.getState().variants.map((v) => v.id);
+    expect(variantIds).toHaveLength(2);
     await store.getState().openFiles([onnxFile('b.onnx')]);
     expect(registry.get(first)).toBeUndefined();
-    expect(registry.get(variant)).toBeUndefined();
-    expect(store.getState().variant).toBeNull();
-    expect(store.getState().comparison).toBeNull();
+    for (const id of variantIds) expect(registry.get(id)).toBeUndefined();
+    expect(store.getState().variants).toEqual([]);
+    expect(store.getState().measurements).toEqual({});
   });
 });
 
-describe('compress and compare slices', () => {
-  it('compresses with the form options, then measures both models and compares outputs', async () => {
-    const { store, log } = setup();
+describe('recipe slice', () => {
+  it('starts with one step of the first method and edits steps by index', () => {
+    const { store } = setup();
+    expect(store.getState().recipeSteps.map((s) => s.methodId)).toEqual(['int8-weight']);
+    store.getState().setStepOption(0, 'minElements', 64);
+    expect(selectRecipe(store.getState())).toEqual({ steps: [{ method: 'int8-weight', options: { minElements: 64 } }] });
+    // Another method: its own defaults, not the previous method's options.
+    store.getState().setStepMethod(0, 'int4');
+    expect(selectRecipe(store.getState())).toEqual({ steps: [{ method: 'int4', options: {} }] });
+    store.getState().setStepMethod(0, 'no-such-method');
+    expect(store.getState().recipeSteps[0]!.methodId).toBe('int4');
+  });
+
+  it('adds steps with a method the recipe does not use yet, removes them, and keeps the last one', () => {
+    const { store } = setup();
+    store.getState().addStep();
+    store.getState().addStep();
+    expect(store.getState().recipeSteps.map((s) => s.methodId)).toEqual(['int8-weight', 'int4', 'int8-dynamic']);
+    expect(new Set(store.getState().recipeSteps.map((s) => s.key)).size).toBe(3);
+    store.getState().setStepOption(1, 'block', '64');
+    store.getState().removeStep(0);
+    expect(selectRecipe(store.getState())).toEqual({
+      steps: [
+        { method: 'int4', options: { block: '64' } },
+        { method: 'int8-dynamic', options: {} },
+      ],
+    });
+    store.getState().removeStep(0);
+    store.getState().removeStep(0);
+    expect(store.getState().recipeSteps.map((s) => s.methodId)).toEqual(['int8-dynamic']);
+  });
+});
+
+describe('variants and measurements', () => {
+  it('compresses with the edited recipe into a variant, then times both models and compares outputs', async () => {
+    const { store, log, registry } = setup();
     await store.getState().openFiles([onnxFile('net.onnx')]);
-    store.getState().setOption('minElements', 64);
+    store.getState().setStepOption(0, 'minElements', 64);
     await store.getState().compress();
     const s = store.getState();
-    expect(log.compressCalls).toEqual([
-      { id: s.model!.id, recipe: { steps: [{ method: 'int8-weight', options: { minElements: 64 } }] }, name: 'net.int8.onnx' },
-    ]);
+    expect(log.compressCalls).toEqual([{ id: s.model!.id, recipe: { steps: [{ method: 'int8-weight', options: { minElements: 64 } }] }, name: 'net.int8.onnx' }]);
     expect(s.compressStatus).toBe('done');
-    expect(s.variant).toMatchObject({ name: 'net.int8.onnx', sizeBytes: 16 });
-    expect(log.measured).toEqual([`${s.model!.id}@wasm`, `${s.variant!.id}@wasm`]);
-    expect(s.comparison?.status).toBe('done');
-    expect(s.comparison?.original?.latencyMs.p50).toBeCloseTo(0.32);
-    expect(s.comparison?.variant?.latencyMs.p50).toBeCloseTo(0.16);
-    expect(s.comparison?.fidelity?.outputs[0]?.cosine).toBeGreaterThan(0.999);
+    const [variant] = s.variants;
+    expect(variant).toMatchObject({ label: 'int8-weight (minElements 64)', recipeText: 'int8-weight:minElements=64', fileName: 'net.int8.onnx', sizeBytes: 16, cpuOnly: false });
+    expect(registry.get(variant!.id)?.model.size).toBe(16);
+    // Timed together with the original (interleaved runs), then outputs compared.
+    expect(log.calls).toEqual(['compress', `measureAll ${s.model!.id},${variant!.id}`, `fidelity ${variant!.id}`]);
+    expect(s.measurements[s.model!.id]).toMatchObject({ status: 'done', backend: 'wasm', fidelity: null });
+    expect(s.measurements[variant!.id]).toMatchObject({ status: 'done', backend: 'wasm' });
+    expect(s.measurements[variant!.id]!.fidelity?.outputs[0]?.cosine).toBeGreaterThan(0.999);
+    // Plain data only: no bytes, no functions.
+    expect(JSON.parse(JSON.stringify(s.variants))).toEqual(s.variants);
+  });
+
+  it('keeps several variants made by different methods, each timed together with the original when it is made', async () => {
+    const { store, log } = setup();
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int8-dynamic');
+    await store.getState().compress();
+    const s = store.getState();
+    expect(s.variants.map((v) => [v.label, v.fileName, v.sizeBytes, v.cpuOnly])).toEqual([
+      ['int8-weight', 'net.int8.onnx', 16, false],
+      ['int4', 'net.int4.onnx', 8, false],
+      ['int8-dynamic', 'net.int8-dynamic.onnx', 16, true],
+    ]);
+    expect(log.calls.filter((c) => c.startsWith('measureAll'))).toEqual(s.variants.map((v) => `measureAll ${s.model!.id},${v.id}`));
+    expect(log.compared).toEqual(s.variants.map((v) => `${v.id}@wasm`));
+
+    const rows = comparisonRows(s.model!, s.variants, s.measurements);
+    expect(rows.map((r) => r.label)).toEqual(['Original', 'int8-weight', 'int4', 'int8-dynamic']);
+    expect(rows.map((r) => r.sizeRatio)).toEqual([1, 0.5, 0.25, 0.5]);
+    expect(rows[2]!.speedup).toBeCloseTo(4); // fake latency follows size
+    expect(outputNames(rows)).toEqual(['y']);
+    // Earlier variants were timed in other runs than the original's latest figures: the view says so.
+    expect(mixedRounds(rows)).toBe(true);
+  });
+
+  it('re-measure all times the original and every variant in one interleaved run on the chosen backend, then compares outputs', async () => {
+    const { store, log } = setup({ webgpu: true });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
+    await settle();
+    store.getState().setBackend('webgpu');
+    log.calls.length = 0;
+    await store.getState().remeasureAll();
+    const s = store.getState();
+    const [a, b] = s.variants.map((v) => v.id);
+    expect(log.calls).toEqual([`measureAll ${s.model!.id},${a},${b}`, `fidelity ${a}`, `fidelity ${b}`]);
+    const all = Object.values(s.measurements);
+    expect(all.every((m) => m.status === 'done' && m.backend === 'webgpu')).toBe(true);
+    expect(new Set(all.map((m) => m.round)).size).toBe(1);
+    expect(mixedRounds(comparisonRows(s.model!, s.variants, s.measurements))).toBe(false);
+  });
+
+  it('shows a slower variant as slower', async () => {
+    // A variant half the size that runs twice as long (e.g. a dequantize per run).
+    const { store } = setup({ latencyMs: (size) => (size >= 32 ? 1 : 2) });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    const s = store.getState();
+    const [, row] = comparisonRows(s.model!, s.variants, s.measurements);
+    expect(row!.speedup).toBeCloseTo(0.5);
+  });
+
+  it('a variant whose measurement fails keeps its error; the others are measured', async () => {
+    let failing = '';
+    const { store } = setup({ failMeasure: (id) => id === failing });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    // The next variant id the registry hands out is the failing one (ids are m1, m2, …; the model is m1).
+    failing = 'm2';
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
+    const s = store.getState();
+    expect(s.measurements.m2).toMatchObject({ status: 'error', error: { name: 'RuntimeError', message: 'Model m2 failed to load.' }, fidelity: null });
+    expect(s.measurements.m3).toMatchObject({ status: 'done' });
+  });
+
+  it('re-measure all keeps the figures of the models that ran when one fails to load', async () => {
+    let failing = '';
+    const { store, log } = setup({ failMeasure: (id) => id === failing });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
+    failing = 'm2';
+    log.calls.length = 0;
+    await store.getState().remeasureAll();
+    const s = store.getState();
+    expect(s.measurements.m2).toMatchObject({ status: 'error', error: { name: 'RuntimeError' } });
+    expect(s.measurements.m1).toMatchObject({ status: 'done' });
+    expect(s.measurements.m3).toMatchObject({ status: 'done' });
+    expect(log.calls).toEqual(['measureAll m1,m2,m3', 'fidelity m3']);
+  });
+
+  it('gives a repeated recipe a distinct label', async () => {
+    const { store } = setup();
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    await store.getState().compress();
+    expect(store.getState().variants.map((v) => v.label)).toEqual(['int8-weight', 'int8-weight · 2']);
+  });
+
+  it('removes one variant: its bytes, its record and its measurement', async () => {
+    const { store, registry } = setup();
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    await store.getState().compress();
+    const [first, second] = store.getState().variants;
+    store.getState().removeVariant(first!.id);
+    const s = store.getState();
+    expect(s.variants.map((v) => v.id)).toEqual([second!.id]);
+    expect(registry.get(first!.id)).toBeUndefined();
+    expect(registry.get(second!.id)).toBeDefined();
+    expect(s.measurements[first!.id]).toBeUndefined();
+    expect(s.measurements[s.model!.id]?.status).toBe('done');
+  });
+
+  it('downloads each variant under <model>.<method tag>.onnx', async () => {
+    const { store, log } = setup();
+    await store.getState().openFiles([onnxFile('resnet.onnx')]);
+    await store.getState().compress();
+    store.getState().setStepMethod(0, 'int4');
+    store.getState().addStep();
+    await store.getState().compress();
+    const [a, b] = store.getState().variants;
+    store.getState().downloadVariant(b!.id);
+    store.getState().downloadVariant(a!.id);
+    expect(log.downloads).toEqual([
+      { id: b!.id, fileName: 'resnet.int4+int8.onnx' },
+      { id: a!.id, fileName: 'resnet.int8.onnx' },
+    ]);
+  });
+
+  it('a compression started while a model is being timed waits for it, so the two never share the CPU', async () => {
+    const { store, log, releaseMeasure } = setup({ holdMeasure: true });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    const first = store.getState().compress();
+    await settle();
+    expect(log.calls).toEqual(['compress', 'measureAll m1,m2']);
+    expect(selectMeasuring(store.getState())).toBe(true);
+    store.getState().setStepMethod(0, 'int4');
+    const second = store.getState().compress();
+    await settle();
+    expect(store.getState().compressStatus).toBe('queued');
+    expect(log.compressCalls).toHaveLength(1);
+    releaseMeasure(); // the original and the first variant
+    await first;
+    await settle();
+    expect(log.calls).toEqual(['compress', 'measureAll m1,m2', 'fidelity m2', 'compress', 'measureAll m1,m3']);
+    releaseMeasure();
+    await second;
+    expect(store.getState().variants).toHaveLength(2);
+    expect(selectMeasuring(store.getState())).toBe(false);
+  });
+
+  it('cancelling measurements stops the bench worker and skips what was queued', async () => {
+    const { store, log } = setup({ holdMeasure: true });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    const compressing = store.getState().compress();
+    await settle();
+    const queued = store.getState().remeasureAll();
+    store.getState().cancelMeasurements();
+    await compressing;
+    await queued;
+    const s = store.getState();
+    expect(log.benchCancels).toBe(1);
+    expect(Object.values(s.measurements).every((m) => m.status === 'cancelled')).toBe(true);
+    expect(log.calls).toEqual(['compress', 'measureAll m1,m2']);
+    expect(s.variants).toHaveLength(1);
   });
 
   it('cancelling a running compression terminates the worker and leaves no variant', async () => {
     const { store, log } = setup({ holdCompress: true });
     await store.getState().openFiles([onnxFile()]);
     const running = store.getState().compress();
-    await Promise.resolve();
+    await settle();
     expect(store.getState().compressStatus).toBe('running');
     expect(store.getState().compressProgress).toEqual({ fraction: 0.5, label: 'quantize: w1' });
     store.getState().cancelCompress();
     await running;
     expect(log.modelCancels).toBeGreaterThanOrEqual(1);
     expect(store.getState().compressStatus).toBe('cancelled');
-    expect(store.getState().variant).toBeNull();
-    expect(store.getState().comparison).toBeNull();
+    expect(store.getState().variants).toEqual([]);
+    expect(store.getState().measurements).toEqual({});
+  });
+
+  it('an unknown method in the recipe is an error that names the methods there are', async () => {
+    const fake = fakeServices();
+    const store = createStudioStore({ services: fake.services, methods: fakeMethods.slice(0, 1), recipeText: fakeRecipeText });
+    await store.getState().openFiles([onnxFile()]);
+    store.setState({ recipeSteps: [{ key: 'k', methodId: 'prune', options: {} }] });
+    await store.getState().compress();
+    expect(store.getState().compressError).toEqual({ name: 'RecipeError', message: "Unknown method 'prune'; expected one of int8-weight." });
+    expect(fake.log.compressCalls).toEqual([]);
   });
 
   it('offers WebGPU only when the bench worker reports it, and measures on the chosen backend', async () => {
@@ -105,27 +328,40 @@ describe('compress and compare slices', () => {
     store.getState().setBackend('webgpu');
     expect(store.getState().backend).toBe('wasm');
     await store.getState().openFiles([onnxFile()]);
-    await Promise.resolve();
+    await settle();
     expect(store.getState().backends).toEqual(['wasm', 'webgpu']);
     store.getState().setBackend('webgpu');
     await store.getState().compress();
     expect(log.measured.every((m) => m.endsWith('@webgpu'))).toBe(true);
-    expect(store.getState().comparison).toMatchObject({ backend: 'webgpu', status: 'done' });
-  });
-
-  it('downloads the variant under <name>.int8.onnx', async () => {
-    const { store, log } = setup();
-    await store.getState().openFiles([onnxFile('resnet.onnx')]);
-    await store.getState().compress();
-    store.getState().downloadVariant();
-    expect(log.downloads).toEqual([{ id: store.getState().variant!.id, fileName: 'resnet.int8.onnx' }]);
+    expect(Object.values(store.getState().measurements).every((m) => m.backend === 'webgpu' && m.status === 'done')).toBe(true);
   });
 });
 
 describe('helpers', () => {
-  it('names variants after the model and method', () => {
-    expect(variantFileName('model.ONNX', 'int8-weight')).toBe('model.int8.onnx');
-    expect(variantFileName('a.b.onnx', 'prune')).toBe('a.b.prune.onnx');
+  it('derives file tags from method ids and names variants after the model and its methods', () => {
+    expect(methodTag('int8-weight')).toBe('int8');
+    expect(methodTag('fp16-weight')).toBe('fp16');
+    expect(methodTag('fp16')).toBe('fp16');
+    expect(methodTag('int4')).toBe('int4');
+    expect(methodTag('int8-dynamic')).toBe('int8-dynamic');
+    expect(variantFileName('model.ONNX', ['int8-weight'])).toBe('model.int8.onnx');
+    expect(variantFileName('a.b.onnx', ['int4'])).toBe('a.b.int4.onnx');
+    expect(variantFileName('m.onnx', ['int4', 'int8-weight', 'int4'])).toBe('m.int4+int8.onnx');
+  });
+
+  it('reads recipe text as a label, and numbers repeats', () => {
+    expect(recipeLabel(['int8-weight'])).toBe('int8-weight');
+    expect(recipeLabel(['int4:block=32,symmetric=false', 'fp16'])).toBe('int4 (block 32, symmetric false) + fp16');
+    expect(uniqueLabel('int4', ['int4', 'int4 · 2'])).toBe('int4 · 3');
+    expect(uniqueLabel('fp16', ['int4'])).toBe('fp16');
+  });
+
+  it('takes the declarations of the registered methods, CPU-only ones included', () => {
+    const infos = methods.map(toMethodInfo);
+    expect(infos.map((m) => m.id)).toContain('int8-weight');
+    for (const m of infos) {
+      expect(Object.keys(m).sort()).toEqual(m.backends ? ['backends', 'description', 'id', 'label', 'options'] : ['description', 'id', 'label', 'options']);
+    }
   });
 
   it('turns step progress into a fraction and keeps it through phase changes', () => {
@@ -133,5 +369,30 @@ describe('helpers', () => {
     expect(step).toEqual({ fraction: 0.75, label: 'quantize' });
     expect(progressView(step, { kind: 'phase', phase: 'Encoding' })).toEqual({ fraction: 0.75, label: 'Encoding' });
     expect(progressView(step, { kind: 'log', level: 'info', message: 'x' })).toBe(step);
+  });
+
+  it('runs queued jobs one at a time in order, past failures', async () => {
+    const queue = createSerialQueue();
+    const order: string[] = [];
+    const gate = deferred<void>();
+    const a = queue.run(async () => {
+      order.push('a start');
+      await gate.promise;
+      order.push('a end');
+    });
+    const b = queue.run(async () => {
+      order.push('b');
+      throw new Error('b failed');
+    });
+    const c = queue.run(async () => order.push('c'));
+    await settle();
+    expect(order).toEqual(['a start']);
+    expect(queue.size).toBe(3);
+    gate.resolve();
+    await a;
+    await expect(b).rejects.toThrow('b failed');
+    await c;
+    expect(order).toEqual(['a start', 'a end', 'b', 'c']);
+    expect(queue.size).toBe(0);
   });
 });

@@ -1,10 +1,16 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ORIGINAL_COLOR, variantColor } from './chart-colors';
+
+export interface ChartSeries {
+  id: string;
+  label: string;
+}
 
 export interface ComparisonChartProps {
-  originalLabel: string;
-  variantLabel: string;
-  /** One group per metric, values relative to the original (original = 100). */
-  metrics: readonly { metric: string; original: number; variant: number }[];
+  /** The original first, then the variants: one bar each per metric. */
+  series: readonly ChartSeries[];
+  /** Per metric, each series' value relative to the original (original = 100); null while unmeasured. */
+  metrics: readonly { metric: string; values: Readonly<Record<string, number | null>> }[];
 }
 
 /** Round ticks from 0 up to at least `max` percent: steps of 25, 50, 100… so labels stay readable. */
@@ -14,31 +20,33 @@ export function percentTicks(max: number): number[] {
   return Array.from({ length: top / step + 1 }, (_, i) => i * step);
 }
 
-/** Original vs compressed per metric, as % of the original so size and latency share one axis. */
-export function ComparisonChart({ originalLabel, variantLabel, metrics }: ComparisonChartProps) {
-  const data = metrics.map((m) => ({
-    metric: m.metric,
-    original: 100,
-    variant: m.original > 0 ? (100 * m.variant) / m.original : 0,
-  }));
-  const ticks = percentTicks(Math.max(100, ...data.map((d) => d.variant)));
+/** Size and latency of every model as % of the original's, so they share one axis; above 100% is worse, and shown. */
+export function ComparisonChart({ series, metrics }: ComparisonChartProps) {
+  const data = metrics.map((m) => ({ metric: m.metric, ...m.values }));
+  const values = metrics.flatMap((m) => Object.values(m.values)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const ticks = percentTicks(Math.max(100, ...values));
   return (
-    <figure className="chart" aria-label="Original versus compressed">
-      <ResponsiveContainer width="100%" height={240}>
+    <figure className="chart" aria-label="Size and latency relative to the original">
+      <ResponsiveContainer width="100%" height={260}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="metric" stroke="var(--muted)" fontSize={12} />
           <YAxis unit="%" stroke="var(--muted)" fontSize={12} domain={[0, ticks[ticks.length - 1]!]} ticks={ticks} />
-          <Tooltip
-            cursor={{ fill: 'var(--hover)' }}
-            formatter={(value, name) => [`${Number(value).toFixed(1)}% of original`, String(name)]}
-          />
-          <Legend />
-          <Bar dataKey="original" name={originalLabel} fill="var(--muted-bar)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
-          <Bar dataKey="variant" name={variantLabel} fill="var(--accent)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+          <Tooltip cursor={{ fill: 'var(--hover)' }} formatter={(value, name) => [`${Number(value).toFixed(1)}% of original`, String(name)]} />
+          <Legend itemSorter={null} />
+          {series.map((s, i) => (
+            <Bar
+              key={s.id}
+              dataKey={s.id}
+              name={s.label}
+              fill={i === 0 ? ORIGINAL_COLOR : variantColor(i - 1)}
+              radius={[4, 4, 0, 0]}
+              isAnimationActive={false}
+            />
+          ))}
         </BarChart>
       </ResponsiveContainer>
-      <figcaption className="muted small">Relative to the original (100%); lower is better.</figcaption>
+      <figcaption className="muted small">Size and median latency as % of the original (100%); lower is better.</figcaption>
     </figure>
   );
 }

@@ -2,6 +2,8 @@ import type { OptionField } from '../../core/methods/types';
 import type { OptionValue } from '../store/recipe';
 
 export interface OptionInputProps {
+  /** The control's id, unique on the page. */
+  id: string;
   field: OptionField;
   value: OptionValue;
   disabled?: boolean;
@@ -9,8 +11,7 @@ export interface OptionInputProps {
 }
 
 /** One form control, chosen by the option's declared kind. */
-export function OptionInput({ field, value, disabled, onChange }: OptionInputProps) {
-  const id = `option-${field.key}`;
+export function OptionInput({ id, field, value, disabled, onChange }: OptionInputProps) {
   const label = (
     <label htmlFor={id} title={field.help}>
       {field.label}

@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
+import type { RecipeInput } from '../services/types';
 import { useFileDrop } from '../hooks/use-file-drop';
 import { DropOverlay } from '../components/DropOverlay';
 import { EmptyState } from '../components/EmptyState';
@@ -13,10 +14,12 @@ import { CompareView } from './CompareView';
 
 export interface AppProps {
   methods: readonly MethodInfo[];
+  /** A recipe in the CLI grammar (the core's recipeToString). */
+  describeRecipe(recipe: RecipeInput): string;
   sample: { title: string; credit: string };
 }
 
-export function App({ methods, sample }: AppProps) {
+export function App({ methods, describeRecipe, sample }: AppProps) {
   const s = useStudio(
     useShallow((st) => ({
       model: st.model,
@@ -54,7 +57,7 @@ export function App({ methods, sample }: AppProps) {
         {s.summary && s.model ? (
           <>
             <SummaryView model={s.model} summary={s.summary} />
-            <CompressView methods={methods} />
+            <CompressView methods={methods} describeRecipe={describeRecipe} />
             <CompareView />
           </>
         ) : (

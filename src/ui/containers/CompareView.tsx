@@ -1,88 +1,106 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
-import { ComparisonTable } from '../components/ComparisonTable';
+import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
+import { COMPARE_SETTINGS, selectMeasuring } from '../store/measure-slice';
+import { VariantsTable } from '../components/VariantsTable';
 import { ComparisonChart } from '../components/ComparisonChart';
+import { CosineChart } from '../components/CosineChart';
+import { VariantNotes } from '../components/VariantNotes';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { COMPARE_SETTINGS } from '../store/compare-slice';
-import { formatMs, formatRatio } from '../format';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 
-/** What each recipe step did, and anything it warned about (opset raised, tensors left float…). */
-function StepNotes({ steps }: { steps: readonly { method: string; tensors: number; ms: number; warnings: string[] }[] }) {
-  return (
-    <ul className="step-notes muted small">
-      {steps.map((s, i) => (
-        <li key={i}>
-          <span className="mono">{s.method}</span>: {s.tensors} tensor{s.tensors === 1 ? '' : 's'} rewritten in {formatMs(s.ms)}
-          {s.warnings.map((w) => (
-            <div key={w} className="step-warning">
-              ⚠ {w}
-            </div>
-          ))}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function describeRun(backend: Backend, threads: number | undefined): string {
+function describeRun(backend: Backend | null, threads: number | null): string {
+  if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
   const threadNote = backend === 'wasm' && threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
   return `${backendLabel(backend)}${threadNote}, ${COMPARE_SETTINGS.runs} runs`;
 }
 
+function chartMetrics(rows: readonly ComparisonRow[]) {
+  const original = rows[0];
+  const latency = (r: ComparisonRow): number | null => {
+    if (r.isOriginal) return r.medianMs !== null ? 100 : null;
+    return r.speedup !== null ? 100 / r.speedup : null;
+  };
+  return [
+    { metric: 'File size', values: Object.fromEntries(rows.map((r) => [r.id, 100 * r.sizeRatio])) },
+    ...(original?.medianMs != null ? [{ metric: 'Median latency', values: Object.fromEntries(rows.map((r) => [r.id, latency(r)])) }] : []),
+  ];
+}
+
+/** The original and every variant side by side: table, size/latency chart, cosine chart, notes. */
 export function CompareView() {
-  const { model, variant, comparison, download, cancel } = useStudio(
+  const s = useStudio(
     useShallow((st) => ({
       model: st.model,
-      variant: st.variant,
-      comparison: st.comparison,
+      summary: st.summary,
+      variants: st.variants,
+      measurements: st.measurements,
+      phase: st.measurePhase,
+      measuring: selectMeasuring(st),
+      backend: st.backend,
+      compressing: st.compressStatus === 'running' || st.compressStatus === 'queued',
+      remeasureAll: st.remeasureAll,
+      cancel: st.cancelMeasurements,
       download: st.downloadVariant,
-      cancel: st.cancelComparison,
+      remove: st.removeVariant,
     })),
   );
-  if (!model || !variant) return null;
-  const original = comparison?.original ?? null;
-  const measured = comparison?.variant ?? null;
-  const latencyNote = describeRun(comparison?.backend ?? 'wasm', original?.threads ?? measured?.threads);
-  const metrics = [
-    { metric: 'File size', original: model.sizeBytes, variant: variant.sizeBytes },
-    ...(original && measured ? [{ metric: 'Median latency', original: original.latencyMs.p50, variant: measured.latencyMs.p50 }] : []),
-  ];
+  const { model, variants, measurements, summary } = s;
+  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements) : []), [model, variants, measurements]);
+  const outputs = useMemo(() => {
+    const declared = summary?.outputs.map((o) => o.name) ?? [];
+    return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];
+  }, [summary, rows]);
+  if (!model || variants.length === 0) return null;
+  const original = rows[0]!;
+  const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
+  const fidelity = variants.map((v) => measurements[v.id]?.fidelity).find((f) => f != null);
   return (
     <section className="panel" aria-label="Comparison" data-testid="comparison">
       <header className="panel-header">
-        <h2>Original vs int8</h2>
-        {comparison && <span className="badge">{backendLabel(comparison.backend)}</span>}
-        <span className="muted">{formatRatio(model.sizeBytes, variant.sizeBytes)}</span>
-        <button type="button" className="button primary push-right" onClick={download}>
-          Download {variant.name}
+        <h2>Original vs {variants.length} variant{variants.length === 1 ? '' : 's'}</h2>
+        {original.backend && <span className="badge">{backendLabel(original.backend)}</span>}
+        <button type="button" className="button push-right" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
+          Re-measure all on {backendLabel(s.backend)}
         </button>
       </header>
-      <StepNotes steps={variant.steps} />
-      {comparison?.status === 'running' && <ProgressBar fraction={null} label={comparison.phase} onCancel={cancel} />}
-      {comparison?.status === 'cancelled' && <p className="muted">Measurement cancelled.</p>}
-      {comparison?.error && <ErrorBanner error={comparison.error} />}
-      <div className="grid-2">
-        <ComparisonTable
-          original={{ label: 'Original', sizeBytes: model.sizeBytes, medianMs: original?.latencyMs.p50 ?? null, sessionMs: original?.sessionMs ?? null }}
-          variant={{ label: 'int8', sizeBytes: variant.sizeBytes, medianMs: measured?.latencyMs.p50 ?? null, sessionMs: measured?.sessionMs ?? null }}
-          fidelity={comparison?.fidelity?.outputs ?? null}
-          latencyNote={latencyNote}
-        />
-        <ComparisonChart originalLabel="Original" variantLabel="int8" metrics={metrics} />
-      </div>
-      {comparison?.fidelity && (
-        <p className="muted small">
-          Fidelity over {comparison.fidelity.samples} seeded random input{comparison.fidelity.samples === 1 ? '' : 's'} (seed {COMPARE_SETTINGS.seed}),
-          shapes{' '}
-          {Object.entries(comparison.fidelity.inputShapes)
+      {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}
+      <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} />
+      <p className="muted small">
+        Latency: median of {describeRun(original.backend, original.threads)} after {COMPARE_SETTINGS.warmup} warm-up runs. Fidelity: each output against
+        the original&apos;s over {fidelity?.samples ?? COMPARE_SETTINGS.samples} seeded random inputs (seed {COMPARE_SETTINGS.seed})
+        {fidelity &&
+          `, shapes ${Object.entries(fidelity.inputShapes)
             .map(([n, d]) => `${n} [${d.join('×')}]`)
-            .join(', ')}
-          .
+            .join(', ')}`}
+        .
+      </p>
+      {mixedRounds(rows) && (
+        <p className="note" data-testid="mixed-rounds">
+          Some variants were timed in a different run than the original, so their speed ratios mix two runs. Re-measure all to time every model back to
+          back.
         </p>
       )}
+      {rows
+        .filter((r) => r.error)
+        .map((r) => (
+          <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
+        ))}
+      <div className="grid-2">
+        <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        {compared.length > 0 ? (
+          <CosineChart
+            outputs={outputs}
+            variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
+          />
+        ) : (
+          <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
+        )}
+      </div>
+      <VariantNotes variants={variants} />
     </section>
   );
 }

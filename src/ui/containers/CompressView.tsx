@@ -1,20 +1,32 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
-import { RecipeForm } from '../components/RecipeForm';
+import { draftToRecipe } from '../store/recipe';
+import type { RecipeInput } from '../services/types';
+import { RecipeStepCard } from '../components/RecipeStepCard';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
 
-export function CompressView({ methods }: { methods: readonly MethodInfo[] }) {
+export interface CompressViewProps {
+  methods: readonly MethodInfo[];
+  /** The recipe in the CLI grammar, shown so the same compression can be run from the command line. */
+  describeRecipe(recipe: RecipeInput): string;
+}
+
+/** The recipe editor: one card per step (method picker + generated options), and the Compress button. */
+export function CompressView({ methods, describeRecipe }: CompressViewProps) {
   const s = useStudio(
     useShallow((st) => ({
-      methodId: st.methodId,
-      options: st.options,
+      steps: st.recipeSteps,
+      setStepMethod: st.setStepMethod,
+      setStepOption: st.setStepOption,
+      addStep: st.addStep,
+      removeStep: st.removeStep,
       status: st.compressStatus,
       progress: st.compressProgress,
       error: st.compressError,
-      setOption: st.setOption,
       compress: st.compress,
       cancel: st.cancelCompress,
       backend: st.backend,
@@ -22,23 +34,52 @@ export function CompressView({ methods }: { methods: readonly MethodInfo[] }) {
       setBackend: st.setBackend,
     })),
   );
-  const method = methods.find((m) => m.id === s.methodId);
-  const running = s.status === 'running';
+  const busy = s.status === 'running' || s.status === 'queued';
+  const cliRecipe = useMemo(() => {
+    try {
+      return describeRecipe(draftToRecipe(s.steps));
+    } catch {
+      return null;
+    }
+  }, [describeRecipe, s.steps]);
+  const buttonLabel = s.steps.length === 1 ? `Compress with ${s.steps[0]!.methodId}` : `Compress with ${s.steps.length} steps`;
   return (
     <section className="panel" aria-label="Compress">
       <header className="panel-header">
         <h2>Compress</h2>
-        {method && <span className="muted">{method.description}</span>}
+        <span className="muted">Each run makes a new variant; make several and compare them below.</span>
       </header>
-      {method && <RecipeForm fields={method.options} values={s.options} disabled={running} onChange={s.setOption} />}
+      <div className="recipe-steps">
+        {s.steps.map((step, i) => (
+          <RecipeStepCard
+            key={step.key}
+            index={i}
+            step={step}
+            methods={methods}
+            removable={s.steps.length > 1}
+            disabled={busy}
+            onMethod={(id) => s.setStepMethod(i, id)}
+            onOption={(key, value) => s.setStepOption(i, key, value)}
+            onRemove={() => s.removeStep(i)}
+          />
+        ))}
+      </div>
       <div className="actions">
-        <button type="button" className="button primary" disabled={running} onClick={() => void s.compress()}>
-          Quantize to int8
+        <button type="button" className="button primary" disabled={busy} onClick={() => void s.compress()}>
+          {buttonLabel}
         </button>
-        <BackendSelect backends={s.backends} value={s.backend} disabled={running} onChange={s.setBackend} />
+        <button type="button" className="button" disabled={busy} onClick={s.addStep}>
+          + Add step
+        </button>
+        <BackendSelect backends={s.backends} value={s.backend} disabled={busy} onChange={s.setBackend} />
         {s.status === 'cancelled' && <span className="muted">Cancelled.</span>}
       </div>
-      {running && <ProgressBar fraction={s.progress.fraction} label={s.progress.label} onCancel={s.cancel} />}
+      {cliRecipe && (
+        <p className="muted small">
+          Same on the command line: <span className="mono">featherweight compress model.onnx --recipe {cliRecipe}</span>
+        </p>
+      )}
+      {busy && <ProgressBar fraction={s.progress.fraction} label={s.progress.label} onCancel={s.cancel} />}
       {s.error && <ErrorBanner error={s.error} />}
     </section>
   );

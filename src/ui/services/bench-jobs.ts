@@ -14,9 +14,10 @@ export function createBenchJobs(client: WorkerClient<BenchWorkerApi>, registry: 
   };
   return {
     backends: () => client.run((w) => w.backends()),
-    async measure(id, { backend, runs, warmup }) {
-      const { files, transfer } = await input(id);
-      return client.run((w) => w.measure(Comlink.transfer(files, transfer), { backend, runs, warmup, seed: TIMING_SEED }));
+    async measureAll(ids, { backend, runs, warmup }) {
+      const inputs = await Promise.all(ids.map(input));
+      const files = inputs.map((i) => i.files);
+      return client.run((w) => w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED }));
     },
     async fidelity(referenceId, candidateId, { backend, seed, samples }) {
       const ref = await input(referenceId);

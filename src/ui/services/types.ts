@@ -1,10 +1,10 @@
 import type { ModelSummary } from '../../core/analyze/summary';
 import type { Progress } from '../../core/util/progress';
-import type { CompressResult, RecipeInput } from '../../../workers/model-api';
-import type { BenchResult, FidelityResult } from '../../../workers/bench-api';
+import type { CompressResult, CompressStep, RecipeInput } from '../../../workers/model-api';
+import type { BenchResult, FidelityResult, MeasureAllItem } from '../../../workers/bench-api';
 import type { Backend } from '../../runtime/types';
 
-export type { ModelSummary, Progress, BenchResult, CompressResult, FidelityResult, RecipeInput, Backend };
+export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, CompressStep, FidelityResult, RecipeInput, Backend };
 
 /** Files the user gave for one model: the .onnx and any external data files beside it. */
 export interface ModelFiles {
@@ -50,7 +50,8 @@ export interface FidelityOptions {
 export interface BenchJobs {
   /** Backends the bench worker can use here (WebGPU only when an adapter is granted). */
   backends(): Promise<Backend[]>;
-  measure(id: string, options: BenchOptions): Promise<BenchResult>;
+  /** Times several models in one run with interleaved timed runs; one item per id, in order. */
+  measureAll(ids: readonly string[], options: BenchOptions): Promise<MeasureAllItem[]>;
   fidelity(referenceId: string, candidateId: string, options: FidelityOptions): Promise<FidelityResult>;
   cancel(): void;
 }

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ModelFiles, ModelSummary } from '../services/types';
 import { toUiError, type UiError } from './ui-error';
-import type { StudioState, StoreDeps } from './studio-state';
+import type { StudioState, SliceDeps } from './studio-state';
 
 export interface LoadedModel {
   id: string;
@@ -45,10 +45,10 @@ export function splitDroppedFiles(files: readonly File[]): ModelFiles {
 }
 
 export const createModelSlice =
-  ({ services }: StoreDeps): StateCreator<StudioState, [], [], ModelSlice> =>
+  ({ services }: SliceDeps): StateCreator<StudioState, [], [], ModelSlice> =>
   (set, get) => {
     const open = async (files: ModelFiles, source: LoadedModel['source']): Promise<void> => {
-      get().resetVariant();
+      get().clearVariants();
       const previous = get().model;
       if (previous) services.registry.remove(previous.id);
       services.models.cancel();

@@ -1,16 +1,33 @@
 import type { MethodModule } from '../../core/methods/types';
-import type { StudioServices } from '../services/types';
+import type { RecipeInput, StudioServices } from '../services/types';
 import type { ModelSlice } from './model-slice';
-import type { CompressSlice } from './compress-slice';
-import type { CompareSlice } from './compare-slice';
+import type { RecipeSlice } from './recipe-slice';
+import type { VariantsSlice } from './variants-slice';
+import type { MeasureSlice } from './measure-slice';
+import type { SerialQueue } from './serial-queue';
 
-export type StudioState = ModelSlice & CompressSlice & CompareSlice;
+export type StudioState = ModelSlice & RecipeSlice & VariantsSlice & MeasureSlice;
 
-/** What the UI needs to know of a method: its declaration, not its implementation. */
-export type MethodInfo = Pick<MethodModule, 'id' | 'label' | 'description' | 'options'>;
+/**
+ * What the UI needs to know of a method: its declaration, not its implementation. `backends`,
+ * when present, lists where its output runs as intended (no 'webgpu': "CPU only").
+ */
+export type MethodInfo = Pick<MethodModule, 'id' | 'label' | 'description' | 'options' | 'backends'>;
 
-/** What the slices are built with: the outside world, and the methods the recipe form offers. */
+/** The declaration part of a registered method, as the store and the components see it. */
+export function toMethodInfo({ id, label, description, options, backends }: MethodModule): MethodInfo {
+  return backends ? { id, label, description, options, backends } : { id, label, description, options };
+}
+
+/** What the store is built with: the outside world, the methods the recipe form offers, and how recipes read. */
 export interface StoreDeps {
   services: StudioServices;
   methods: readonly MethodInfo[];
+  /** One recipe step in the CLI grammar (the core's recipeToString in the app). */
+  recipeText(recipe: RecipeInput): string;
+}
+
+/** What each slice gets: the deps plus the one queue that keeps the model and bench workers from competing. */
+export interface SliceDeps extends StoreDeps {
+  jobs: SerialQueue;
 }

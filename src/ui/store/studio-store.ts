@@ -1,16 +1,20 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createModelSlice } from './model-slice';
-import { createCompressSlice } from './compress-slice';
-import { createCompareSlice } from './compare-slice';
-import type { StudioState, StoreDeps } from './studio-state';
+import { createRecipeSlice } from './recipe-slice';
+import { createVariantsSlice } from './variants-slice';
+import { createMeasureSlice } from './measure-slice';
+import { createSerialQueue } from './serial-queue';
+import type { StudioState, StoreDeps, SliceDeps } from './studio-state';
 
 export type StudioStore = StoreApi<StudioState>;
 
 /** A fresh store over the given services (real workers in the app, fakes in tests). */
 export function createStudioStore(deps: StoreDeps): StudioStore {
+  const sliceDeps: SliceDeps = { ...deps, jobs: createSerialQueue() };
   return createStore<StudioState>()((...a) => ({
-    ...createModelSlice(deps)(...a),
-    ...createCompressSlice(deps)(...a),
-    ...createCompareSlice(deps)(...a),
+    ...createModelSlice(sliceDeps)(...a),
+    ...createRecipeSlice(sliceDeps)(...a),
+    ...createVariantsSlice(sliceDeps)(...a),
+    ...createMeasureSlice(sliceDeps)(...a),
   }));
 }

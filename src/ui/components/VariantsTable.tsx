@@ -1,0 +1,151 @@
+import type { ComparisonRow } from '../store/comparison-rows';
+import { formatBytes, formatMs, formatNumber, formatPercent, formatRatio, formatSpeedup } from '../format';
+import { CpuOnlyBadge } from './CpuOnlyBadge';
+
+export interface VariantsTableProps {
+  /** The original first, then every variant. */
+  rows: readonly ComparisonRow[];
+  /** Model outputs, one fidelity column pair each. */
+  outputs: readonly string[];
+  /** Where and how latency was measured, e.g. "WASM, 2 threads, 10 runs". */
+  latencyNote: string;
+  onDownload(id: string): void;
+  onRemove(id: string): void;
+}
+
+const STATUS_NOTES: Partial<Record<NonNullable<ComparisonRow['status']>, string>> = {
+  queued: 'waiting to be measured',
+  running: 'measuring…',
+  error: 'measurement failed',
+  cancelled: 'measurement cancelled',
+};
+
+const waiting = (r: ComparisonRow): boolean => r.status === 'queued' || r.status === 'running';
+
+/** A measured value, '…' while it is being measured, '–' when there is none. */
+function value(r: ComparisonRow, v: number | null, format: (n: number) => string): string {
+  if (v !== null) return format(v);
+  return waiting(r) ? '…' : '–';
+}
+
+function speedClass(speedup: number | null): string {
+  if (speedup === null) return 'num';
+  return speedup >= 1 ? 'num good' : 'num bad';
+}
+
+function FidelityCells({ row, outputs }: { row: ComparisonRow; outputs: readonly string[] }) {
+  return outputs.map((name) => {
+    const f = row.fidelity?.find((x) => x.name === name);
+    if (row.isOriginal) {
+      return [
+        <td key={`${name}-cos`} className="num muted">
+          reference
+        </td>,
+        <td key={`${name}-max`} className="num muted">
+          –
+        </td>,
+      ];
+    }
+    return [
+      <td key={`${name}-cos`} className="num" data-output={name}>
+        {f ? <span data-testid="cosine">{formatNumber(f.cosine, 5)}</span> : waiting(row) ? '…' : '–'}
+      </td>,
+      <td key={`${name}-max`} className="num" data-output={name}>
+        {f ? <span data-testid="max-abs">{formatNumber(f.maxAbs, 4)}</span> : waiting(row) ? '…' : '–'}
+      </td>,
+    ];
+  });
+}
+
+/** The original and every variant side by side: size, latency, session load and per-output fidelity. */
+export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove }: VariantsTableProps) {
+  return (
+    <div className="table-scroll">
+      <table className="table comparison" data-testid="comparison-table">
+        <thead>
+          <tr>
+            <th rowSpan={2}>Model</th>
+            <th className="num" rowSpan={2}>
+              File size
+            </th>
+            <th className="num" rowSpan={2}>
+              Size vs original
+            </th>
+            <th className="num" rowSpan={2} title={latencyNote}>
+              Median latency
+            </th>
+            <th className="num" rowSpan={2}>
+              Speed vs original
+            </th>
+            <th className="num" rowSpan={2}>
+              Session load
+            </th>
+            {outputs.map((name) => (
+              <th key={name} className="num group" colSpan={2}>
+                Output <span className="mono">{name}</span>
+              </th>
+            ))}
+            <th rowSpan={2} />
+          </tr>
+          <tr>
+            {outputs.map((name) => [
+              <th key={`${name}-cos`} className="num">
+                cosine
+              </th>,
+              <th key={`${name}-max`} className="num">
+                max |Δ|
+              </th>,
+            ])}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} data-variant={r.isOriginal ? 'original' : r.label} data-status={r.status ?? 'none'}>
+              <th scope="row">
+                <div className="variant-label">{r.label}</div>
+                {r.cpuOnly && <CpuOnlyBadge />}
+                {r.status && STATUS_NOTES[r.status] && <div className="muted small">{STATUS_NOTES[r.status]}</div>}
+              </th>
+              <td className="num" data-metric="size">
+                {formatBytes(r.sizeBytes)}
+              </td>
+              <td className="num" data-metric="size-ratio">
+                {r.isOriginal ? (
+                  <span className="muted">100%</span>
+                ) : (
+                  <>
+                    {formatPercent(r.sizeRatio)}
+                    <div className="muted small">{formatRatio(1, r.sizeRatio)}</div>
+                  </>
+                )}
+              </td>
+              <td className="num" data-metric="latency">
+                {value(r, r.medianMs, formatMs)}
+              </td>
+              <td className={speedClass(r.speedup)} data-metric="speed">
+                {r.isOriginal ? <span className="muted">reference</span> : formatSpeedup(r.speedup)}
+              </td>
+              <td className="num" data-metric="session">
+                {value(r, r.sessionMs, formatMs)}
+                {!r.isOriginal && r.sessionSpeedup !== null && <div className="muted small">{formatSpeedup(r.sessionSpeedup)}</div>}
+              </td>
+              <FidelityCells row={r} outputs={outputs} />
+              <td className="row-actions">
+                {r.fileName && (
+                  <>
+                    <button type="button" className="button small-button" onClick={() => onDownload(r.id)} aria-label={`Download ${r.fileName}`}>
+                      Download
+                    </button>
+                    <button type="button" className="button ghost small-button" onClick={() => onRemove(r.id)} aria-label={`Remove ${r.label}`}>
+                      ✕
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

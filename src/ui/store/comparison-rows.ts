@@ -1,0 +1,90 @@
+import type { Backend } from '../services/types';
+import type { LoadedModel } from './model-slice';
+import type { Measurement, MeasureStatus } from './measure-slice';
+import type { Variant } from './variants-slice';
+import type { UiError } from './ui-error';
+
+export interface OutputFidelity {
+  name: string;
+  cosine: number;
+  maxAbs: number;
+}
+
+/** One line of the comparison: the original or a variant, with ratios against the original. */
+export interface ComparisonRow {
+  id: string;
+  label: string;
+  isOriginal: boolean;
+  /** Download name; null for the original. */
+  fileName: string | null;
+  cpuOnly: boolean;
+  sizeBytes: number;
+  /** Variant size / original size (1 for the original). */
+  sizeRatio: number;
+  status: MeasureStatus | null;
+  backend: Backend | null;
+  threads: number | null;
+  medianMs: number | null;
+  sessionMs: number | null;
+  /** Original median / this median: > 1 faster, < 1 slower; null unless both were timed on the same backend. */
+  speedup: number | null;
+  /** Original session load / this one, like speedup. */
+  sessionSpeedup: number | null;
+  /** Per output, against the original's; null until compared (and for the original). */
+  fidelity: OutputFidelity[] | null;
+  error: UiError | null;
+  round: number | null;
+}
+
+function ratio(before: number | null | undefined, after: number | null | undefined): number | null {
+  return before != null && after != null && before > 0 && after > 0 ? before / after : null;
+}
+
+/**
+ * The rows of the comparison table and charts, original first, from the store's plain data.
+ * Pure: the same inputs give the same rows (containers memoise it on its inputs).
+ */
+export function comparisonRows(
+  model: Pick<LoadedModel, 'id' | 'sizeBytes'>,
+  variants: readonly Variant[],
+  measurements: Readonly<Record<string, Measurement>>,
+): ComparisonRow[] {
+  const base = measurements[model.id];
+  const row = (id: string, label: string, sizeBytes: number, variant: Variant | null): ComparisonRow => {
+    const m = measurements[id];
+    const sameBackend = variant !== null && base?.bench != null && m?.bench != null && base.backend === m.backend;
+    return {
+      id,
+      label,
+      isOriginal: variant === null,
+      fileName: variant?.fileName ?? null,
+      cpuOnly: variant?.cpuOnly ?? false,
+      sizeBytes,
+      sizeRatio: model.sizeBytes > 0 ? sizeBytes / model.sizeBytes : 1,
+      status: m?.status ?? null,
+      backend: m?.backend ?? null,
+      threads: m?.bench?.threads ?? null,
+      medianMs: m?.bench?.latencyMs.p50 ?? null,
+      sessionMs: m?.bench?.sessionMs ?? null,
+      speedup: sameBackend ? ratio(base.bench?.latencyMs.p50, m.bench?.latencyMs.p50) : null,
+      sessionSpeedup: sameBackend ? ratio(base.bench?.sessionMs, m.bench?.sessionMs) : null,
+      fidelity: m?.fidelity?.outputs.map(({ name, cosine, maxAbs }) => ({ name, cosine, maxAbs })) ?? null,
+      error: m?.error ?? null,
+      round: m?.round ?? null,
+    };
+  };
+  return [row(model.id, 'Original', model.sizeBytes, null), ...variants.map((v) => row(v.id, v.label, v.sizeBytes, v))];
+}
+
+/** Output names in the order the variants report them, each once. */
+export function outputNames(rows: readonly ComparisonRow[]): string[] {
+  const names: string[] = [];
+  for (const r of rows) for (const f of r.fidelity ?? []) if (!names.includes(f.name)) names.push(f.name);
+  return names;
+}
+
+/** True when some variant was timed in another round than the original: its speed ratio mixes two runs. */
+export function mixedRounds(rows: readonly ComparisonRow[]): boolean {
+  const original = rows.find((r) => r.isOriginal);
+  return rows.some((r) => !r.isOriginal && r.medianMs !== null && original?.round != null && r.round !== original.round);
+}

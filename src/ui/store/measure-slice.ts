@@ -1,0 +1,168 @@
+import type { StateCreator } from 'zustand';
+import type { Backend, BenchResult, FidelityResult } from '../services/types';
+import { isAbort, toUiError, type UiError } from './ui-error';
+import type { SliceDeps, StudioState } from './studio-state';
+
+export type MeasureStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+
+/** Latency and fidelity of one model (the original or a variant) on one backend. */
+export interface Measurement {
+  backend: Backend;
+  /** Measurements of the same round were timed back to back, so their ratios are fair. */
+  round: number;
+  status: MeasureStatus;
+  bench: BenchResult | null;
+  /** Outputs against the original's; always null for the original itself. */
+  fidelity: FidelityResult | null;
+  error: UiError | null;
+}
+
+export interface MeasureSlice {
+  /** Backend the next measurement runs on. */
+  backend: Backend;
+  /** What the bench worker reported it can use; ['wasm'] until probed. */
+  backends: Backend[];
+  /** By model id: the original's and each variant's. */
+  measurements: Record<string, Measurement>;
+  /** What the bench worker is doing now, null when idle. */
+  measurePhase: string | null;
+  setBackend(backend: Backend): void;
+  probeBackends(): Promise<void>;
+  /** Times a new variant together with the original (interleaved runs) and compares its outputs with the original's. */
+  measureVariant(id: string): Promise<void>;
+  /**
+   * Times the original and every variant in one run on the chosen backend, their timed runs
+   * interleaved (fair ratios even while the engine warms up), then compares outputs again.
+   */
+  remeasureAll(): Promise<void>;
+  cancelMeasurements(): void;
+}
+
+/** How the studio measures: a few timed runs each, the same seeded inputs for every model. */
+export const COMPARE_SETTINGS = { runs: 10, warmup: 2, seed: 42, samples: 2 } as const;
+
+const busy = (m: Measurement | undefined): boolean => m?.status === 'queued' || m?.status === 'running';
+
+/** True while some measurement is queued or running. */
+export const selectMeasuring = (s: Pick<StudioState, 'measurements'>): boolean => Object.values(s.measurements).some(busy);
+
+export const createMeasureSlice =
+  ({ services, jobs }: SliceDeps): StateCreator<StudioState, [], [], MeasureSlice> =>
+  (set, get) => {
+    let probed = false;
+    /** Bumped by cancel: jobs queued before it find it changed and do nothing. */
+    let epoch = 0;
+    let rounds = 0;
+    const { runs, warmup, seed, samples } = COMPARE_SETTINGS;
+
+    const queued = (ids: readonly string[], backend: Backend, round: number): void => {
+      const next = { ...get().measurements };
+      for (const id of ids) next[id] = { backend, round, status: 'queued', bench: null, fidelity: null, error: null };
+      set({ measurements: next });
+    };
+    /** Changes a measurement that is still wanted (its model or variant still there, same round). */
+    const update = (id: string, round: number, changes: Partial<Measurement>): boolean => {
+      const m = get().measurements[id];
+      if (!m || m.round !== round) return false;
+      set({ measurements: { ...get().measurements, [id]: { ...m, ...changes } } });
+      return true;
+    };
+    const labelOf = (id: string): string => (id === get().model?.id ? 'the original' : (get().variants.find((v) => v.id === id)?.label ?? id));
+    const fail = (id: string, round: number, e: unknown): void => {
+      const error = toUiError(e);
+      update(id, round, isAbort(error) ? { status: 'cancelled' } : { status: 'error', error });
+    };
+    /**
+     * Times the original and `ids` in one run with interleaved timed runs (fair ratios), then
+     * compares each timed variant's outputs with the original's.
+     */
+    const timeTogether = async (originalId: string, ids: readonly string[], backend: Backend, round: number): Promise<void> => {
+      const all = [originalId, ...ids];
+      for (const id of all) update(id, round, { status: 'running' });
+      set({ measurePhase: ids.length === 1 ? `Timing the original and ${labelOf(ids[0]!)}` : `Timing the original and ${ids.length} variants together` });
+      let items;
+      try {
+        items = await services.bench.measureAll(all, { backend, runs, warmup });
+      } catch (e) {
+        for (const id of all) fail(id, round, e);
+        return;
+      }
+      items.forEach((item, i) => {
+        const id = all[i]!;
+        if (!item.ok) update(id, round, { status: 'error', error: item.error });
+        else update(id, round, id === originalId ? { bench: item.result, status: 'done' } : { bench: item.result });
+      });
+      const originalOk = items[0]?.ok === true;
+      for (const [i, id] of ids.entries()) {
+        if (items[i + 1]?.ok !== true) continue;
+        if (originalOk) await compare(originalId, id, backend, round);
+        else update(id, round, { status: 'error', error: { name: 'Error', message: 'The original could not be timed, so outputs were not compared.' } });
+      }
+    };
+    const compare = async (originalId: string, id: string, backend: Backend, round: number): Promise<void> => {
+      if (!update(id, round, { status: 'running' })) return;
+      set({ measurePhase: `Comparing the outputs of ${labelOf(id)}` });
+      try {
+        const fidelity = await services.bench.fidelity(originalId, id, { backend, seed, samples });
+        update(id, round, { fidelity, status: 'done' });
+      } catch (e) {
+        fail(id, round, e);
+      }
+    };
+    /** Runs `body` in the shared queue unless a cancel came first. */
+    const enqueue = (body: () => Promise<void>): Promise<void> => {
+      const mine = epoch;
+      return jobs.run(async () => {
+        if (mine !== epoch) return;
+        try {
+          await body();
+        } finally {
+          if (mine === epoch) set({ measurePhase: null });
+        }
+      });
+    };
+
+    return {
+      backend: 'wasm',
+      backends: ['wasm'],
+      measurements: {},
+      measurePhase: null,
+      setBackend(backend) {
+        if (get().backends.includes(backend)) set({ backend });
+      },
+      async probeBackends() {
+        if (probed) return;
+        probed = true;
+        try {
+          const backends = await services.bench.backends();
+          if (backends.length > 0) set({ backends });
+        } catch {
+          probed = false; // e.g. cancelled mid-probe: try again next time
+        }
+      },
+      measureVariant(id) {
+        const { model, backend } = get();
+        if (!model || !get().variants.some((v) => v.id === id)) return Promise.resolve();
+        const round = (rounds += 1);
+        queued([model.id, id], backend, round);
+        return enqueue(() => timeTogether(model.id, [id], backend, round));
+      },
+      remeasureAll() {
+        const { model, variants, backend } = get();
+        if (!model) return Promise.resolve();
+        const round = (rounds += 1);
+        const ids = variants.map((v) => v.id);
+        queued([model.id, ...ids], backend, round);
+        return enqueue(() => timeTogether(model.id, ids, backend, round));
+      },
+      cancelMeasurements() {
+        const measurements = get().measurements;
+        if (!Object.values(measurements).some(busy)) return;
+        epoch += 1;
+        services.bench.cancel();
+        const next: Record<string, Measurement> = {};
+        for (const [id, m] of Object.entries(measurements)) next[id] = busy(m) ? { ...m, status: 'cancelled' } : m;
+        set({ measurements: next, measurePhase: null });
+      },
+    };
+  };

@@ -1,0 +1,55 @@
+import type { StateCreator } from 'zustand';
+import type { RecipeInput } from '../services/types';
+import type { MethodInfo, SliceDeps, StudioState } from './studio-state';
+import { draftToRecipe, type DraftStep, type OptionValue } from './recipe';
+
+export interface RecipeSlice {
+  /** The recipe being edited, in order; never empty. */
+  recipeSteps: DraftStep[];
+  /** Picks the method of step `index`; its options go back to the method's defaults. */
+  setStepMethod(index: number, methodId: string): void;
+  setStepOption(index: number, key: string, value: OptionValue): void;
+  /** Appends a step, with the first method the recipe does not use yet. */
+  addStep(): void;
+  /** Removes step `index`; the last remaining step stays. */
+  removeStep(index: number): void;
+}
+
+/** The edited recipe in the JSON form the model worker takes. */
+export const selectRecipe = (s: Pick<StudioState, 'recipeSteps'>): RecipeInput => draftToRecipe(s.recipeSteps);
+
+/** The methods of the recipe's steps, in order (unknown ids are skipped). */
+export function stepMethods(steps: readonly DraftStep[], methods: readonly MethodInfo[]): MethodInfo[] {
+  return steps.flatMap((s) => methods.filter((m) => m.id === s.methodId));
+}
+
+export const createRecipeSlice =
+  ({ methods }: SliceDeps): StateCreator<StudioState, [], [], RecipeSlice> =>
+  (set, get) => {
+    let keys = 0;
+    const step = (methodId: string): DraftStep => ({ key: `step-${(keys += 1)}`, methodId, options: {} });
+    const edit = (index: number, change: (s: DraftStep) => DraftStep): void => {
+      const steps = get().recipeSteps;
+      if (index < 0 || index >= steps.length) return;
+      set({ recipeSteps: steps.map((s, i) => (i === index ? change(s) : s)) });
+    };
+    return {
+      recipeSteps: [step(methods[0]?.id ?? 'int8-weight')],
+      setStepMethod(index, methodId) {
+        if (!methods.some((m) => m.id === methodId)) return;
+        edit(index, (s) => (s.methodId === methodId ? s : { ...s, methodId, options: {} }));
+      },
+      setStepOption(index, key, value) {
+        edit(index, (s) => ({ ...s, options: { ...s.options, [key]: value } }));
+      },
+      addStep() {
+        const steps = get().recipeSteps;
+        const unused = methods.find((m) => !steps.some((s) => s.methodId === m.id)) ?? methods[0];
+        if (unused) set({ recipeSteps: [...steps, step(unused.id)] });
+      },
+      removeStep(index) {
+        const steps = get().recipeSteps;
+        if (steps.length > 1 && index >= 0 && index < steps.length) set({ recipeSteps: steps.filter((_, i) => i !== index) });
+      },
+    };
+  };

@@ -1,0 +1,84 @@
+import type { Feeds } from '../src/core/evaluate/tensor-data';
+import { latencyStats } from '../src/core/evaluate/stats';
+import { throwIfAborted } from '../src/core/util/abort';
+import type { LongCallOptions } from '../src/core/util/progress';
+import type { BenchmarkOptions, BenchmarkResult } from '../src/runtime/benchmark';
+import type { ModelSession, Runtime } from '../src/runtime/types';
+
+/** A model to time and the feeds it runs on. */
+export interface TimedModel {
+  bytes: Uint8Array;
+  feeds: Feeds;
+}
+
+/** Per model: its figures, or why it could not be timed (plain data: it crosses comlink). */
+export type InterleavedResult = { ok: true; result: BenchmarkResult } | { ok: false; error: { name: string; message: string } };
+
+/**
+ * Times several models in one run with their timed runs interleaved: run r times every model once,
+ * starting at model r mod n, so whatever drifts during the run (the WASM engine tiering up, other
+ * load on the machine) spreads over all of them instead of favouring the ones timed last. All
+ * sessions are loaded first (sessionMs each), then each runs once (firstRunMs) and `warmup` times
+ * untimed. A model that fails to load gets its error; the others are still timed. Every session
+ * is released whatever happens.
+ */
+export async function benchmarkInterleaved(
+  runtime: Runtime,
+  models: readonly TimedModel[],
+  options: Omit<BenchmarkOptions, keyof LongCallOptions> & LongCallOptions,
+): Promise<InterleavedResult[]> {
+  const { backend, threads, warmup, runs, signal, onProgress } = options;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs is ${runs}; expected an integer >= 1.`);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup is ${warmup}; expected an integer >= 0.`);
+  const loaded: { index: number; session: ModelSession; sessionMs: number; firstRunMs: number; samples: number[] }[] = [];
+  const errors = new Map<number, { name: string; message: string }>();
+  const total = models.length * (2 + warmup) + runs * models.length;
+  let done = 0;
+  const step = (phase: string): void => onProgress?.({ kind: 'step', phase, index: (done += 1), total });
+  try {
+    for (let index = 0; index < models.length; index++) {
+      throwIfAborted(signal);
+      step('load');
+      const t0 = performance.now();
+      try {
+        const session = await runtime.createSession(models[index]!.bytes, { backend, threads });
+        loaded.push({ index, session, sessionMs: performance.now() - t0, firstRunMs: 0, samples: [] });
+      } catch (e) {
+        const { name, message } = e instanceof Error ? e : new Error(String(e));
+        errors.set(index, { name, message });
+      }
+    }
+    for (const m of loaded) {
+      throwIfAborted(signal);
+      step('first-run');
+      const t = performance.now();
+      await m.session.run(models[m.index]!.feeds);
+      m.firstRunMs = performance.now() - t;
+      for (let i = 0; i < warmup; i++) {
+        step('warmup');
+        await m.session.run(models[m.index]!.feeds);
+      }
+    }
+    for (let r = 0; r < runs; r++) {
+      for (let k = 0; k < loaded.length; k++) {
+        throwIfAborted(signal);
+        step('run');
+        const m = loaded[(r + k) % loaded.length]!;
+        const t = performance.now();
+        await m.session.run(models[m.index]!.feeds);
+        m.samples.push(performance.now() - t);
+      }
+    }
+  } finally {
+    for (const m of loaded) await m.session.release();
+  }
+  return models.map((_, index): InterleavedResult => {
+    const error = errors.get(index);
+    if (error) return { ok: false, error };
+    const m = loaded.find((x) => x.index === index)!;
+    return {
+      ok: true,
+      result: { backend: m.session.backend, threads: m.session.threads ?? threads, sessionMs: m.sessionMs, firstRunMs: m.firstRunMs, latencyMs: latencyStats(m.samples) },
+    };
+  });
+}
