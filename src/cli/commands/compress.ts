@@ -9,6 +9,8 @@ import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
 import { verifyModelLoads } from '../../runtime/verify';
+import { modelOpener } from '../../runtime/calibrate';
+import type { OpenModel } from '../../core/methods/types';
 
 const NAME = 'compress' as const;
 
@@ -36,7 +38,9 @@ export const compressCommand: Command = {
     const start = performance.now();
     const input = readModelFile(inPath, NAME);
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
-    const result = await applyRecipe(input.model, recipe, env.signal ? { signal: env.signal } : {});
+    // Methods that run the model (int8-static calibration) get the runtime, loaded only when asked.
+    const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
+    const result = await applyRecipe(input.model, recipe, env.signal ? { signal: env.signal, openModel } : { openModel });
     const bytes = encodeModel(result.model);
     await verifyModelLoads(await env.runtime(), bytes);
     await writeFileAtomic(outPath, bytes);

@@ -1,3 +1,4 @@
+import type { Feeds } from '../evaluate/tensor-data';
 import type { ModelIR } from '../ir/model';
 import type { LongCallOptions } from '../util/progress';
 
@@ -19,7 +20,21 @@ export type OptionField =
       choices?: readonly string[];
     };
 
-export type MethodContext = LongCallOptions;
+/** A loaded model a method may run (calibration): one sample's feeds in, the named outputs back. */
+export interface RunnableModel {
+  run(feeds: Feeds, outputNames: readonly string[]): Promise<Feeds>;
+  release(): Promise<void>;
+}
+
+/** Loads model bytes into the host's runtime. Methods are pure core: the host (CLI, worker, tests) injects this. */
+export type OpenModel = (modelBytes: Uint8Array) => Promise<RunnableModel>;
+
+export interface MethodContext extends LongCallOptions {
+  /** How methods that must execute the model (int8-static calibration) run it; absent on hosts without a runtime. */
+  openModel?: OpenModel;
+  /** Calibration samples (one feeds object each); methods synthesize seeded inputs when absent. */
+  calibrationInputs?: readonly Feeds[];
+}
 
 /** Error figures for one rewritten weight tensor. */
 export interface LayerError {

@@ -1,0 +1,249 @@
+import { node } from '../ir/build';
+import { DT } from '../ir/dtype';
+import type { ModelIR } from '../ir/model';
+import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
+import type { NodeProto } from '../onnx/schema';
+import { synthesizeModelInputs } from '../evaluate/inputs';
+import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { UnsupportedModelError } from '../util/errors';
+import { CALIBRATORS, type CalibratorKind, type TensorRange } from './calibration/calibrators';
+import { collectRanges } from './calibration/collect-ranges';
+import { attrInt } from './graph/attrs';
+import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
+import { nameAllocator } from './graph/names';
+import { defaultOpset, withDefaultOpset } from './graph/opset';
+import { upgradeOpset } from './graph/opset-upgrade';
+import { QDQ_OPS, planQdq, type QdqTarget } from './graph/qdq-plan';
+import { insertActivationQdq, uint8Params, type ActivationQdq } from './graph/qdq-rewrite';
+import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
+import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
+import { resolveOptions } from './resolve-options';
+import { storedBytes } from './stored-bytes';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+
+export type Int8StaticOptions = {
+  calibrator: CalibratorKind;
+  percentile: number;
+  samples: number;
+  perChannel: boolean;
+  opTypes: string[];
+  excludeNodes: string[];
+  minElements: number;
+};
+
+export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
+  {
+    kind: 'enum',
+    key: 'calibrator',
+    label: 'Calibrator',
+    help: 'How each activation range is chosen: minmax (observed extremes), percentile (tails cut), entropy (KL-optimal threshold).',
+    default: 'minmax',
+    choices: CALIBRATORS,
+  },
+  { kind: 'number', key: 'percentile', label: 'Percentile', help: 'Percent of activation values the percentile range keeps.', default: 99.999, min: 90, max: 100 },
+  {
+    kind: 'number',
+    key: 'samples',
+    label: 'Calibration samples',
+    help: 'Seeded synthetic samples run when the host gives no calibration inputs.',
+    default: 16,
+    min: 1,
+    max: 1024,
+    integer: true,
+  },
+  { kind: 'boolean', key: 'perChannel', label: 'Per output channel', help: 'One weight scale per output channel (else one per tensor).', default: true },
+  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Operators run on quantized values.', default: [...QDQ_OPS], choices: QDQ_OPS },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names left in float.', default: [] },
+  { kind: 'number', key: 'minElements', label: 'Minimum weight size', help: 'Smaller weights stay float.', default: 128, min: 1, integer: true },
+];
+
+const QDQ_OPSET = 13;
+const CALIBRATION_SEED = 20240611;
+const INT32_MAX = 2147483647;
+
+/** The method cannot run: the host gave it no way to execute the model. */
+export class CalibrationUnavailableError extends UnsupportedModelError {}
+
+function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
+  const current = defaultOpset(model);
+  if (current === undefined) return withDefaultOpset(model, QDQ_OPSET);
+  if (current >= QDQ_OPSET) return model;
+  const up = upgradeOpset(model, QDQ_OPSET);
+  if (!up.ok) {
+    throw new UnsupportedModelError(
+      `int8-static needs per-axis QuantizeLinear/DequantizeLinear (ai.onnx opset ${QDQ_OPSET}); this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`,
+    );
+  }
+  const conv = Object.entries(up.converted).map(([op, n]) => `${n} ${op}`);
+  warnings.push(`Raised the ai.onnx opset from ${current} to ${QDQ_OPSET} for QDQ${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`);
+  return up.model;
+}
+
+function weightAxis(n: NodeProto, rank: number): number | undefined {
+  if (n.opType === 'Conv') return rank >= 2 ? 0 : undefined;
+  if (n.opType === 'Gemm') return rank === 2 ? ((attrInt(n, 'transB') ?? 0) === 1 ? 0 : 1) : undefined;
+  return rank >= 2 ? rank - 1 : undefined;
+}
+
+interface QuantizedWeight {
+  scales: Float32Array;
+  axis: number | undefined;
+}
+
+/** Int32 bias with scale = input scale x weight scale (per channel) and zero point 0, or undefined when it does not fit. */
+function biasPlan(
+  bias: StoredWeight,
+  inputScale: number,
+  w: QuantizedWeight,
+  fresh: (base: string) => string,
+): DequantizePlan | undefined {
+  if (bias.tensor.dataType !== DT.FLOAT || isExternal(bias.tensor) || bias.uses.length !== 1 || bias.isGraphOutput) return undefined;
+  const dims = tensorDims(bias.tensor);
+  const values = readFloat32(bias.tensor);
+  const perChannel = w.scales.length > 1;
+  if (dims.length !== 1 || (perChannel && dims[0] !== w.scales.length)) return undefined;
+  const scales = new Float32Array(perChannel ? w.scales.length : 1);
+  for (let c = 0; c < scales.length; c++) scales[c] = Math.fround(inputScale * w.scales[c]!);
+  const q = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = scales[perChannel ? i : 0]!;
+    if (!(s > 0)) return undefined;
+    const r = Math.round(values[i]! / s);
+    if (!(Math.abs(r) <= INT32_MAX)) return undefined;
+    q[i] = r;
+  }
+  const paramDims = perChannel ? [scales.length] : [];
+  const qName = fresh(`${bias.name}_quantized`);
+  const sName = fresh(`${bias.name}_scale`);
+  const zName = fresh(`${bias.name}_zero_point`);
+  return {
+    weight: bias,
+    replaceOriginal: true,
+    retarget: [],
+    quantized: makeRawTensor(qName, DT.INT32, dims, new Uint8Array(q.buffer)),
+    scale: makeFloatTensor(sName, paramDims, scales),
+    zeroPoint: makeRawTensor(zName, DT.INT32, paramDims, new Uint8Array(new Int32Array(scales.length).buffer)),
+    dequantize: node('DequantizeLinear', [qName, sName, zName], [bias.name], perChannel ? { axis: 0 } : {}, { name: fresh(`${bias.name}_DequantizeLinear`) }),
+    constantNames: [fresh(`${qName}_const`), fresh(`${sName}_const`), fresh(`${zName}_const`)],
+  };
+}
+
+async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
+  const { signal, onProgress, openModel } = ctx;
+  if (!openModel) {
+    throw new CalibrationUnavailableError(
+      'int8-static calibrates by running the model, so the host must provide MethodContext.openModel (a runtime); none was given.',
+    );
+  }
+  const warnings: string[] = [];
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'phase', phase: 'int8-static: planning' });
+  const work = prepareOpset(model, warnings);
+  const graph = work.graph;
+  if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
+  const plan = planQdq(graph, o.opTypes, o.excludeNodes);
+  if (plan.targets.length === 0) {
+    const bytes = storedBytes(model);
+    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['No operator matched (op types or exclusions); the model is unchanged.'], layers: [] };
+  }
+
+  const inputs = ctx.calibrationInputs ?? synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });
+  if (inputs.length === 0) throw new UnsupportedModelError('int8-static got an empty list of calibration inputs; expected at least one sample.');
+  const ranges = await collectRanges(work, plan.activations, inputs, openModel, { calibrator: o.calibrator, percentile: o.percentile, ...(signal && { signal }), ...(onProgress && { onProgress }) });
+  const params = new Map<string, ActivationQdq>();
+  for (const name of plan.activations) {
+    const r: TensorRange | undefined = ranges.get(name);
+    if (r) params.set(name, { tensor: name, ...uint8Params(r.min, r.max) });
+  }
+  const skippedActs = plan.activations.length - params.size;
+  if (skippedActs > 0) warnings.push(`${skippedActs} activation(s) were not float32 at run time and stay unquantized.`);
+
+  // Weights: int8 symmetric, per output channel, once per stored tensor.
+  onProgress?.({ kind: 'phase', phase: 'int8-static: quantizing weights' });
+  const fresh = nameAllocator(work);
+  const stored = new Map(listStoredWeights([graph]).map((w) => [w.name, w]));
+  const byWeight = new Map<string, QdqTarget[]>();
+  for (const t of plan.targets) {
+    if (t.weightInput === undefined) continue;
+    const name = t.node.input[t.weightInput]!;
+    if (!stored.has(name)) continue;
+    byWeight.set(name, [...(byWeight.get(name) ?? []), t]);
+  }
+  const plans: DequantizePlan[] = [];
+  const layers: LayerError[] = [];
+  const quantizedWeights = new Map<string, QuantizedWeight>();
+  let lastYield = performance.now();
+  let index = 0;
+  for (const [name, targets] of byWeight) {
+    throwIfAborted(signal);
+    onProgress?.({ kind: 'step', phase: 'int8-static: weights', index: index++, total: byWeight.size, item: name });
+    const weight = stored.get(name)!;
+    if (weight.tensor.dataType !== DT.FLOAT || isExternal(weight.tensor) || elementCount(weight.tensor) < o.minElements) continue;
+    const dims = tensorDims(weight.tensor);
+    const axes = new Set(targets.map((t) => weightAxis(t.node, dims.length)));
+    const axis = o.perChannel && axes.size === 1 ? [...axes][0] : undefined;
+    const q = quantizeInt8(readFloat32(weight.tensor), axisLayout(dims, axis), true);
+    if (q.nonFinite) {
+      warnings.push(`Kept '${name}' float: it holds NaN or infinite values.`);
+      continue;
+    }
+    const targetNodes = new Set(targets.map((t) => t.node));
+    const readers = weight.uses.filter((u) => u.inputIndex === 1 && targetNodes.has(u.node));
+    const replaceOriginal = !weight.isGraphOutput && readers.length === weight.uses.length;
+    const paramDims = axis === undefined ? [] : [dims[axis]!];
+    const qName = fresh(`${name}_quantized`);
+    const sName = fresh(`${name}_scale`);
+    const zName = fresh(`${name}_zero_point`);
+    const outName = replaceOriginal ? name : fresh(`${name}_dequantized`);
+    plans.push({
+      weight,
+      replaceOriginal,
+      retarget: replaceOriginal ? [] : readers,
+      quantized: makeRawTensor(qName, DT.INT8, dims, new Uint8Array(q.values.buffer)),
+      scale: makeFloatTensor(sName, paramDims, q.scales),
+      zeroPoint: makeRawTensor(zName, DT.INT8, paramDims, new Uint8Array(q.zeroPoints.buffer)),
+      dequantize: node('DequantizeLinear', [qName, sName, zName], [outName], axis === undefined ? {} : { axis }, { name: fresh(`${name}_DequantizeLinear`) }),
+      constantNames: [fresh(`${qName}_const`), fresh(`${sName}_const`), fresh(`${zName}_const`)],
+    });
+    quantizedWeights.set(name, { scales: q.scales, axis });
+    layers.push({ name, maxAbsError: q.maxAbsError, meanAbsError: q.meanAbsError, sqnrDb: q.sqnrDb });
+    if (performance.now() - lastYield > 30) {
+      await yieldToLoop();
+      lastYield = performance.now();
+    }
+  }
+
+  // Biases: int32 with scale = input scale x weight scale, zero point 0 (one per Conv/Gemm).
+  let biases = 0;
+  for (const t of plan.targets) {
+    if (t.biasInput === undefined || t.weightInput === undefined) continue;
+    const w = quantizedWeights.get(t.node.input[t.weightInput]!);
+    const input = params.get(t.node.input[0]!);
+    const bias = stored.get(t.node.input[t.biasInput]!);
+    if (!w || !input || !bias) continue;
+    const p = biasPlan(bias, input.scale, w, fresh);
+    if (p) {
+      plans.push(p);
+      biases++;
+    }
+  }
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'phase', phase: 'int8-static: rewriting graph' });
+  const withWeights = applyDequantizePlans(work, plans);
+  const out = insertActivationQdq(withWeights, [...params.values()], fresh);
+  warnings.push(
+    `${o.calibrator} calibration on ${inputs.length} ${ctx.calibrationInputs ? 'given' : 'seeded synthetic'} sample(s); QDQ on ${params.size} activation(s) around ${plan.targets.length} operator(s), ${quantizedWeights.size} int8 weight(s), ${biases} int32 bias(es).`,
+  );
+  return { model: out, tensors: plans.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+}
+
+export const int8Static: MethodModule<Int8StaticOptions> = {
+  id: 'int8-static',
+  label: 'Int8 static (QDQ)',
+  description:
+    'Calibrates activation ranges by running the model, then wraps Conv, MatMul and Gemm in QuantizeLinear/DequantizeLinear pairs (uint8 activations, int8 per-channel weights, int32 bias): the pattern onnxruntime fuses into QLinearConv/QLinearMatMul.',
+  options: INT8_STATIC_OPTIONS,
+  async apply(model, options, ctx = {}) {
+    return quantizeStatic(model, resolveOptions('int8-static', INT8_STATIC_OPTIONS, options) as Int8StaticOptions, ctx);
+  },
+};

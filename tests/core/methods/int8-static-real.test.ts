@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { applyRecipe } from '../../../src/core/recipe/apply';
+import { parseRecipe } from '../../../src/core/recipe/parse';
+import { decodeModel } from '../../../src/core/onnx/decode';
+import { encodeModel } from '../../../src/core/onnx/encode';
+import { compareOutputs } from '../../../src/core/evaluate/metrics';
+import type { Feeds } from '../../../src/core/evaluate/tensor-data';
+import { listNodes } from '../../../src/core/ir/walk';
+import { createNodeRuntime } from '../../../src/runtime/node';
+import { modelOpener } from '../../../src/runtime/calibrate';
+import { runModel } from './run-helpers';
+import { textImage } from '../../fixtures/text-images';
+import { OCR_CLS, readOcrModel } from '../onnx/model-corpus';
+
+const runtime = createNodeRuntime();
+
+describe('int8-static on PaddleOCR cls (executed in onnxruntime-web, text-like images)', () => {
+  it('calibrated on 4 text images, evaluated on 3 others: output cosine >= 0.99, input untouched', async () => {
+    const bytes = readOcrModel(OCR_CLS);
+    const original = bytes.slice();
+    const model = decodeModel(bytes);
+    const calibrationInputs: Feeds[] = [1, 2, 3, 4].map((seed) => ({ x: textImage(seed, 48, 192) }));
+    const phases = new Set<string>();
+    const result = await applyRecipe(model, parseRecipe('int8-static'), {
+      openModel: modelOpener(runtime),
+      calibrationInputs,
+      onProgress: (p) => p.kind === 'step' && phases.add(p.phase),
+    });
+    expect(Buffer.from(bytes).equals(Buffer.from(original))).toBe(true);
+    expect(phases.has('calibration')).toBe(true);
+    const step = result.steps[0]!;
+    expect(step.warnings.join(' ')).toMatch(/opset from 9 to 13/);
+    const qdq = listNodes(result.model).filter((n) => n.node.opType === 'QuantizeLinear').length;
+    expect(qdq).toBeGreaterThan(40);
+    const ref: Feeds[] = [];
+    const cand: Feeds[] = [];
+    for (const seed of [11, 12, 13]) {
+      const feeds = { x: textImage(seed, 48, 192) };
+      ref.push(await runModel(runtime, model, feeds));
+      cand.push(await runModel(runtime, result.model, feeds));
+    }
+    const metrics = compareOutputs(ref, cand);
+    const size = encodeModel(result.model).byteLength / original.byteLength;
+    console.log(`int8-static PaddleOCR cls: cosine ${metrics.map((m) => `${m.name} ${m.cosine.toFixed(5)}`).join(', ')}, size ${(size * 100).toFixed(1)}%, ${qdq} QuantizeLinear, ${step.ms.toFixed(0)} ms`);
+    for (const m of metrics) expect(m.cosine).toBeGreaterThanOrEqual(0.99);
+  });
+});
