@@ -1,6 +1,7 @@
 import { analyzeModel, type ModelSummary } from '../src/core/analyze/summary';
 import { encodeModel } from '../src/core/onnx/encode';
 import { applyRecipe, recipeFromJson, type Recipe } from '../src/core/recipe';
+import type { OpenModel } from '../src/core/methods/types';
 import type { ProgressCallback } from '../src/core/util/progress';
 import { decodeInput, type ModelInput } from './model-input';
 
@@ -30,12 +31,13 @@ export const modelWorkerApi = {
     return analyzeModel(decodeInput(input), input.model.byteLength);
   },
 
-  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback): Promise<CompressResult> {
+  /** `openModel` runs models for methods that must (int8-static calibration); the worker passes a lazily started runtime. */
+  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, openModel?: OpenModel): Promise<CompressResult> {
     const t0 = performance.now();
     const parsed = recipeFromJson(recipe);
     onProgress?.({ kind: 'phase', phase: 'Decoding' });
     const model = decodeInput(input);
-    const applied = await applyRecipe(model, parsed, { onProgress: (p) => onProgress?.(p) });
+    const applied = await applyRecipe(model, parsed, { onProgress: (p) => onProgress?.(p), ...(openModel && { openModel }) });
     onProgress?.({ kind: 'phase', phase: 'Encoding' });
     const bytes = encodeModel(applied.model);
     const steps = applied.steps.map(({ method, tensors, ms, bytesBefore, bytesAfter, warnings }) => ({

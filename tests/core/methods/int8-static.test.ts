@@ -108,3 +108,17 @@ describe('int8-static on the fixtures (executed in onnxruntime-web)', () => {
     }
   });
 });
+
+describe('int8-static through the model worker API', () => {
+  it('compresses with the opener the worker passes, and names the missing runner without one', async () => {
+    const { modelWorkerApi } = await import('../../../workers/model-api');
+    const input = { model: encodeModel(convBnRelu()), external: {} };
+    const recipe = { steps: [{ method: 'int8-static', options: { samples: 2 } }] };
+    const phases: string[] = [];
+    const result = await modelWorkerApi.compress(input, recipe, (p) => p.kind === 'step' && phases.push(p.phase), openModel);
+    expect(phases).toContain('calibration');
+    const feeds = synthesizeModelInputs(convBnRelu(), { seed: 5, count: 1 })[0]!;
+    expect(worstCosine(await runModel(runtime, convBnRelu(), feeds), await runModel(runtime, decodeModel(result.bytes), feeds))).toBeGreaterThanOrEqual(0.99);
+    await expect(modelWorkerApi.compress(input, recipe)).rejects.toThrow(CalibrationUnavailableError);
+  });
+});
