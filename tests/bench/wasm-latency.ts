@@ -11,6 +11,7 @@ import { encodeModel } from '../../src/core/onnx/encode';
 import type { ModelIR } from '../../src/core/ir/model';
 import { applyRecipe, parseRecipe } from '../../src/core/recipe';
 import type { Feeds, TensorData } from '../../src/core/evaluate/tensor-data';
+import { modelOpener } from '../../src/runtime/calibrate';
 import { createNodeRuntime } from '../../src/runtime/node';
 import type { ModelSession, Runtime } from '../../src/runtime/types';
 import { OCR_DET, OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
@@ -29,7 +30,12 @@ export const LATENCY_FORMS: LatencyForm[] = [
   { label: 'int8-dynamic groupedConv=true', recipe: 'int8-dynamic:groupedConv=true' },
   { label: 'int8-dynamic perChannel=false', recipe: 'int8-dynamic:perChannel=false' },
   { label: 'int8-dynamic weightType=uint8', recipe: 'int8-dynamic:weightType=uint8' },
+  { label: 'int8-static QDQ (minmax, per-channel)', recipe: 'int8-static' },
+  { label: 'int8-static QDQ perChannel=false', recipe: 'int8-static:perChannel=false' },
 ];
+
+/** Text-like images int8-static calibrates on (other seeds than the timed input). */
+const CALIBRATION_SEEDS = [11, 12, 13, 14];
 
 /** The fastest form on the conv model must beat fp32 by this factor (issue target). */
 const CONV_TARGET = 1.3;
@@ -74,8 +80,15 @@ async function benchModel(runtime: Runtime, title: string, file: string, height:
   const fp32 = await load(runtime, 'fp32', model, feeds, undefined);
   const reference = await fp32.session.run(feeds);
   const variants = [fp32];
+  const calibrationInputs: Feeds[] = CALIBRATION_SEEDS.map((seed) => ({ x: textImage(seed, height, width) }));
+  const openModel = modelOpener(runtime, { threads: 1 });
+  const calibration: string[] = [];
   for (const form of LATENCY_FORMS) {
-    const { model: quantized } = await applyRecipe(model, parseRecipe(form.recipe));
+    const t0 = performance.now();
+    const { model: quantized } = await applyRecipe(model, parseRecipe(form.recipe), { openModel, calibrationInputs });
+    if (form.recipe.startsWith('int8-static')) {
+      calibration.push(`${form.label}: ${((performance.now() - t0) / calibrationInputs.length).toFixed(0)} ms per calibration sample (whole method / samples)`);
+    }
     variants.push(await load(runtime, form.label, quantized, feeds, reference));
   }
   process.stdout.write(`\n${title}, input 1x3x${height}x${width}, WASM ${fp32.session.threads ?? 1} thread(s)\nrounds:`);
@@ -102,6 +115,7 @@ async function benchModel(runtime: Runtime, title: string, file: string, height:
   console.log([line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n'));
   const slower = variants.filter((v) => v !== fp32 && median(v.times) > base);
   if (slower.length > 0) console.log(`slower than fp32: ${slower.map((v) => v.label).join('; ')}`);
+  for (const c of calibration) console.log(c);
   for (const v of variants) await v.session.release();
   return Math.max(...variants.filter((v) => v !== fp32).map((v) => base / median(v.times)));
 }
