@@ -9,7 +9,7 @@ import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../src/runt
 import { compareModels } from '../src/runtime/compare';
 import type { Backend, Runtime } from '../src/runtime/types';
 import { decodeInput, type ModelInput } from './model-input';
-import { benchmarkInterleaved } from './interleaved-benchmark';
+import { benchmarkInterleaved } from '../src/runtime/interleaved-benchmark';
 
 /** Where the bench worker gets its runtime and its default thread count (browser or Node). */
 export interface BenchHost {

@@ -32,7 +32,7 @@ Options:
 
 const BENCH_USAGE = `Usage: featherweight bench <model.onnx>... [options]
 
-Measures inference latency in onnxruntime-web on seeded random inputs, one model at a time.
+Measures inference latency in onnxruntime-web on seeded random inputs, all models in one run.
 
 Options:
   --backend <name>     wasm (default) or webgpu (browser only)
@@ -47,7 +47,9 @@ Options:
 
 sessionMs is the time to load the model (onnxruntime itself is started beforehand, so it is not
 counted); firstRunMs the first inference on its own; latencyMs summarises the timed runs in
-milliseconds. Models run one after another in one process, so their figures are comparable.`;
+milliseconds. All models are loaded first, then their timed runs take turns (run r starts with
+model r mod n), so an engine still warming up or a busy machine weighs on all of them alike and
+their ratios are fair.`;
 
 const EVAL_USAGE = `Usage: featherweight eval <reference.onnx> <candidate.onnx> [options]
 

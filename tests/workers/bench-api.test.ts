@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBenchWorkerApi } from '../../workers/bench-api';
-import { benchmarkInterleaved } from '../../workers/interleaved-benchmark';
+import { benchmarkInterleaved } from '../../src/runtime/interleaved-benchmark';
 import { modelWorkerApi } from '../../workers/model-api';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { graph, model, node, valueInfo } from '../../src/core/ir/build';

@@ -1,5 +1,7 @@
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
-import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../../runtime/benchmark';
+import { warmUpRuntime, type BenchmarkResult } from '../../runtime/benchmark';
+import { benchmarkInterleaved } from '../../runtime/interleaved-benchmark';
+import { RuntimeError } from '../../core/util/errors';
 import type { Backend } from '../../runtime/types';
 import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
@@ -11,7 +13,6 @@ import { readModelFile, runtimeBytes } from '../model-file';
 import { UsageError } from '../cli-errors';
 
 const NAME = 'bench' as const;
-
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -49,13 +50,17 @@ export const benchCommand: Command = {
       throw new UsageError(`The ${backend} backend is not available here; available: ${available.join(', ')}.`, NAME);
     }
     await warmUpRuntime(runtime, backend, threads);
-    const results: BenchRow[] = [];
-    for (const path of positionals) {
+    const models = positionals.map((path) => {
       const file = readModelFile(path, NAME);
       const [feeds] = synthesizeModelInputs(file.model, { seed, count: 1, dims });
-      const result = await benchmarkModel(runtime, runtimeBytes(file), feeds!, { backend, threads, warmup, runs, ...(env.signal && { signal: env.signal }) });
-      results.push({ model: path, ...result });
-    }
+      return { bytes: runtimeBytes(file), feeds: feeds! };
+    });
+    // Timed runs take turns across the models, so a warming engine or a busy machine does not favour the ones timed last.
+    const timed = await benchmarkInterleaved(runtime, models, { backend, threads, warmup, runs, ...(env.signal && { signal: env.signal }) });
+    const results: BenchRow[] = timed.map((t, i) => {
+      if (!t.ok) throw new RuntimeError(`${positionals[i]}: ${t.error.message}`);
+      return { model: positionals[i]!, ...t.result };
+    });
     if (values.json) {
       env.stdout(toJson({ results }));
       return EXIT.ok;

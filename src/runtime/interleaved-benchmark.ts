@@ -1,9 +1,9 @@
-import type { Feeds } from '../src/core/evaluate/tensor-data';
-import { latencyStats } from '../src/core/evaluate/stats';
-import { throwIfAborted } from '../src/core/util/abort';
-import type { LongCallOptions } from '../src/core/util/progress';
-import type { BenchmarkOptions, BenchmarkResult } from '../src/runtime/benchmark';
-import type { ModelSession, Runtime } from '../src/runtime/types';
+import type { Feeds } from '../core/evaluate/tensor-data';
+import { latencyStats } from '../core/evaluate/stats';
+import { throwIfAborted } from '../core/util/abort';
+import type { LongCallOptions } from '../core/util/progress';
+import type { BenchmarkOptions, BenchmarkResult } from './benchmark';
+import type { ModelSession, Runtime } from './types';
 
 /** A model to time and the feeds it runs on. */
 export interface TimedModel {
