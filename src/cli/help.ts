@@ -1,6 +1,6 @@
 /** Usage texts, kept apart from the commands so that printing help loads no command code. */
 
-export type CommandName = 'inspect' | 'compress' | 'bench' | 'eval';
+export type CommandName = 'inspect' | 'compress' | 'bench' | 'eval' | 'recipes';
 
 const INSPECT_USAGE = `Usage: featherweight inspect <model.onnx> [--dim name=size]... [--json]
 
@@ -15,7 +15,7 @@ Options:
                        outputs, nodes, opHistogram, params, bytesByDType, layers, macs, webgpu)
   -h, --help           show this help`;
 
-const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> --recipe <spec> -o <out.onnx> [--json]
+const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> (--recipe <spec> | --recipe-file <recipe.json>) -o <out.onnx> [--json]
 
 Applies a recipe and writes the compressed model (weights inline, one file). The result is
 loaded in onnxruntime-web first: a model it rejects is an error (exit 3), never written. The
@@ -23,9 +23,12 @@ output is written to a temporary file and renamed into place; the input is never
 
 Recipe: steps joined by '+', each name[:key=value,...], for example
   int8-weight
+  int8-static:calibrator=percentile,percentile=99.99,samples=32+fp16-weight
+'featherweight recipes' lists every method with its options, defaults and ranges.
 
 Options:
   --recipe <spec>      the recipe to apply
+  --recipe-file <path> the same recipe as JSON: {"steps":[{"method":"int4","options":{"block":32}}]}
   -o, --output <path>  where to write the compressed model
   --json               print {input{path,sizeBytes}, output{path,sizeBytes}, steps[{method,tensors,ms}], ms}
   -h, --help           show this help`;
@@ -107,10 +110,20 @@ outputs ([N, T, C], [N, C, H, W]) get argmaxAgreement and meanIou; single-channe
 reference's minus the candidate's. In JSON, non-finite numbers are written as null:
 sqnrDb is null when the outputs are identical (infinite SQNR; maxAbs is then 0).`;
 
+const RECIPES_USAGE = `Usage: featherweight recipes [--json]
+
+Lists every compression method with its options: key, default, accepted values and meaning. The
+studio's recipe form and the --recipe grammar are generated from the same declarations.
+
+Options:
+  --json               print {methods[{id,label,description,backends,options[{kind,key,label,help,default,min?,max?,integer?,choices?}]}]}
+  -h, --help           show this help`;
+
 export const COMMAND_HELP: Record<CommandName, { summary: string; usage: string }> = {
   inspect: { summary: 'summarise a model (size, IO, ops, params, largest layers)', usage: INSPECT_USAGE },
   compress: { summary: 'apply a compression recipe and write the new model', usage: COMPRESS_USAGE },
   bench: { summary: 'measure load time and inference latency (onnxruntime-web)', usage: BENCH_USAGE },
+  recipes: { summary: 'list the compression methods with their options, defaults and ranges', usage: RECIPES_USAGE },
   eval: { summary: 'compare a candidate with a reference on random inputs or your samples (accuracy, per layer)', usage: EVAL_USAGE },
 };
 export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];

@@ -3,6 +3,11 @@ import { runCli } from './run';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
+// A reader that stops early (`| head`) is not an error: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 process.exitCode = await runCli(
   process.argv.slice(2),

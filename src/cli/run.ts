@@ -11,6 +11,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   compress: async () => (await import('./commands/compress')).compressCommand,
   bench: async () => (await import('./commands/bench')).benchCommand,
   eval: async () => (await import('./commands/eval')).evalCommand,
+  recipes: async () => (await import('./commands/recipes')).recipesCommand,
 };
 
 /**

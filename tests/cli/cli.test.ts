@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { convBnRelu, mlp, mlpWithExternalData } from '../fixtures/models';
 import { cli, cliWithRuntime, tempDir } from './cli-harness';
+import { methods } from '../../src/core/methods/registry';
 import { existsSync } from 'node:fs';
 import { RuntimeError } from '../../src/core/util/errors';
 
@@ -43,7 +44,7 @@ describe('bad usage exits 2 with the usage', () => {
     [['bench', 'a.onnx', '--backend', 'cuda'], /--backend was 'cuda'/],
     [['eval', 'a.onnx', 'b.onnx', '--dim', 'batch'], /--dim 'batch' is not name=size/],
     [['eval', 'a.onnx', 'b.onnx', '--range=3,1'], /--range was '3,1'; expected min,max with min < max/],
-    [['compress', 'a.onnx', '-o', 'b.onnx'], /Missing --recipe/],
+    [['compress', 'a.onnx', '-o', 'b.onnx'], /Missing --recipe <spec> or --recipe-file/],
     [['inspect', '/definitely/not/here.onnx'], /Cannot read '\/definitely\/not\/here.onnx': no such file/],
   ])('%j', async (argv, message) => {
     const r = await cli(...argv);
@@ -165,6 +166,21 @@ describe('bench', () => {
 });
 
 describe('compress', () => {
+  it('takes the recipe as JSON with --recipe-file, and rejects bad JSON (exit 3) or both recipe flags (exit 2)', async () => {
+    const recipe = tmp.write('recipe.json', JSON.stringify({ steps: [{ method: 'int8-weight', options: { perChannel: false } }] }));
+    const out = tmp.path('from-file.onnx');
+    const r = await cli('compress', paths.mlp!, '--recipe-file', recipe, '-o', out, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).steps[0]).toMatchObject({ method: 'int8-weight', options: { perChannel: false } });
+    const bad = tmp.write('bad.json', '{"steps": [');
+    const b = await cli('compress', paths.mlp!, '--recipe-file', bad, '-o', tmp.path('never.onnx'));
+    expect(b.code).toBe(3);
+    expect(b.stderr).toMatch(/RecipeError: The recipe file .*bad\.json' is not valid JSON/);
+    const both = await cli('compress', paths.mlp!, '--recipe', 'int8-weight', '--recipe-file', recipe, '-o', tmp.path('never.onnx'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/either --recipe or --recipe-file/);
+  });
+
   it('refuses to write a model that onnxruntime-web will not load (exit 3, reason on stderr)', async () => {
     const out = tmp.path('rejected.onnx');
     const rejecting = {
@@ -266,5 +282,21 @@ describe('inspect', () => {
     expect(human.stdout).toMatch(/in {2}x: float32 \[p2o.DynamicDimension.0, 3, /);
     expect(human.stdout).toMatch(/Largest layers/);
     expect(human.stdout).toMatch(/\bConv\s+\d+/);
+  });
+});
+
+describe('recipes', () => {
+  it('lists every registered method with its options, from the same declarations as the studio', async () => {
+    const r = await cli('recipes', '--json');
+    expect(r.code).toBe(0);
+    const listed = JSON.parse(r.stdout).methods as { id: string; options: { key: string; default: unknown }[] }[];
+    expect(listed.map((m) => m.id)).toEqual(methods.map((m) => m.id));
+    for (const m of methods) {
+      expect(listed.find((x) => x.id === m.id)!.options).toEqual(m.options.map((f) => ({ ...f })));
+    }
+    const text = await cli('recipes');
+    for (const m of methods) expect(text.stdout).toContain(`${m.id}`);
+    expect(text.stdout).toMatch(/int8-dynamic \(CPU only\)/);
+    expect(text.stdout).toMatch(/block\s+32\s/);
   });
 });

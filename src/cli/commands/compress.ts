@@ -1,5 +1,7 @@
 import { encodeModel } from '../../core/onnx/encode';
-import { applyRecipe, parseRecipe } from '../../core/recipe';
+import { readFileSync } from 'node:fs';
+import { applyRecipe, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
+import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
@@ -17,8 +19,26 @@ const NAME = 'compress' as const;
 const OPTIONS = {
   ...COMMON_OPTIONS,
   recipe: { type: 'string' },
+  'recipe-file': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
+
+/** A recipe in the JSON form the studio and `recipes --json` use, read from a file. */
+function readRecipeFile(path: string): Recipe {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read the recipe file '${path}': ${(e as Error).message}`, NAME);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new RecipeError(`The recipe file '${path}' is not valid JSON (${(e as Error).message}); expected {"steps":[{"method":…,"options":{…}}]}.`);
+  }
+  return recipeFromJson(json);
+}
 
 export const compressCommand: Command = {
   async run(argv, env) {
@@ -28,12 +48,14 @@ export const compressCommand: Command = {
       return EXIT.ok;
     }
     requirePositionals(NAME, positionals, ['in.onnx']);
-    if (values.recipe === undefined) throw new UsageError('Missing --recipe <spec>.', NAME);
+    const recipeFile = values['recipe-file'];
+    if (values.recipe === undefined && recipeFile === undefined) throw new UsageError('Missing --recipe <spec> or --recipe-file <recipe.json>.', NAME);
+    if (values.recipe !== undefined && recipeFile !== undefined) throw new UsageError('Give either --recipe or --recipe-file, not both.', NAME);
     if (values.output === undefined) throw new UsageError('Missing -o <out.onnx>.', NAME);
     const inPath = positionals[0]!;
     const outPath = values.output;
     await assertOutputIsNotInput(outPath, [inPath], NAME);
-    const recipe = parseRecipe(values.recipe);
+    const recipe = recipeFile !== undefined ? readRecipeFile(recipeFile) : parseRecipe(values.recipe!);
 
     const start = performance.now();
     const input = readModelFile(inPath, NAME);
