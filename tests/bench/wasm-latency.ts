@@ -30,8 +30,9 @@ export const LATENCY_FORMS: LatencyForm[] = [
   { label: 'int8-dynamic groupedConv=true', recipe: 'int8-dynamic:groupedConv=true' },
   { label: 'int8-dynamic perChannel=false', recipe: 'int8-dynamic:perChannel=false' },
   { label: 'int8-dynamic weightType=uint8', recipe: 'int8-dynamic:weightType=uint8' },
-  { label: 'int8-static QDQ (minmax, per-channel)', recipe: 'int8-static' },
+  { label: 'int8-static QDQ (minmax, per-channel, inputs)', recipe: 'int8-static' },
   { label: 'int8-static QDQ perChannel=false', recipe: 'int8-static:perChannel=false' },
+  { label: 'int8-static QDQ quantizeOutputs=true (full QLinear pattern)', recipe: 'int8-static:quantizeOutputs=true' },
 ];
 
 /** Text-like images int8-static calibrates on (other seeds than the timed input). */

@@ -53,6 +53,15 @@ describe('int8-static on the fixtures (executed in onnxruntime-web)', () => {
     }
   }
 
+  it('quantizeOutputs=true also wraps the outputs of the targets (full QLinear pattern) and stays >= 0.99', async () => {
+    const plain = await staticCosine(mlp(), 'int8-static');
+    const full = await staticCosine(mlp(), 'int8-static:quantize-outputs=true');
+    const count = (ops: string[]) => ops.filter((o) => o === 'QuantizeLinear').length;
+    console.log(`int8-static mlp quantizeOutputs: ${count(plain.ops)} -> ${count(full.ops)} QuantizeLinear, cosine ${full.worst.toFixed(5)}`);
+    expect(count(full.ops)).toBeGreaterThan(count(plain.ops));
+    expect(full.worst).toBeGreaterThanOrEqual(0.99);
+  });
+
   it('without a runner it throws a typed error naming what the host must provide', async () => {
     await expect(applyRecipe(mlp(), parseRecipe('int8-static'))).rejects.toThrow(CalibrationUnavailableError);
     await expect(applyRecipe(mlp(), parseRecipe('int8-static'))).rejects.toThrow(/openModel/);

@@ -7,6 +7,13 @@ import { isDefaultDomain } from './attrs';
 export const QDQ_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
 
 /** One operator to run on quantized values. */
+/**
+ * A Conv output read by a BatchNormalization is left float: before the normalization it can sit
+ * far from zero with a small spread (a large mean that BN subtracts), so uint8 over [min, max]
+ * widened to 0 would leave it a few levels; and no QLinearConv fuses across an unfolded BN anyway.
+ */
+const UNFUSED_NORMALIZATIONS = new Set(['BatchNormalization', 'InstanceNormalization', 'LayerNormalization']);
+
 export interface QdqTarget {
   node: NodeProto;
   /** Input slots that carry activations (get a QuantizeLinear -> DequantizeLinear pair). */
@@ -37,10 +44,12 @@ export function weightDerivedValues(graph: GraphProto, order: readonly NodeProto
 
 /**
  * The main graph's target operators (by op type, default domain, not excluded) and the
- * activations around them: their activation inputs and their first output. Outputs of the graph
- * are left float (a QDQ there would only add error), as are values not produced in the main graph.
+ * activations around them: their activation inputs, and with `quantizeOutputs` their first
+ * output too (an output that feeds another target is quantized as that target's input anyway). Outputs of the graph
+ * are left float (a QDQ there would only add error), as are values not produced in the main graph
+ * and outputs that go through an unfolded normalization (see UNFUSED_NORMALIZATIONS).
  */
-export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNodes: readonly string[]): QdqPlan {
+export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNodes: readonly string[], quantizeOutputs: boolean): QdqPlan {
   const ops = new Set(opTypes);
   const excluded = new Set(excludeNodes);
   const order = topologicalNodes(graph);
@@ -49,6 +58,8 @@ export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNo
   const targets: QdqTarget[] = [];
   const activations: string[] = [];
   const seen = new Set<string>();
+  const consumers = new Map<string, NodeProto[]>();
+  for (const n of graph.node) for (const x of n.input) if (x) consumers.set(x, [...(consumers.get(x) ?? []), n]);
   const addActivation = (name: string): void => {
     if (!name || seen.has(name) || weights.has(name) || graphOutputs.has(name)) return;
     seen.add(name);
@@ -64,7 +75,8 @@ export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNo
     const bias = n.opType !== 'MatMul' && n.input[2] && weights.has(n.input[2]) ? 2 : undefined;
     targets.push({ node: n, activationInputs, ...(weightInput !== undefined && { weightInput }), ...(bias !== undefined && { biasInput: bias }) });
     for (const i of activationInputs) addActivation(n.input[i]!);
-    addActivation(n.output[0] ?? '');
+    const out = n.output[0] ?? '';
+    if (quantizeOutputs && !(consumers.get(out) ?? []).some((c) => UNFUSED_NORMALIZATIONS.has(c.opType))) addActivation(out);
   }
   return { targets, activations };
 }
