@@ -18,7 +18,7 @@ import { OCR_CLS, readOcrModel } from '../onnx/model-corpus';
 const runtime = createNodeRuntime();
 
 describe('int8-static on PaddleOCR cls (executed in onnxruntime-web, text-like images)', () => {
-  it('percentile, calibrated on 4 text images, evaluated on 3 others: logits and output cosine >= 0.99, input untouched', async () => {
+  it('default calibrator (percentile), calibrated on 4 text images, evaluated on 3 others: logits and output cosine >= 0.99, input untouched', async () => {
     const bytes = readOcrModel(OCR_CLS);
     const original = bytes.slice();
     const decoded = decodeModel(bytes);
@@ -28,7 +28,7 @@ describe('int8-static on PaddleOCR cls (executed in onnxruntime-web, text-like i
     const model = patch(decoded, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) });
     const calibrationInputs: Feeds[] = [1, 2, 3, 4].map((seed) => ({ x: textImage(seed, 48, 192) }));
     const phases = new Set<string>();
-    const result = await applyRecipe(model, parseRecipe('int8-static:calibrator=percentile'), {
+    const result = await applyRecipe(model, parseRecipe('int8-static'), {
       openModel: modelOpener(runtime),
       calibrationInputs,
       onProgress: (p) => p.kind === 'step' && phases.add(p.phase),
