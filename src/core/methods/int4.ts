@@ -1,16 +1,17 @@
+import { keptFloatWarning, selectWeights } from './graph/weight-selection';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
-import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
+import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { RecipeError } from '../util/errors';
-import { attrFloat, attrInt, isDefaultDomain } from './graph/attrs';
+import { attrFloat, attrInt } from './graph/attrs';
 import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './graph/matmul-nbits-rewrite';
 import { nameAllocator } from './graph/names';
 import { defaultOpset } from './graph/opset';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
 import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
 import { resolveOptions } from './resolve-options';
@@ -115,35 +116,22 @@ function classify(use: ValueUse, ranks: Map<string, number>, opset: number | und
 }
 
 function findCandidates(model: ModelIR, o: Int4Options, warnings: string[]): Candidate[] {
-  const ops = new Set(o.opTypes);
-  const excluded = new Set(o.excludeNodes);
   const ranks = declaredRanks(model);
   const opset = defaultOpset(model);
-  const isTarget = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
   const out: Candidate[] = [];
   const skipped: string[] = [];
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
-    const uses = weight.uses.filter(isTarget);
-    if (uses.length === 0) continue;
-    const dims = tensorDims(weight.tensor);
-    if (dims.length !== 2 || dims[0]! * dims[1]! < o.minElements) continue;
-    if (weight.tensor.dataType !== DT.FLOAT) {
-      skipped.push(`'${weight.name}' (not float32)`);
-      continue;
-    }
-    if (isExternal(weight.tensor)) {
-      skipped.push(`'${weight.name}' (external data not loaded)`);
-      continue;
-    }
+  // MatMulNBits takes 2-D weights only; others are not candidates at all.
+  for (const { weight, readers } of selectWeights(model, o, skipped, (w) => w.tensor.dims.length === 2)) {
     const targets: Target[] = [];
-    for (const use of uses) {
+    for (const use of readers) {
       const t = classify(use, ranks, opset);
       if (typeof t === 'string') skipped.push(`'${weight.name}' at ${use.node.opType} '${use.node.name}' (${t})`);
       else targets.push(t);
     }
     if (targets.length > 0) out.push({ weight, targets });
   }
-  if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight use(s) float: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  const kept = keptFloatWarning(skipped, 'weight use(s)');
+  if (kept) warnings.push(kept);
   return out;
 }
 

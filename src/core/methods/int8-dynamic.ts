@@ -1,17 +1,17 @@
+import { keptFloatWarning, selectWeights } from './graph/weight-selection';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
-import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
-import { listGraphs } from '../ir/walk';
+import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
-import { attrFloat, attrInt, isDefaultDomain } from './graph/attrs';
+import { attrFloat, attrInt } from './graph/attrs';
 import { convIntegerNodes, gemmIntegerNodes, matMulIntegerNodes, transposeNode, type QuantizedWeightNames } from './graph/dynamic-patterns';
 import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from './graph/dynamic-rewrite';
 import { nameAllocator } from './graph/names';
 import { defaultOpset, withDefaultOpset } from './graph/opset';
 import { upgradeOpset } from './graph/opset-upgrade';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
 import { resolveOptions } from './resolve-options';
@@ -120,23 +120,10 @@ function formOf(use: ValueUse, rank: number, groupedConv: boolean): WeightForm |
 }
 
 function findCandidates(model: ModelIR, o: Int8DynamicOptions, warnings: string[]): Candidate[] {
-  const ops = new Set(o.opTypes);
-  const excluded = new Set(o.excludeNodes);
-  const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
   const out: Candidate[] = [];
   const skipped: string[] = [];
   let grouped = 0;
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
-    const readers = weight.uses.filter(isReader);
-    if (readers.length === 0 || elementCount(weight.tensor) < o.minElements) continue;
-    if (weight.tensor.dataType !== DT.FLOAT) {
-      skipped.push(`'${weight.name}' (not float32)`);
-      continue;
-    }
-    if (isExternal(weight.tensor)) {
-      skipped.push(`'${weight.name}' (external data not loaded)`);
-      continue;
-    }
+  for (const { weight, readers } of selectWeights(model, o, skipped)) {
     const targets: Target[] = [];
     for (const use of readers) {
       const form = formOf(use, weight.tensor.dims.length, o.groupedConv);
@@ -147,7 +134,8 @@ function findCandidates(model: ModelIR, o: Int8DynamicOptions, warnings: string[
     if (targets.length > 0) out.push({ weight, targets });
   }
   if (grouped > 0) warnings.push(`Kept ${grouped} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
-  if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight use(s) float: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  const kept = keptFloatWarning(skipped, 'weight use(s)');
+  if (kept) warnings.push(kept);
   return out;
 }
 

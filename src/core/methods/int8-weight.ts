@@ -1,17 +1,17 @@
+import { keptFloatWarning, selectWeights } from './graph/weight-selection';
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
-import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
-import { listGraphs } from '../ir/walk';
+import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
-import { attrInt, isDefaultDomain } from './graph/attrs';
+import { attrInt } from './graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
 import { nameAllocator } from './graph/names';
 import { defaultOpset, withDefaultOpset } from './graph/opset';
 import { upgradeOpset } from './graph/opset-upgrade';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
@@ -108,26 +108,14 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
 }
 
 function findCandidates(model: ModelIR, o: Int8WeightOptions, perChannel: boolean, warnings: string[]): Candidate[] {
-  const ops = new Set(o.opTypes);
-  const excluded = new Set(o.excludeNodes);
-  const isTarget = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
-  const out: Candidate[] = [];
   const skipped: string[] = [];
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
-    const targets = weight.uses.filter(isTarget);
-    if (targets.length === 0 || elementCount(weight.tensor) < o.minElements) continue;
-    if (weight.tensor.dataType !== DT.FLOAT) {
-      skipped.push(`'${weight.name}' (not float32)`);
-      continue;
-    }
-    if (isExternal(weight.tensor)) {
-      skipped.push(`'${weight.name}' (external data not loaded)`);
-      continue;
-    }
-    const rank = weight.tensor.dims.length;
-    out.push({ weight, targets, axis: perChannel ? channelAxis(targets[0]!, rank) : undefined });
-  }
-  if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight(s) float: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  const out = selectWeights(model, o, skipped).map(({ weight, readers }) => ({
+    weight,
+    targets: readers,
+    axis: perChannel ? channelAxis(readers[0]!, weight.tensor.dims.length) : undefined,
+  }));
+  const kept = keptFloatWarning(skipped);
+  if (kept) warnings.push(kept);
   return out;
 }
 

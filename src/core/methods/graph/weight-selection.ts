@@ -1,0 +1,46 @@
+import { DT } from '../../ir/dtype';
+import type { ModelIR } from '../../ir/model';
+import { elementCount, isExternal } from '../../ir/tensor';
+import { listGraphs } from '../../ir/walk';
+import { isDefaultDomain } from './attrs';
+import { listStoredWeights, type StoredWeight, type ValueUse } from './weight-uses';
+
+/** The options every weight-rewriting method shares: which operators, which nodes not, how small is too small. */
+export interface WeightSelection {
+  opTypes: readonly string[];
+  excludeNodes: readonly string[];
+  minElements: number;
+}
+
+export interface SelectedWeight {
+  weight: StoredWeight;
+  /** The chosen operators that read it as their weight input (input 1). */
+  readers: ValueUse[];
+}
+
+/**
+ * Stored weights (initializers and Constant nodes, subgraphs included) that the chosen default-domain
+ * operators read as input 1, with those readers. `accept` drops weights a method has no form for,
+ * silently; matching weights that are not float32, or whose external data is not loaded, are named
+ * in `skipped` instead of being returned.
+ */
+export function selectWeights(model: ModelIR, sel: WeightSelection, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
+  const ops = new Set(sel.opTypes);
+  const excluded = new Set(sel.excludeNodes);
+  const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
+  const out: SelectedWeight[] = [];
+  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+    const readers = weight.uses.filter(isReader);
+    if (readers.length === 0 || !accept(weight) || elementCount(weight.tensor) < sel.minElements) continue;
+    if (weight.tensor.dataType !== DT.FLOAT) skipped.push(`'${weight.name}' (not float32)`);
+    else if (isExternal(weight.tensor)) skipped.push(`'${weight.name}' (external data not loaded)`);
+    else out.push({ weight, readers });
+  }
+  return out;
+}
+
+/** The warning that lists what stayed float and why (the first five). */
+export function keptFloatWarning(skipped: readonly string[], what = 'weight(s)', precision = 'float'): string | undefined {
+  if (skipped.length === 0) return undefined;
+  return `Kept ${skipped.length} ${what} ${precision}: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`;
+}
