@@ -10,7 +10,8 @@ import { decodeModel } from '../../src/core/onnx/decode';
 import { encodeModel } from '../../src/core/onnx/encode';
 import type { ModelIR } from '../../src/core/ir/model';
 import { applyRecipe, parseRecipe } from '../../src/core/recipe';
-import type { Feeds, TensorData } from '../../src/core/evaluate/tensor-data';
+import type { Feeds } from '../../src/core/evaluate/tensor-data';
+import { compareTensors } from '../../src/core/evaluate/metrics';
 import { modelOpener } from '../../src/runtime/calibrate';
 import { createNodeRuntime } from '../../src/runtime/node';
 import type { ModelSession, Runtime } from '../../src/runtime/types';
@@ -30,7 +31,7 @@ export const LATENCY_FORMS: LatencyForm[] = [
   { label: 'int8-dynamic groupedConv=true', recipe: 'int8-dynamic:groupedConv=true' },
   { label: 'int8-dynamic perChannel=false', recipe: 'int8-dynamic:perChannel=false' },
   { label: 'int8-dynamic weightType=uint8', recipe: 'int8-dynamic:weightType=uint8' },
-  { label: 'int8-static QDQ (minmax, per-channel, inputs)', recipe: 'int8-static' },
+  { label: 'int8-static QDQ (defaults: percentile, per-channel, inputs)', recipe: 'int8-static' },
   { label: 'int8-static QDQ perChannel=false', recipe: 'int8-static:perChannel=false' },
   { label: 'int8-static QDQ quantizeOutputs=true (full QLinear pattern)', recipe: 'int8-static:quantizeOutputs=true' },
 ];
@@ -49,26 +50,12 @@ interface Variant {
   times: number[];
 }
 
-function cosine(a: TensorData, b: TensorData): number {
-  const x = a.data as Float32Array;
-  const y = b.data as Float32Array;
-  let xy = 0;
-  let xx = 0;
-  let yy = 0;
-  for (let i = 0; i < x.length; i++) {
-    xy += x[i]! * y[i]!;
-    xx += x[i]! * x[i]!;
-    yy += y[i]! * y[i]!;
-  }
-  return xx === 0 && yy === 0 ? 1 : xy / Math.sqrt(xx * yy);
-}
-
 async function load(runtime: Runtime, label: string, model: ModelIR, feeds: Feeds, reference: Feeds | undefined): Promise<Variant> {
   const bytes = encodeModel(model);
   const session = await runtime.createSession(bytes, { backend: 'wasm', threads: 1 });
   const out = await session.run(feeds);
   const name = Object.keys(out)[0]!;
-  return { label, bytes: bytes.byteLength, session, cosine: reference ? cosine(reference[name]!, out[name]!) : 1, times: [] };
+  return { label, bytes: bytes.byteLength, session, cosine: reference ? compareTensors(name, reference[name]!, out[name]!).cosine : 1, times: [] };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
