@@ -1,7 +1,5 @@
+import { withLogits } from './run-helpers';
 import { describe, expect, it } from 'vitest';
-import { valueInfo } from '../../../src/core/ir/build';
-import { DT } from '../../../src/core/ir/dtype';
-import { patch } from '../../../src/core/ir/edit';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
@@ -13,15 +11,6 @@ import { textImage } from '../../fixtures/text-images';
 import { OCR_REC, readOcrModel } from '../onnx/model-corpus';
 
 const runtime = createNodeRuntime();
-
-/** Also exposes the input of the final Softmax (the logits), where the signal is. */
-function withLogits(m: ModelIR): { model: ModelIR; logits: string; output: string } {
-  const g = m.graph!;
-  const output = g.output[0]!.name;
-  const last = g.node.find((n) => n.output.includes(output))!;
-  const logits = last.input[0]!;
-  return { model: patch(m, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) }), logits, output };
-}
 
 /** One session per model, every input through it. */
 async function runAll(m: ModelIR, inputs: Feeds[]): Promise<Feeds[]> {

@@ -11,7 +11,7 @@ import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, convBnRelu, mlp, transformerBlock } from '../../fixtures/models';
-import { runModel, seededFeeds, worstCosine } from './run-helpers';
+import { runModel, sameBytes, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
@@ -34,9 +34,6 @@ function weight(m: ModelIR, name: string) {
   return w.tensor;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
-}
 
 type Shapes = Parameters<typeof seededFeeds>[0];
 

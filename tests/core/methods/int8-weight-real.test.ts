@@ -3,33 +3,15 @@ import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { encodeModel } from '../../../src/core/onnx/encode';
-import { patch } from '../../../src/core/ir/edit';
-import { valueInfo } from '../../../src/core/ir/build';
-import { DT } from '../../../src/core/ir/dtype';
-import type { ModelIR } from '../../../src/core/ir/model';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { runModel } from './run-helpers';
+import { runModel, sameBytes, withLogits } from './run-helpers';
 import { textImage } from '../../fixtures/text-images';
 import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 
 const runtime = createNodeRuntime();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Also exposes the input of the final activation (the logits), where the signal is. */
-function withLogits(m: ModelIR): { model: ModelIR; logits: string; output: string } {
-  const g = m.graph!;
-  const output = g.output[0]!.name;
-  const last = g.node.find((n) => n.output.includes(output))!;
-  const logits = last.input[0]!;
-  return { model: patch(m, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) }), logits, output };
-}
 
 /**
  * int8-weight on a real model, both run in onnxruntime-web on the same seeded text-like images

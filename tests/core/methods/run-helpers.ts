@@ -1,4 +1,7 @@
 import { encodeModel } from '../../../src/core/onnx/encode';
+import { patch } from '../../../src/core/ir/edit';
+import { valueInfo } from '../../../src/core/ir/build';
+import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { seededRandom } from '../../../src/core/util/random';
@@ -49,4 +52,17 @@ export function worstCosine(ref: Feeds, cand: Feeds): number {
     worst = Math.min(worst, cosine(t.data as Float32Array, c.data as Float32Array));
   }
   return worst;
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
+}
+
+/** Also exposes the input of the final activation (the logits), where the signal is. */
+export function withLogits(m: ModelIR): { model: ModelIR; logits: string; output: string } {
+  const g = m.graph!;
+  const output = g.output[0]!.name;
+  const last = g.node.find((n) => n.output.includes(output))!;
+  const logits = last.input[0]!;
+  return { model: patch(m, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) }), logits, output };
 }
