@@ -77,6 +77,7 @@ function row(overrides: Partial<ComparisonRow>): ComparisonRow {
     fidelity: null,
     error: null,
     round: 1,
+    loadCheck: 'ok',
     ...overrides,
   };
 }
@@ -109,7 +110,7 @@ describe('VariantsTable', () => {
       speedup: 10 / 13,
       fidelity: [{ name: 'logits', cosine: 0.9961, maxAbs: 0.2 }],
     }),
-    row({ id: 'm4', label: 'int4', isOriginal: false, fileName: 'net.int4.onnx', sizeBytes: 600_000, sizeRatio: 0.15, status: 'running', medianMs: null, sessionMs: null }),
+    row({ id: 'm4', label: 'int4', isOriginal: false, fileName: 'net.int4.onnx', sizeBytes: 600_000, sizeRatio: 0.15, status: 'running', medianMs: null, sessionMs: null, loadCheck: null }),
   ];
 
   it('shows the original and every variant side by side, slower ones as slower', () => {
@@ -137,10 +138,33 @@ describe('VariantsTable', () => {
     const onRemove = vi.fn();
     render(<VariantsTable rows={rows} outputs={['logits']} latencyNote="" onDownload={onDownload} onRemove={onRemove} />);
     expect(screen.getAllByRole('button', { name: /^Download / })).toHaveLength(3);
-    fireEvent.click(screen.getByRole('button', { name: 'Download net.int4.onnx' }));
-    expect(onDownload).toHaveBeenCalledWith('m4');
+    fireEvent.click(screen.getByRole('button', { name: 'Download net.int8.onnx' }));
+    expect(onDownload).toHaveBeenCalledWith('m2');
     fireEvent.click(screen.getByRole('button', { name: 'Remove int8-dynamic' }));
     expect(onRemove).toHaveBeenCalledWith('m3');
+  });
+});
+
+describe('VariantsTable downloads', () => {
+  it('offers a variant only after onnxruntime-web loaded it, and says why not otherwise', () => {
+    const onDownload = vi.fn();
+    const rows = [
+      row({}),
+      row({ id: 'a', label: 'pending', isOriginal: false, fileName: 'net.a.onnx', status: 'running', loadCheck: null }),
+      row({ id: 'b', label: 'rejected', isOriginal: false, fileName: 'net.b.onnx', status: 'error', loadCheck: { name: 'RuntimeError', message: 'no kernel for X' } }),
+      row({ id: 'c', label: 'loaded', isOriginal: false, fileName: 'net.c.onnx' }),
+    ];
+    render(<VariantsTable rows={rows} outputs={[]} latencyNote="" onDownload={onDownload} onRemove={() => {}} />);
+    const pending = screen.getByRole('button', { name: 'Download net.a.onnx' }) as HTMLButtonElement;
+    const rejected = screen.getByRole('button', { name: 'Download net.b.onnx' }) as HTMLButtonElement;
+    expect(pending.disabled).toBe(true);
+    expect(pending.title).toMatch(/once onnxruntime-web has loaded/);
+    expect(rejected.disabled).toBe(true);
+    expect(rejected.title).toMatch(/could not load this model.*no kernel for X/);
+    fireEvent.click(rejected);
+    expect(onDownload).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Download net.c.onnx' }));
+    expect(onDownload).toHaveBeenCalledWith('c');
   });
 });
 

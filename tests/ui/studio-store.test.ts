@@ -201,6 +201,10 @@ describe('variants and measurements', () => {
     const s = store.getState();
     expect(s.measurements.m2).toMatchObject({ status: 'error', error: { name: 'RuntimeError', message: 'Model m2 failed to load.' }, fidelity: null });
     expect(s.measurements.m3).toMatchObject({ status: 'done' });
+    // Only what onnxruntime-web loaded may be downloaded.
+    expect(s.loadChecks).toEqual({ m1: 'ok', m2: { name: 'RuntimeError', message: 'Model m2 failed to load.' }, m3: 'ok' });
+    const rows = comparisonRows(s.model!, s.variants, s.measurements, s.loadChecks);
+    expect(rows.map((r) => r.loadCheck === 'ok')).toEqual([true, false, true]);
   });
 
   it('re-measure all keeps the figures of the models that ran when one fails to load', async () => {
@@ -218,6 +222,8 @@ describe('variants and measurements', () => {
     expect(s.measurements.m1).toMatchObject({ status: 'done' });
     expect(s.measurements.m3).toMatchObject({ status: 'done' });
     expect(log.calls).toEqual(['measureAll m1,m2,m3', 'fidelity m3']);
+    // It loaded once before, so it stays downloadable.
+    expect(s.loadChecks.m2).toBe('ok');
   });
 
   it('gives a repeated recipe a distinct label', async () => {

@@ -58,6 +58,13 @@ function FidelityCells({ row, outputs }: { row: ComparisonRow; outputs: readonly
 }
 
 /** The original and every variant side by side: size, latency, session load and per-output fidelity. */
+/** Why Download is off, if it is: a variant is offered only once onnxruntime-web has loaded it. */
+function downloadTitle(check: ComparisonRow['loadCheck']): string | undefined {
+  if (check === 'ok') return undefined;
+  if (check === null) return 'Available once onnxruntime-web has loaded this model';
+  return `onnxruntime-web could not load this model, so it is not offered: ${check.message}`;
+}
+
 export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove }: VariantsTableProps) {
   return (
     <div className="table-scroll">
@@ -133,7 +140,14 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
               <td className="row-actions">
                 {r.fileName && (
                   <>
-                    <button type="button" className="button small-button" onClick={() => onDownload(r.id)} aria-label={`Download ${r.fileName}`}>
+                    <button
+                      type="button"
+                      className="button small-button"
+                      onClick={() => onDownload(r.id)}
+                      disabled={r.loadCheck !== 'ok'}
+                      aria-label={`Download ${r.fileName}`}
+                      title={downloadTitle(r.loadCheck)}
+                    >
                       Download
                     </button>
                     <button type="button" className="button ghost small-button" onClick={() => onRemove(r.id)} aria-label={`Remove ${r.label}`}>

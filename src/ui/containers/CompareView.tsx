@@ -38,6 +38,7 @@ export function CompareView() {
       summary: st.summary,
       variants: st.variants,
       measurements: st.measurements,
+      loadChecks: st.loadChecks,
       phase: st.measurePhase,
       measuring: selectMeasuring(st),
       backend: st.backend,
@@ -48,8 +49,8 @@ export function CompareView() {
       remove: st.removeVariant,
     })),
   );
-  const { model, variants, measurements, summary } = s;
-  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements) : []), [model, variants, measurements]);
+  const { model, variants, measurements, loadChecks, summary } = s;
+  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements, loadChecks) : []), [model, variants, measurements, loadChecks]);
   const outputs = useMemo(() => {
     const declared = summary?.outputs.map((o) => o.name) ?? [];
     return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];

@@ -34,6 +34,8 @@ export interface ComparisonRow {
   fidelity: OutputFidelity[] | null;
   error: UiError | null;
   round: number | null;
+  /** Whether onnxruntime-web has loaded this model: 'ok', its error, or null while not yet tried. */
+  loadCheck: 'ok' | UiError | null;
 }
 
 function ratio(before: number | null | undefined, after: number | null | undefined): number | null {
@@ -48,6 +50,7 @@ export function comparisonRows(
   model: Pick<LoadedModel, 'id' | 'sizeBytes'>,
   variants: readonly Variant[],
   measurements: Readonly<Record<string, Measurement>>,
+  loadChecks: Readonly<Record<string, 'ok' | UiError>> = {},
 ): ComparisonRow[] {
   const base = measurements[model.id];
   const row = (id: string, label: string, sizeBytes: number, variant: Variant | null): ComparisonRow => {
@@ -71,6 +74,7 @@ export function comparisonRows(
       fidelity: m?.fidelity?.outputs.map(({ name, cosine, maxAbs }) => ({ name, cosine, maxAbs })) ?? null,
       error: m?.error ?? null,
       round: m?.round ?? null,
+      loadCheck: loadChecks[id] ?? null,
     };
   };
   return [row(model.id, 'Original', model.sizeBytes, null), ...variants.map((v) => row(v.id, v.label, v.sizeBytes, v))];

@@ -26,6 +26,11 @@ export interface MeasureSlice {
   measurements: Record<string, Measurement>;
   /** What the bench worker is doing now, null when idle. */
   measurePhase: string | null;
+  /**
+   * By model id: 'ok' once onnxruntime-web has loaded it, else why it could not. A variant can be
+   * downloaded only after it loaded, so no file that the runtime rejects is ever offered.
+   */
+  loadChecks: Record<string, 'ok' | UiError>;
   setBackend(backend: Backend): void;
   probeBackends(): Promise<void>;
   /** Times a new variant together with the original (interleaved runs) and compares its outputs with the original's. */
@@ -87,6 +92,13 @@ export const createMeasureSlice =
         for (const id of all) fail(id, round, e);
         return;
       }
+      const checks = { ...get().loadChecks };
+      items.forEach((item, i) => {
+        const id = all[i]!;
+        if (item.ok) checks[id] = 'ok';
+        else if (checks[id] !== 'ok') checks[id] = item.error;
+      });
+      set({ loadChecks: checks });
       items.forEach((item, i) => {
         const id = all[i]!;
         if (!item.ok) update(id, round, { status: 'error', error: item.error });
@@ -126,6 +138,7 @@ export const createMeasureSlice =
       backend: 'wasm',
       backends: ['wasm'],
       measurements: {},
+      loadChecks: {},
       measurePhase: null,
       setBackend(backend) {
         if (get().backends.includes(backend)) set({ backend });

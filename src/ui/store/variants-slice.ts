@@ -152,7 +152,7 @@ export const createVariantsSlice =
         get().cancelCompress();
         get().cancelMeasurements();
         for (const v of get().variants) services.registry.remove(v.id);
-        set({ variants: [], measurements: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
+        set({ variants: [], measurements: {}, loadChecks: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
       },
     };
   };
