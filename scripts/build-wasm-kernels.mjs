@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import createWabt from 'wabt';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-export const KERNELS = ['src/core/methods/kernels/wasm/quantize-int8.wat'];
+export const KERNELS = ['src/core/methods/kernels/wasm/quantize-int8.wat', 'src/core/methods/kernels/wasm/float16.wat'];
 
 export async function assemble(watPath) {
   const wabt = await createWabt();

@@ -124,3 +124,43 @@ describe('convertToFloat16 error figures', () => {
     expect(() => convertRawToFloat16(new Uint8Array(7), 2, true)).toThrow(/Expected 8 bytes/);
   });
 });
+
+describe('WebAssembly SIMD float16 kernel (big tensors)', () => {
+  /** A tensor past EXACT_STATS_LIMIT: the edge patterns scattered through random bits, plus a tail that is not a whole step. */
+  function bigPatterns(seed: number): Uint32Array<ArrayBuffer> {
+    const edges = edgePatterns();
+    const n = EXACT_STATS_LIMIT + 8 * 37 + 5;
+    const u = new Uint32Array(n);
+    let s = seed >>> 0;
+    for (let i = 0; i < n; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      // Mostly ordinary weights (|x| < 1), every few hundred values an edge pattern or raw random bits.
+      u[i] = i % 97 === 0 ? edges[(i / 97) % edges.length]! : i % 389 === 0 ? s : (0x3c000000 + (s % 0x3800000)) ^ (s & 0x80000000);
+    }
+    return u;
+  }
+
+  it('gives exactly the JavaScript bits, counts and error figures, aligned and unaligned, clamping or not', () => {
+    for (const seed of [1, 2]) {
+      const u = bigPatterns(seed);
+      for (const clamp of [false, true]) {
+        const f = new Float32Array(u.buffer);
+        const simd = convertToFloat16(f, clamp, { simd: true });
+        const js = convertToFloat16(f, clamp, { simd: false });
+        expect(simd.clamped + simd.nonFinite).toBeGreaterThan(0);
+        expect(simd.flushed).toBeGreaterThan(0);
+        const { bits: a, ...restA } = simd;
+        const { bits: b, ...restB } = js;
+        expect(restA).toEqual(restB);
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) throw new Error(`value ${i} (bits ${u[i]!.toString(16)}): simd ${a[i]} vs js ${b[i]}`);
+        // Unaligned raw bytes (a tensor at an odd offset in the model file).
+        const shifted = new Uint8Array(u.byteLength + 3);
+        shifted.set(new Uint8Array(u.buffer), 3);
+        const raw = convertRawToFloat16(shifted.subarray(3), u.length, clamp, { simd: true });
+        expect([...raw.bits.subarray(0, 4096)]).toEqual([...b.subarray(0, 4096)]);
+        expect(raw.bits.every((v, i) => v === b[i])).toBe(true);
+        expect(raw.clamped).toBe(js.clamped);
+      }
+    }
+  });
+});

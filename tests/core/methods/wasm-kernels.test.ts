@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { KERNELS, assemble, generatedPath, generatedSource } from '../../../scripts/build-wasm-kernels.mjs';
 
 import { int8SimdAvailable } from '../../../src/core/methods/kernels/quantize-int8-simd';
+import { float16SimdAvailable } from '../../../src/core/methods/kernels/float16-simd';
 
 describe('WebAssembly kernels', () => {
   it('run here (Node 20 has WebAssembly SIMD), so the SIMD tests exercise them', () => {
     expect(int8SimdAvailable()).toBe(true);
+    expect(float16SimdAvailable()).toBe(true);
   });
 
   it('the committed modules are exactly what their .wat sources assemble to', async () => {

@@ -6,6 +6,8 @@
  * correct rounding); subnormal results, overflow, infinities and NaN take a slower branch.
  */
 
+import { float16FromRawSimd } from './float16-simd';
+
 /** The result of converting one tensor. */
 export interface Float16Conversion {
   /** float16 bit patterns, one per element. */
@@ -125,8 +127,17 @@ function errorFigures(n: number, at: (i: number) => number, bits: Uint16Array): 
   return { maxAbsError: max, meanAbsError: count === 0 ? 0 : abs / count, sqnrDb: sq === 0 ? Infinity : 10 * Math.log10(signal / sq), sampled: stride > 1 };
 }
 
+/** Big tensors through the WebAssembly SIMD kernel, when it runs here; undefined otherwise. */
+function simdConversion(raw: Uint8Array, count: number, clamp: boolean, at: (i: number) => number, simd: boolean): Float16Conversion | undefined {
+  if (!simd || count <= EXACT_STATS_LIMIT) return undefined;
+  const done = float16FromRawSimd(raw, count, (x, xBits, out) => float32ToFloat16Into(x, xBits, out, clamp));
+  return done && { bits: done.bits, ...done.counts, ...errorFigures(count, at, done.bits) };
+}
+
 /** Converts float32 values to float16 bit patterns with error figures; see float32ToFloat16Into. */
-export function convertToFloat16(x: Float32Array, clamp: boolean): Float16Conversion {
+export function convertToFloat16(x: Float32Array, clamp: boolean, options: { simd?: boolean } = {}): Float16Conversion {
+  const viaSimd = simdConversion(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), x.length, clamp, (i) => x[i]!, options.simd !== false);
+  if (viaSimd) return viaSimd;
   const bits = new Uint16Array(x.length);
   const xBits = new Int32Array(x.buffer, x.byteOffset, x.length);
   const counts = float32ToFloat16Into(x, xBits, bits, clamp);
@@ -141,9 +152,12 @@ const CHUNK = 1 << 14;
  * odd offset inside the model file). Aligned bytes are read in place; unaligned ones pass through
  * a small aligned scratch buffer chunk by chunk instead of being copied whole.
  */
-export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boolean): Float16Conversion {
+export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boolean, options: { simd?: boolean } = {}): Float16Conversion {
   if (raw.byteLength < count * 4) throw new RangeError(`Expected ${count * 4} bytes of float32 data; found ${raw.byteLength}.`);
-  if (raw.byteOffset % 4 === 0) return convertToFloat16(new Float32Array(raw.buffer, raw.byteOffset, count), clamp);
+  if (raw.byteOffset % 4 === 0) return convertToFloat16(new Float32Array(raw.buffer, raw.byteOffset, count), clamp, options);
+  const view = new DataView(raw.buffer, raw.byteOffset, count * 4);
+  const viaSimd = simdConversion(raw, count, clamp, (i) => view.getFloat32(i * 4, true), options.simd !== false);
+  if (viaSimd) return viaSimd;
   if (count <= EXACT_STATS_LIMIT) return convertToFloat16(new Float32Array(raw.slice(0, count * 4).buffer), clamp);
   const bits = new Uint16Array(count);
   const scratch = new Float32Array(CHUNK);
@@ -158,6 +172,5 @@ export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boole
     totals.flushed += c.flushed;
     totals.nonFinite += c.nonFinite;
   }
-  const view = new DataView(raw.buffer, raw.byteOffset, count * 4);
   return { bits, ...totals, ...errorFigures(count, (i) => view.getFloat32(i * 4, true), bits) };
 }

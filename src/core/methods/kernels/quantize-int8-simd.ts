@@ -1,5 +1,6 @@
 import { WASM_BASE64 } from './wasm/quantize-int8-wasm';
 import type { AxisLayout } from './quantize-int8';
+import { ensureMemory, wasmKernel } from './wasm-kernel';
 
 /**
  * Host side of the WebAssembly SIMD int8 kernels (wasm/quantize-int8.wat): per-channel ranges and
@@ -15,20 +16,7 @@ interface KernelExports {
   quantize_block(x: number, q: number, count: number, s: number, z: number): void;
 }
 
-/** The instance is a cache, not state: every call is synchronous, so no two calls ever share its memory. */
-let instance: KernelExports | null | undefined;
-
-function kernels(): KernelExports | null {
-  if (instance === undefined) {
-    try {
-      const binary = Uint8Array.from(atob(WASM_BASE64), (ch) => ch.charCodeAt(0));
-      instance = new WebAssembly.Instance(new WebAssembly.Module(binary)).exports as unknown as KernelExports;
-    } catch {
-      instance = null; // no WebAssembly SIMD here
-    }
-  }
-  return instance;
-}
+const kernels = wasmKernel<KernelExports>(WASM_BASE64);
 
 /** Tensors whose working set would pass this stay on the JavaScript path (wasm32 memory is at most 4 GiB). */
 const MAX_WORKING_BYTES = 2 ** 31;
@@ -52,10 +40,7 @@ function reserve(k: KernelExports, n: number, channels: number): Regions | undef
   const scales = hi + align(4 * channels);
   const zps = scales + align(4 * channels);
   const end = zps + align(4 * channels);
-  if (end > MAX_WORKING_BYTES) return undefined;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-  return { x, q, lo, hi, scales, zps };
+  return ensureMemory(k.memory, end, MAX_WORKING_BYTES) ? { x, q, lo, hi, scales, zps } : undefined;
 }
 
 export interface SimdRanges {
