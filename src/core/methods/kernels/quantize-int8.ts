@@ -132,14 +132,21 @@ interface ErrorSums {
   signal: number;
 }
 
-/** Quantizes x[start, end) with one scale/zero point, accumulating error figures. */
-function quantizeBlock(x: Float32Array, out: Int8Array, start: number, end: number, s: number, z: number, acc: ErrorSums): void {
-  let abs = acc.abs;
-  let max = acc.max;
-  let sq = acc.sq;
-  let signal = acc.signal;
-  for (let i = start; i < end; i++) {
+/**
+ * Quantizes every value with its channel's scale and zero point, accumulating error figures.
+ * One loop for both layouts: the channel advances every `inner` values and wraps after `channels`.
+ */
+function quantizeExact(x: Float32Array, out: Int8Array, { channels, inner }: AxisLayout, scales: Float32Array, zeroPoints: Int8Array, acc: ErrorSums): void {
+  let abs = 0;
+  let max = 0;
+  let sq = 0;
+  let signal = 0;
+  let c = 0;
+  let k = 0;
+  for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
+    const s = scales[c]!;
+    const z = zeroPoints[c]!;
     let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
     q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
     out[i] = q;
@@ -149,35 +156,9 @@ function quantizeBlock(x: Float32Array, out: Int8Array, start: number, end: numb
     if (a > max) max = a;
     sq += e * e;
     signal += v * v;
-  }
-  acc.abs = abs;
-  acc.max = max;
-  acc.sq = sq;
-  acc.signal = signal;
-}
-
-/** Quantizes rows whose elements cycle through the channels (inner === 1). */
-function quantizeInterleaved(x: Float32Array, out: Int8Array, outer: number, scales: Float32Array, zeroPoints: Int8Array, acc: ErrorSums): void {
-  const channels = scales.length;
-  let abs = acc.abs;
-  let max = acc.max;
-  let sq = acc.sq;
-  let signal = acc.signal;
-  let idx = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++, idx++) {
-      const v = x[idx]!;
-      const s = scales[c]!;
-      const z = zeroPoints[c]!;
-      let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
-      q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
-      out[idx] = q;
-      const e = v - Math.fround((q - z) * s);
-      const a = e < 0 ? -e : e;
-      abs += a;
-      if (a > max) max = a;
-      sq += e * e;
-      signal += v * v;
+    if (++k === inner) {
+      k = 0;
+      if (++c === channels) c = 0;
     }
   }
   acc.abs = abs;
@@ -278,15 +259,8 @@ export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boo
       }
     }
     counted = sampleErrors(x, values, layout, scales, zeroPoints, Math.ceil(n / SAMPLE_SIZE), acc);
-  } else if (inner === 1) {
-    quantizeInterleaved(x, values, outer, scales, zeroPoints, acc);
   } else {
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < channels; c++) {
-        const start = (o * channels + c) * inner;
-        quantizeBlock(x, values, start, start + inner, scales[c]!, zeroPoints[c]!, acc);
-      }
-    }
+    quantizeExact(x, values, layout, scales, zeroPoints, acc);
   }
   const sqnrDb = acc.sq === 0 ? Infinity : 10 * Math.log10(acc.signal / acc.sq);
   return { values, scales, zeroPoints, maxAbsError: acc.max, meanAbsError: counted === 0 ? 0 : acc.abs / counted, sqnrDb, nonFinite, sampled: counted < n };
