@@ -11,20 +11,15 @@ import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/core/ir
 import { makeFloatTensor, makeInt64Tensor, makeRawTensor, readFloat32 } from '../../../src/core/ir/tensor';
 import { listGraphs, listNodes, listWeights } from '../../../src/core/ir/walk';
 import type { NodeProto } from '../../../src/core/onnx/schema';
-import { seededRandom } from '../../../src/core/util/random';
 import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, convBnRelu, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
-import { runModel, seededFeeds, worstCosine } from './run-helpers';
+import { randn, runModel, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
-function randn(seed: number, n: number, scale = 0.2): Float32Array<ArrayBuffer> {
-  const r = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => r.normal() * scale);
-}
 
 const elemTypeOf = (m: ModelIR): Map<string, number> => inferElemTypes(m);
 const floatTypes = new Set<number>([DT.FLOAT, DT.FLOAT16]);

@@ -14,9 +14,8 @@ import { attrInt } from '../../../src/core/methods/graph/attrs';
 import { int4 } from '../../../src/core/methods/int4';
 import { blockGrid, dequantizeInt4 } from '../../../src/core/methods/kernels/quantize-int4';
 import type { NodeProto } from '../../../src/core/onnx/schema';
-import { seededRandom } from '../../../src/core/util/random';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { runModel } from './run-helpers';
+import { randn, runModel } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
@@ -34,10 +33,6 @@ interface Case {
   seed: number;
 }
 
-function randn(seed: number, count: number, scale: number): Float32Array<ArrayBuffer> {
-  const r = seededRandom(seed);
-  return Float32Array.from({ length: count }, () => r.normal() * scale);
-}
 
 function buildModel(c: Case): ModelIR {
   const w = makeFloatTensor('W', c.transB ? [c.n, c.k] : [c.k, c.n], randn(c.seed, c.k * c.n, 0.3));

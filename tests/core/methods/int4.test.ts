@@ -10,17 +10,12 @@ import { decodeModel } from '../../../src/core/onnx/decode';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { applyRecipe, parseRecipe } from '../../../src/core/recipe';
 import type { Progress } from '../../../src/core/util/progress';
-import { seededRandom } from '../../../src/core/util/random';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
-import { runModel, seededFeeds, worstCosine } from './run-helpers';
+import { randn, runModel, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
-function randn(seed: number, n: number, scale = 0.2): Float32Array<ArrayBuffer> {
-  const r = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => r.normal() * scale);
-}
 
 const ops = (m: ModelIR): string[] => listNodes(m).map(({ node: n }) => n.opType);
 

@@ -6,23 +6,15 @@ import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import { makeFloatTensor, tensorDims } from '../../../src/core/ir/tensor';
 import { listNodes, listWeights } from '../../../src/core/ir/walk';
-import { seededRandom } from '../../../src/core/util/random';
 import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, convBnRelu, mlp, transformerBlock } from '../../fixtures/models';
-import { runModel, sameBytes, seededFeeds, worstCosine } from './run-helpers';
+import { ops, randn, runModel, sameBytes, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
-function randn(seed: number, n: number, scale = 0.2): Float32Array<ArrayBuffer> {
-  const r = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => r.normal() * scale);
-}
 
-function ops(m: ModelIR): string[] {
-  return listNodes(m).map(({ node: n }) => n.opType);
-}
 
 function count(m: ModelIR, op: string): number {
   return ops(m).filter((o) => o === op).length;

@@ -9,24 +9,16 @@ import { decodeModel } from '../../../src/core/onnx/decode';
 import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import { makeFloatTensor, makeInt64Tensor } from '../../../src/core/ir/tensor';
-import { listNodes, listWeights } from '../../../src/core/ir/walk';
-import { seededRandom } from '../../../src/core/util/random';
+import { listWeights } from '../../../src/core/ir/walk';
 import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, convBnRelu, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
-import { runModel, seededFeeds, worstCosine } from './run-helpers';
+import { ops, randn, runModel, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
 
-function randn(seed: number, n: number, scale = 0.2): Float32Array<ArrayBuffer> {
-  const r = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => r.normal() * scale);
-}
 
-function ops(m: ModelIR): string[] {
-  return listNodes(m).map(({ node: n }) => n.opType);
-}
 
 type Shapes = Parameters<typeof seededFeeds>[0];
 

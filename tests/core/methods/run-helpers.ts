@@ -1,4 +1,5 @@
 import { encodeModel } from '../../../src/core/onnx/encode';
+import { listNodes } from '../../../src/core/ir/walk';
 import { patch } from '../../../src/core/ir/edit';
 import { valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
@@ -65,4 +66,15 @@ export function withLogits(m: ModelIR): { model: ModelIR; logits: string; output
   const last = g.node.find((n) => n.output.includes(output))!;
   const logits = last.input[0]!;
   return { model: patch(m, { graph: patch(g, { output: [...g.output, valueInfo(logits, DT.FLOAT, undefined)] }) }), logits, output };
+}
+
+/** Seeded normal values times `scale`, for test weights. */
+export function randn(seed: number, n: number, scale = 0.2): Float32Array<ArrayBuffer> {
+  const r = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => r.normal() * scale);
+}
+
+/** The op types of every node, subgraphs included. */
+export function ops(m: ModelIR): string[] {
+  return listNodes(m).map(({ node: n }) => n.opType);
 }
