@@ -4,6 +4,8 @@ import type { OpenModel } from '../src/core/methods/types';
 import type { Runtime } from '../src/runtime/types';
 import { modelWorkerApi, type RecipeInput } from './model-api';
 import type { ModelInput } from './model-input';
+import { decodeImageInWorker } from './image-decoder';
+import type { SampleRequest } from './sample-input';
 
 /**
  * onnxruntime-web is loaded into this worker only when a method runs the model (int8-static
@@ -24,8 +26,9 @@ const openModel = lazyModelOpener();
 /** The model worker: decode + analyze, and compress with the result bytes transferred back. */
 const exposed = {
   analyze: (input: ModelInput) => modelWorkerApi.analyze(input),
-  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback) {
-    const result = await modelWorkerApi.compress(input, recipe, onProgress, openModel);
+  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, samples?: SampleRequest) {
+    const calibration = samples && { request: samples, decodeImage: decodeImageInWorker };
+    const result = await modelWorkerApi.compress(input, recipe, onProgress, openModel, calibration);
     return Comlink.transfer(result, [result.bytes.buffer]);
   },
 };

@@ -1,0 +1,137 @@
+import { evaluateOutputs, type Evaluation } from '../src/core/evaluate/evaluation';
+import { graphInputSpecs } from '../src/core/evaluate/io-spec';
+import { resolveShape, synthesizeInputs } from '../src/core/evaluate/inputs';
+import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
+import type { Feeds } from '../src/core/evaluate/tensor-data';
+import type { ModelIR } from '../src/core/ir/model';
+import { listExternalLocations } from '../src/core/onnx/decode';
+import { encodeModel } from '../src/core/onnx/encode';
+import type { ProgressCallback } from '../src/core/util/progress';
+import { runSamples } from '../src/runtime/compare';
+import { perLayerErrors, type LayerError } from '../src/runtime/per-layer';
+import type { Backend, Runtime } from '../src/runtime/types';
+import { decodeInput, type ModelInput } from './model-input';
+import { readSampleSet, spreadSubset, type SampleRequest, type SampleSetInfo } from './sample-input';
+
+/** Where the evaluation code gets its runtime and decodes images (the bench worker's host, plus a decoder). */
+export interface EvalHost {
+  runtime(): Promise<Runtime>;
+  defaultThreads(): Promise<number>;
+  decodeImage: ImageDecoder;
+}
+
+export interface EvalOptions {
+  backend?: Backend;
+  /** Seed and count of the synthetic inputs used when no samples are given. */
+  seed: number;
+  syntheticSamples: number;
+}
+
+export interface PerLayerRunOptions extends EvalOptions {
+  /** At most this many samples, spread over the set (each runs both models with every activation exposed). */
+  maxSamples: number;
+}
+
+/** Which inputs a run used: the user's samples or seeded synthetic ones. */
+export type InputsUsed =
+  | { kind: 'samples'; count: number; of: number; labelled: boolean }
+  | { kind: 'synthetic'; count: number; seed: number; shapes: Record<string, number[]> };
+
+export type CandidateEvaluation = { ok: true; evaluation: Evaluation } | { ok: false; error: { name: string; message: string } };
+
+export interface EvaluateResult {
+  inputs: InputsUsed;
+  /** One per candidate, in order; a candidate that fails to run does not sink the others. */
+  candidates: CandidateEvaluation[];
+}
+
+export interface PerLayerResult {
+  inputs: InputsUsed;
+  layers: LayerError[];
+}
+
+function errorData(e: unknown): { name: string; message: string } {
+  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+}
+
+/** Bytes onnxruntime loads on their own: a model with external data is re-encoded with its weights inline. */
+function runnable(input: ModelInput, model: ModelIR): Uint8Array {
+  const external = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
+  return external ? encodeModel(model) : input.model;
+}
+
+/**
+ * Evaluation in the bench worker, so it runs serialised with the benchmarks: the user's samples
+ * are read here (never on the main thread), both models run on them, and the core metrics,
+ * accuracy and per-layer debugger turn the outputs into numbers.
+ */
+export function createEvalWorkerApi(host: EvalHost) {
+  let runtime: Promise<Runtime> | undefined;
+  const getRuntime = (): Promise<Runtime> => (runtime ??= host.runtime());
+
+  const inputsFor = async (model: ModelIR, request: SampleRequest | null, options: EvalOptions, onProgress?: ProgressCallback) => {
+    if (request) {
+      const set = await readSampleSet(model, request, host.decodeImage, onProgress ? { onProgress } : {});
+      if (set.samples.length === 0) {
+        throw new Error(`None of the ${request.files.length} files is a sample (${set.info.ignored.slice(0, 3).join(', ')}); expected images, .wav, .npy, .npz or .json.`);
+      }
+      return { feeds: set.samples, labels: set.labels, labelOutput: set.info.labelled?.output, labelled: set.labels !== undefined };
+    }
+    const specs = graphInputSpecs(model);
+    const feeds = synthesizeInputs(specs, { seed: options.seed, count: options.syntheticSamples });
+    const shapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s)]));
+    return { feeds, shapes };
+  };
+  const used = (request: SampleRequest | null, count: number, of: number, labelled: boolean, options: EvalOptions, shapes?: Record<string, number[]>): InputsUsed =>
+    request ? { kind: 'samples', count, of, labelled } : { kind: 'synthetic', count, seed: options.seed, shapes: shapes ?? {} };
+
+  return {
+    /** Reads the samples as the model would take them and says what they are; throws the loaders' typed errors. */
+    async inspectSamples(model: ModelInput, request: SampleRequest, onProgress?: ProgressCallback): Promise<SampleSetInfo> {
+      return (await readSampleSet(decodeInput(model), request, host.decodeImage, onProgress ? { onProgress } : {})).info;
+    },
+
+    /**
+     * Runs the reference once and each candidate on the same inputs and compares their outputs
+     * (cosine, SQNR, errors, top-k agreement); with labelled samples, the accuracy of both.
+     */
+    async evaluate(reference: ModelInput, candidates: ModelInput[], request: SampleRequest | null, options: EvalOptions, onProgress?: ProgressCallback): Promise<EvaluateResult> {
+      const refModel = decodeInput(reference);
+      const inputs = await inputsFor(refModel, request, options, onProgress);
+      const rt = await getRuntime();
+      const run = { backend: options.backend ?? 'wasm', threads: await host.defaultThreads(), ...(onProgress && { onProgress }) };
+      const refOut = await runSamples(rt, runnable(reference, refModel), inputs.feeds, { ...run, label: 'original' });
+      const results: CandidateEvaluation[] = [];
+      for (const [i, candidate] of candidates.entries()) {
+        try {
+          const out = await runSamples(rt, runnable(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
+          const evaluation = evaluateOutputs(refOut, out, {
+            ...('labels' in inputs && inputs.labels && { labels: inputs.labels }),
+            ...('labelOutput' in inputs && inputs.labelOutput !== undefined && { labelOutput: inputs.labelOutput }),
+          });
+          results.push({ ok: true, evaluation });
+        } catch (e) {
+          if (errorData(e).name === 'AbortError') throw e;
+          results.push({ ok: false, error: errorData(e) });
+        }
+      }
+      const count = inputs.feeds.length;
+      return { inputs: used(request, count, count, 'labelled' in inputs && inputs.labelled === true, options, 'shapes' in inputs ? inputs.shapes : undefined), candidates: results };
+    },
+
+    /** The quantization debugger: SQNR of every activation both models share, in graph order. */
+    async perLayer(reference: ModelInput, candidate: ModelInput, request: SampleRequest | null, options: PerLayerRunOptions, onProgress?: ProgressCallback): Promise<PerLayerResult> {
+      const refModel = decodeInput(reference);
+      const inputs = await inputsFor(refModel, request, options, onProgress);
+      const feeds: Feeds[] = spreadSubset(inputs.feeds, options.maxSamples);
+      const layers = await perLayerErrors(await getRuntime(), refModel, decodeInput(candidate), feeds, {
+        backend: options.backend ?? 'wasm',
+        threads: await host.defaultThreads(),
+        ...(onProgress && { onProgress }),
+      });
+      return { inputs: used(request, feeds.length, inputs.feeds.length, 'labelled' in inputs && inputs.labelled === true, options, 'shapes' in inputs ? inputs.shapes : undefined), layers };
+    },
+  };
+}
+
+export type EvalWorkerApi = ReturnType<typeof createEvalWorkerApi>;
