@@ -6,6 +6,7 @@ import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './graph/float16-cast-weights';
 import { HalfConversionNotes, OUT_OF_RANGE_CHOICES, halfLayerError, toHalfTensor, type OutOfRange } from './graph/float16-tensor';
 import { nameAllocator } from './graph/names';
+import { changeableNodes, NODE_PATTERN_HELP, type NodeMatcher } from './graph/node-patterns';
 import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
 import { resolveOptions } from './resolve-options';
@@ -36,7 +37,7 @@ export const FP16_WEIGHT_OPTIONS: readonly OptionField[] = [
     help: 'Only weights whose every reader is one of these operators (empty: any operator).',
     default: [],
   },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Weights read by these nodes stay float32.', default: [] },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Weights read by these nodes stay float32: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
   {
     kind: 'enum',
     key: 'outOfRange',
@@ -50,11 +51,10 @@ export const FP16_WEIGHT_OPTIONS: readonly OptionField[] = [
 /** Yield to the event loop at least this often (ms) so cancellation and progress get through. */
 const YIELD_EVERY_MS = 30;
 
-function qualifies(weight: StoredWeight, o: Fp16WeightOptions, skipped: string[]): boolean {
+function qualifies(weight: StoredWeight, o: Fp16WeightOptions, changeable: NodeMatcher, skipped: string[]): boolean {
   if (weight.tensor.dataType !== DT.FLOAT || elementCount(weight.tensor) < o.minElements || weight.uses.length === 0) return false;
   const ops = new Set(o.opTypes);
-  const excluded = new Set(o.excludeNodes);
-  if (weight.uses.some((u) => excluded.has(u.node.name) || (ops.size > 0 && !ops.has(u.node.opType)))) return false;
+  if (weight.uses.some((u) => !changeable(u.node.name) || (ops.size > 0 && !ops.has(u.node.opType)))) return false;
   if (isExternal(weight.tensor)) {
     skipped.push(`'${weight.name}' (external data not loaded)`);
     return false;
@@ -68,7 +68,8 @@ async function convertWeights(model: ModelIR, o: Fp16WeightOptions, ctx: MethodC
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: planning' });
   const warnings: string[] = [];
   const skipped: string[] = [];
-  const candidates = listStoredWeights(listGraphs(model).map((v) => v.graph)).filter((w) => qualifies(w, o, skipped));
+  const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
+  const candidates = listStoredWeights(listGraphs(model).map((v) => v.graph)).filter((w) => qualifies(w, o, changeable, skipped));
   if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight(s) float32: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   const fresh = nameAllocator(model);
   const notes = new HalfConversionNotes();

@@ -4,6 +4,7 @@ import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { RecipeError } from '../util/errors';
 import { CONTROL_FLOW_OPS, FLOAT32_ONLY_OPS, planHalf } from './graph/float16-plan';
 import { applyHalfPlan } from './graph/float16-rewrite';
+import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
 import { HalfConversionNotes, OUT_OF_RANGE_CHOICES, halfLayerError, toHalfTensor, type HalfTensor, type OutOfRange } from './graph/float16-tensor';
 import type { StoredWeight } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
@@ -14,6 +15,7 @@ import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionFiel
 export type Fp16Options = {
   keepIO: boolean;
   blockOps: string[];
+  excludeNodes: string[];
   outOfRange: OutOfRange;
 };
 
@@ -45,6 +47,7 @@ export const FP16_OPTIONS: readonly OptionField[] = [
     help: `Run in float32 with Casts around them. Always float32 as well: custom-domain operators and ${[...FLOAT32_ONLY_OPS].join(', ')}.`,
     default: DEFAULT_BLOCK_OPS,
   },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Nodes kept in float32', help: `Run in float32 with Casts around them: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
   {
     kind: 'enum',
     key: 'outOfRange',
@@ -86,7 +89,7 @@ async function convertModel(model: ModelIR, o: Fp16Options, ctx: MethodContext):
     }
   };
   onProgress?.({ kind: 'phase', phase: 'fp16: planning' });
-  const options = { keepIO: o.keepIO, floatOps: new Set(o.blockOps) };
+  const options = { keepIO: o.keepIO, floatOps: new Set(o.blockOps), changeable: changeableNodes(o.excludeNodes, ctx.nodeScope) };
   let plan = planHalf(model, options);
   if (plan.homes.size === 0) {
     const bytes = storedBytes(model);

@@ -1,4 +1,5 @@
-import { keptFloatWarning, selectWeights } from './graph/weight-selection';
+import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
+import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
@@ -69,7 +70,7 @@ export const INT4_OPTIONS: readonly OptionField[] = [
     integer: true,
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose constant 2-D weight becomes MatMulNBits.', default: [...WEIGHT_OPS], choices: WEIGHT_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names whose weights stay float.', default: [] },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes whose weights stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ];
 
 /** How one consumer reads the weight: as K x N ('kn': MatMul, Gemm transB=0) or N x K ('nk': Gemm transB=1). */
@@ -115,7 +116,7 @@ function classify(use: ValueUse, ranks: Map<string, number>, opset: number | und
   return { use, orientation: (attrInt(n, 'transB') ?? 0) !== 0 ? 'nk' : 'kn', alpha: attrFloat(n, 'alpha') ?? 1 };
 }
 
-function findCandidates(model: ModelIR, o: Int4Options, warnings: string[]): Candidate[] {
+function findCandidates(model: ModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
   const ranks = declaredRanks(model);
   const opset = defaultOpset(model);
   const out: Candidate[] = [];
@@ -156,7 +157,7 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
   throwIfAborted(signal);
   onProgress?.({ kind: 'phase', phase: 'int4: planning' });
   const warnings: string[] = [];
-  const candidates = findCandidates(model, o, warnings);
+  const candidates = findCandidates(model, { ...o, scope: ctx.nodeScope }, warnings);
   const fresh = nameAllocator(model);
   const swaps: StoredWeightSwap[] = [];
   const replace = new Map<NodeProto, NodeProto[]>();

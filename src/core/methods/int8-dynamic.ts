@@ -1,4 +1,5 @@
-import { keptFloatWarning, selectWeights } from './graph/weight-selection';
+import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
+import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
@@ -70,7 +71,7 @@ export const INT8_DYNAMIC_OPTIONS: readonly OptionField[] = [
     integer: true,
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Which operators become integer operators.', default: [...DYNAMIC_OPS], choices: DYNAMIC_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names that stay float.', default: [] },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes that stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ];
 
 /** DynamicQuantizeLinear appeared in ai.onnx opset 11 (MatMulInteger and ConvInteger in 10). */
@@ -119,7 +120,7 @@ function formOf(use: ValueUse, rank: number, groupedConv: boolean): WeightForm |
   }
 }
 
-function findCandidates(model: ModelIR, o: Int8DynamicOptions, warnings: string[]): Candidate[] {
+function findCandidates(model: ModelIR, o: Int8DynamicOptions & WeightScope, warnings: string[]): Candidate[] {
   const out: Candidate[] = [];
   const skipped: string[] = [];
   let grouped = 0;
@@ -241,7 +242,7 @@ async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodC
   throwIfAborted(signal);
   onProgress?.({ kind: 'phase', phase: 'int8-dynamic: planning' });
   const work = prepareOpset(model, warnings);
-  const candidates = findCandidates(work, o, warnings);
+  const candidates = findCandidates(work, { ...o, scope: ctx.nodeScope }, warnings);
   const fresh = nameAllocator(work);
   const weightPlans: DynamicWeightPlan[] = [];
   const nodePlans: DynamicNodePlan[] = [];

@@ -13,6 +13,7 @@ import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-re
 import { nameAllocator } from './graph/names';
 import { defaultOpset, withDefaultOpset } from './graph/opset';
 import { upgradeOpset } from './graph/opset-upgrade';
+import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
 import { QDQ_OPS, planQdq, type QdqTarget } from './graph/qdq-plan';
 import { insertActivationQdq, uint8Params, type ActivationQdq } from './graph/qdq-rewrite';
 import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
@@ -65,7 +66,7 @@ export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
     default: false,
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Operators run on quantized values.', default: [...QDQ_OPS], choices: QDQ_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names left in float.', default: [] },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes left in float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
   { kind: 'number', key: 'minElements', label: 'Minimum weight size', help: 'Smaller weights stay float.', default: 128, min: 1, integer: true },
 ];
 
@@ -153,7 +154,7 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   const work = prepareOpset(model, warnings);
   const graph = work.graph;
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
-  const plan = planQdq(graph, o.opTypes, o.excludeNodes, o.quantizeOutputs);
+  const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs);
   if (plan.targets.length === 0) {
     const bytes = storedBytes(model);
     return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['No operator matched (op types or exclusions); the model is unchanged.'], layers: [] };

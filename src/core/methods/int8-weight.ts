@@ -1,4 +1,5 @@
-import { keptFloatWarning, selectWeights } from './graph/weight-selection';
+import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
+import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
@@ -54,7 +55,7 @@ export const INT8_WEIGHT_OPTIONS: readonly OptionField[] = [
     integer: true,
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose weight input is quantized.', default: ['MatMul', 'Gemm', 'Conv'], choices: WEIGHT_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: 'Node names whose weights stay float.', default: [] },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes whose weights stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ];
 
 /** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
@@ -107,7 +108,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
   return { model: up.model, perChannel: false };
 }
 
-function findCandidates(model: ModelIR, o: Int8WeightOptions, perChannel: boolean, warnings: string[]): Candidate[] {
+function findCandidates(model: ModelIR, o: Int8WeightOptions & WeightScope, perChannel: boolean, warnings: string[]): Candidate[] {
   const skipped: string[] = [];
   const out = selectWeights(model, o, skipped).map(({ weight, readers }) => ({
     weight,
@@ -126,7 +127,7 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
   onProgress?.({ kind: 'phase', phase: 'int8-weight: planning' });
   const prepared = prepareOpset(model, o.perChannel, warnings);
   const work = prepared.model;
-  const candidates = findCandidates(work, o, prepared.perChannel, warnings);
+  const candidates = findCandidates(work, { ...o, scope: ctx.nodeScope }, prepared.perChannel, warnings);
   const fresh = nameAllocator(work);
   const plans: DequantizePlan[] = [];
   const layers: LayerError[] = [];

@@ -1,4 +1,5 @@
 import { RecipeError } from '../util/errors';
+import { compileNodePattern, splitOutsideRegex } from './graph/node-patterns';
 import type { OptionField } from './types';
 
 /** Option values typed by their declarations; shared by the CLI grammar, JSON recipes and the UI. */
@@ -23,7 +24,8 @@ function describeExpected(f: OptionField): string {
     case 'enum':
       return `one of ${f.choices.join(', ')}`;
     case 'string-list':
-      return f.choices ? `a list of ${f.choices.join(', ')}` : 'a list of names';
+      if (f.choices) return `a list of ${f.choices.join(', ')}`;
+      return f.patterns ? 'a list of node names, globs or /regexes/' : 'a list of names';
   }
 }
 
@@ -50,10 +52,11 @@ function checkList(where: string, f: Extract<OptionField, { kind: 'string-list' 
     const bad = items.find((s) => !f.choices!.includes(s));
     if (bad !== undefined) fail(where, f, `${found} ('${bad}' is not allowed)`);
   }
+  if (f.patterns) for (const p of items) compileNodePattern(p, `${where}: option '${f.key}'`);
   return items;
 }
 
-/** Parses a CLI `key=value` value by its field: numbers, true/false, enum choices, lists joined by `|`. */
+/** Parses a CLI `key=value` value by its field: numbers, true/false, enum choices, lists joined by `|` (not inside a /regex/). */
 export function parseOptionText(where: string, f: OptionField, text: string): OptionValue {
   const found = `'${text}'`;
   switch (f.kind) {
@@ -69,7 +72,8 @@ export function parseOptionText(where: string, f: OptionField, text: string): Op
       if (!f.choices.includes(text)) fail(where, f, found);
       return text;
     case 'string-list':
-      return checkList(where, f, text === '' ? [] : text.split('|'), found);
+      // A /regex/ item may hold '|' itself.
+      return checkList(where, f, text === '' ? [] : splitOutsideRegex(text, '|'), found);
   }
 }
 

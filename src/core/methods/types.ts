@@ -18,6 +18,8 @@ export type OptionField =
       default: readonly string[];
       /** When present, every item must be one of these. */
       choices?: readonly string[];
+      /** Items are node-name patterns (exact, glob or /regex/), checked when the recipe is read. */
+      patterns?: boolean;
     };
 
 /** A loaded model a method may run (calibration): one sample's feeds in, the named outputs back. */
@@ -34,6 +36,11 @@ export interface MethodContext extends LongCallOptions {
   openModel?: OpenModel;
   /** Calibration samples (one feeds object each); methods synthesize seeded inputs when absent. */
   calibrationInputs?: readonly Feeds[];
+  /**
+   * Set by applyRecipe for per-layer overrides: the method changes only nodes whose names pass
+   * (on top of its own excludeNodes); absent, every node is in scope.
+   */
+  nodeScope?: (nodeName: string) => boolean;
 }
 
 /** Error figures for one rewritten weight tensor. */

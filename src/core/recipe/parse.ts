@@ -1,17 +1,19 @@
 import { getMethod } from '../methods/registry';
 import { defaultOptions, parseOptionText } from '../methods/options';
 import { RecipeError } from '../util/errors';
+import { splitOutsideRegex } from '../methods/graph/node-patterns';
 import type { Recipe, RecipeStep } from './types';
 
 /**
  * Parses the CLI recipe grammar: steps joined by `+`, each `name[:key=value,key=value]`.
  * Values are typed by the method's option declarations: numbers, true/false, enum choices,
- * lists separated by `|`. Omitted options take their declared defaults.
+ * lists separated by `|`. Separators inside a `/regex/` value do not split. Omitted options take
+ * their declared defaults.
  */
 export function parseRecipe(spec: string): Recipe {
   const text = spec.trim();
   if (text === '') throw new RecipeError(`The recipe is empty; expected steps like 'int8-weight' or 'int8-weight:perChannel=false'.`);
-  const steps = text.split('+').map((part, i) => parseStep(part.trim(), i + 1));
+  const steps = splitOutsideRegex(text, '+').map((part, i) => parseStep(part.trim(), i + 1));
   return { steps };
 }
 
@@ -32,7 +34,7 @@ function parseStep(part: string, index: number): RecipeStep {
   const body = part.slice(colon + 1);
   if (body.trim() === '') throw new RecipeError(`${where} ('${part}') has ':' but no options; expected key=value pairs after it.`);
   const seen = new Set<string>();
-  for (const pair of body.split(',')) {
+  for (const pair of splitOutsideRegex(body, ',')) {
     const eq = pair.indexOf('=');
     if (eq < 0) throw new RecipeError(`${where} ('${name}'): '${pair.trim()}' is not key=value.`);
     const key = pair.slice(0, eq).trim();

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { splitOutsideRegex } from '../../core/methods/graph/node-patterns';
 import type { OptionField } from '../../core/methods/types';
 import type { OptionValue } from '../store/recipe';
 
@@ -79,23 +81,38 @@ export function OptionInput({ id, field, value, disabled, onChange }: OptionInpu
       return (
         <div className="field">
           {label}
-          <input
-            id={id}
-            type="text"
-            value={items.join(', ')}
-            placeholder="comma-separated names"
-            disabled={disabled}
-            onChange={(e) =>
-              onChange(
-                e.target.value
-                  .split(',')
-                  .map((s) => s.trim())
-                  .filter((s) => s !== ''),
-              )
-            }
-          />
+          <ListTextInput id={id} items={items} placeholder={field.patterns ? 'names, globs (conv_*) or /regex/' : 'comma-separated names'} disabled={disabled} onChange={onChange} />
         </div>
       );
     }
   }
+}
+
+function parseList(text: string): string[] {
+  return splitOutsideRegex(text, ',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * A comma-separated list typed as text: the text the user types is kept as typed (a trailing comma
+ * included) and shown anew only when the list changes from outside. Commas inside a /regex/ do not split.
+ */
+function ListTextInput({ id, items, placeholder, disabled, onChange }: { id: string; items: readonly string[]; placeholder: string; disabled?: boolean | undefined; onChange(items: string[]): void }) {
+  const [text, setText] = useState(items.join(', '));
+  const parsed = parseList(text);
+  const shown = parsed.length === items.length && parsed.every((x, i) => x === items[i]) ? text : items.join(', ');
+  return (
+    <input
+      id={id}
+      type="text"
+      value={shown}
+      placeholder={placeholder}
+      disabled={disabled}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(parseList(e.target.value));
+      }}
+    />
+  );
 }

@@ -52,6 +52,8 @@ export interface HalfPlanOptions {
   floatOps: ReadonlySet<string>;
   /** Stored tensors that must stay float32 (values beyond the float16 range): their readers stay float32 too. */
   floatWeights?: ReadonlySet<string>;
+  /** Node names that may become float16 (excludeNodes and override scopes); absent: all. */
+  changeable?: (name: string) => boolean;
 }
 
 export interface HalfPlan {
@@ -108,6 +110,7 @@ export function planHalf(model: ModelIR, o: HalfPlanOptions): HalfPlan {
       const keepFloat =
         !isDefaultDomain(n) ||
         o.floatOps.has(n.opType) ||
+        (o.changeable !== undefined && !o.changeable(n.name)) ||
         FLOAT32_ONLY_OPS.has(n.opType) ||
         n.input.some((name) => floatWeights.has(name)) ||
         (n.opType === 'Constant' && n.output.some(isFloat)); // value_float(s) / sparse: left as written

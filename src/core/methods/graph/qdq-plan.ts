@@ -2,6 +2,7 @@ import { topologicalNodes } from '../../evaluate/intermediate-tensors';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { constantTensor } from '../../ir/walk';
 import { isDefaultDomain } from './attrs';
+import type { NodeMatcher } from './node-patterns';
 
 /** Operators int8-static surrounds with QDQ: those ORT fuses into QLinearConv / QLinearMatMul / QGemm. */
 export const QDQ_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
@@ -43,15 +44,14 @@ export function weightDerivedValues(graph: GraphProto, order: readonly NodeProto
 }
 
 /**
- * The main graph's target operators (by op type, default domain, not excluded) and the
+ * The main graph's target operators (by op type, default domain, `changeable` by name) and the
  * activations around them: their activation inputs, and with `quantizeOutputs` their first
  * output too (an output that feeds another target is quantized as that target's input anyway). Outputs of the graph
  * are left float (a QDQ there would only add error), as are values not produced in the main graph
  * and outputs that go through an unfolded normalization (see UNFUSED_NORMALIZATIONS).
  */
-export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNodes: readonly string[], quantizeOutputs: boolean): QdqPlan {
+export function planQdq(graph: GraphProto, opTypes: readonly string[], changeable: NodeMatcher, quantizeOutputs: boolean): QdqPlan {
   const ops = new Set(opTypes);
-  const excluded = new Set(excludeNodes);
   const order = topologicalNodes(graph);
   const weights = weightDerivedValues(graph, order);
   const graphOutputs = new Set(graph.output.map((v) => v.name));
@@ -66,7 +66,7 @@ export function planQdq(graph: GraphProto, opTypes: readonly string[], excludeNo
     activations.push(name);
   };
   for (const n of order) {
-    if (!ops.has(n.opType) || !isDefaultDomain(n) || excluded.has(n.name)) continue;
+    if (!ops.has(n.opType) || !isDefaultDomain(n) || !changeable(n.name)) continue;
     const slots = n.opType === 'MatMul' ? [0, 1] : [0];
     const activationInputs = slots.filter((i) => n.input[i] && !weights.has(n.input[i]!));
     const weightInput = n.input[1] && weights.has(n.input[1]) ? 1 : undefined;

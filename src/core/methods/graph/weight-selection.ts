@@ -3,11 +3,18 @@ import type { ModelIR } from '../../ir/model';
 import { elementCount, isExternal } from '../../ir/tensor';
 import { listGraphs } from '../../ir/walk';
 import { isDefaultDomain } from './attrs';
+import { changeableNodes, type NodeMatcher } from './node-patterns';
 import { listStoredWeights, type StoredWeight, type ValueUse } from './weight-uses';
+
+/** The recipe's restriction of a step to some nodes (per-layer overrides); absent: all. */
+export interface WeightScope {
+  scope?: NodeMatcher | undefined;
+}
 
 /** The options every weight-rewriting method shares: which operators, which nodes not, how small is too small. */
 export interface WeightSelection {
   opTypes: readonly string[];
+  /** Exact names, globs or /regexes/ (see node-patterns). */
   excludeNodes: readonly string[];
   minElements: number;
 }
@@ -24,10 +31,10 @@ export interface SelectedWeight {
  * silently; matching weights that are not float32, or whose external data is not loaded, are named
  * in `skipped` instead of being returned.
  */
-export function selectWeights(model: ModelIR, sel: WeightSelection, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
+export function selectWeights(model: ModelIR, sel: WeightSelection & WeightScope, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
   const ops = new Set(sel.opTypes);
-  const excluded = new Set(sel.excludeNodes);
-  const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && !excluded.has(u.node.name);
+  const changeable = changeableNodes(sel.excludeNodes, sel.scope);
+  const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && changeable(u.node.name);
   const out: SelectedWeight[] = [];
   for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
     const readers = weight.uses.filter(isReader);
