@@ -47,6 +47,16 @@ export function quantizeValueInt8(x: number, scale: number, zeroPoint: number): 
   return r > QMAX ? QMAX : r < QMIN ? QMIN : r;
 }
 
+/** Every value as DequantizeLinear gives it back: (q - zero point of its channel) * scale, in float32. */
+export function dequantizeInt8(q: Pick<Int8Quantized, 'values' | 'scales' | 'zeroPoints'>, { channels, inner }: AxisLayout): Float32Array {
+  const out = new Float32Array(q.values.length);
+  for (let i = 0; i < out.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    out[i] = dequantizeValueInt8(q.values[i]!, q.scales[c]!, q.zeroPoints[c]!);
+  }
+  return out;
+}
+
 /** DequantizeLinear: (q - zero_point) * scale in float32. */
 export function dequantizeValueInt8(q: number, scale: number, zeroPoint: number): number {
   return Math.fround((q - zeroPoint) * scale);
