@@ -29,6 +29,8 @@ Recipe: steps joined by '+', each name[:key=value,...], for example
 Options:
   --recipe <spec>      the recipe to apply
   --recipe-file <path> the same recipe as JSON: {"steps":[{"method":"int4","options":{"block":32}}]}
+  --override <n>=<m>   per-layer override, repeatable, first match wins: nodes (exact name, glob or
+                       /regex/) = float or method[:options], e.g. 'conv_1*=float' 'head=int4:block=32'
   -o, --output <path>  where to write the compressed model
   --json               print {input{path,sizeBytes}, output{path,sizeBytes}, steps[{method,tensors,ms}], ms}
   -h, --help           show this help`;

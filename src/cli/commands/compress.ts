@@ -1,6 +1,6 @@
 import { encodeModel } from '../../core/onnx/encode';
 import { readFileSync } from 'node:fs';
-import { applyRecipe, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
+import { applyRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
 import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
@@ -20,6 +20,7 @@ const OPTIONS = {
   ...COMMON_OPTIONS,
   recipe: { type: 'string' },
   'recipe-file': { type: 'string' },
+  override: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -40,6 +41,13 @@ function readRecipeFile(path: string): Recipe {
   return recipeFromJson(json);
 }
 
+/** Each --override '<nodes>=<method>' after the recipe's own overrides (first match wins). */
+function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
+  if (texts.length === 0) return recipe;
+  const own = recipe.overrides ?? [];
+  return { ...recipe, overrides: [...own, ...texts.map((t, i) => parseOverride(t, own.length + i))] };
+}
+
 export const compressCommand: Command = {
   async run(argv, env) {
     const { values, positionals } = parseCommandArgs(NAME, argv, OPTIONS);
@@ -55,7 +63,8 @@ export const compressCommand: Command = {
     const inPath = positionals[0]!;
     const outPath = values.output;
     await assertOutputIsNotInput(outPath, [inPath], NAME);
-    const recipe = recipeFile !== undefined ? readRecipeFile(recipeFile) : parseRecipe(values.recipe!);
+    const base = recipeFile !== undefined ? readRecipeFile(recipeFile) : parseRecipe(values.recipe!);
+    const recipe = withOverrides(base, values.override ?? []);
 
     const start = performance.now();
     const input = readModelFile(inPath, NAME);
@@ -71,6 +80,7 @@ export const compressCommand: Command = {
     const steps = result.steps.map((s) => ({
       method: s.method,
       options: s.options,
+      ...(s.overrideNodes && { overrideNodes: s.overrideNodes }),
       tensors: s.tensors,
       ms: s.ms,
       bytesBefore: s.bytesBefore,

@@ -27,6 +27,15 @@ function accepts(f: OptionField): string {
   }
 }
 
+/** How per-layer overrides are written, for `recipes` and `recipes --json`. */
+const OVERRIDES_DOC = {
+  grammar: "<nodes>=float or <nodes>=<method>[:key=value,...]; <nodes> is an exact node name, a glob (* and ?) or /regex/flags",
+  json: '"overrides": [{ "nodes": "<name|glob|/regex/>", "method": "<method id>" | "float", "options": { ... } }]',
+  semantics:
+    "The first override matching a node wins. Recipe steps leave that node alone unless they run the override's method with the same options; 'float' keeps it float; any other method runs as an extra step after the recipe's, on the override's nodes only.",
+  examples: ["--override 'conv_1*=float'", "--override 'head=int4:block=32'"],
+} as const;
+
 /** Every method with its options, defaults and ranges, straight from the declarations the studio's form uses too. */
 export const recipesCommand: Command = {
   async run(argv, env) {
@@ -40,6 +49,7 @@ export const recipesCommand: Command = {
       env.stdout(
         toJson({
           methods: methods.map((m) => ({ id: m.id, label: m.label, description: m.description, backends: m.backends ?? null, options: m.options })),
+          overrides: OVERRIDES_DOC,
         }),
       );
       return EXIT.ok;
@@ -59,6 +69,7 @@ export const recipesCommand: Command = {
       env.stdout('');
     }
     env.stdout("Write a recipe as steps joined by '+', each name[:key=value,...]; lists use '|'. Example: int8-weight:perChannel=false+fp16-weight");
+    env.stdout(`Per-layer overrides (compress --override, repeatable): ${OVERRIDES_DOC.grammar}. ${OVERRIDES_DOC.semantics} Example: ${OVERRIDES_DOC.examples.join(' ')}`);
     return EXIT.ok;
   },
 };

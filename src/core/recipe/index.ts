@@ -1,5 +1,6 @@
-export type { Recipe, RecipeStep } from './types';
-export { parseRecipe } from './parse';
+export type { Recipe, RecipeOverride, RecipeStep } from './types';
+export { FLOAT_OVERRIDE } from './types';
+export { parseOverride, parseRecipe } from './parse';
 export { recipeFromJson } from './json';
-export { recipeToString } from './format';
+export { overrideToString, recipeToString, stepToString } from './format';
 export { applyRecipe, type RecipeResult, type StepReport } from './apply';

@@ -1,7 +1,8 @@
 import { getMethod } from '../methods/registry';
 import { checkOptionValue, defaultOptions } from '../methods/options';
 import { RecipeError } from '../util/errors';
-import type { Recipe, RecipeStep } from './types';
+import { compileNodePattern } from '../methods/graph/node-patterns';
+import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
@@ -14,30 +15,50 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Validates a recipe from JSON ({ steps: [{ method, options? }] }), as saved by the UI or
- * passed to the CLI, and fills in option defaults. Errors name the bad part and what was expected.
+ * Validates a recipe from JSON ({ steps: [{ method, options? }], overrides?: [{ nodes, method,
+ * options? }] }), as saved by the UI or passed to the CLI, and fills in option defaults. Errors
+ * name the bad part and what was expected.
  */
 export function recipeFromJson(json: unknown): Recipe {
   if (!isRecord(json)) throw new RecipeError(`A recipe must be an object { "steps": [...] }; found ${kindOf(json)}.`);
-  const extra = Object.keys(json).filter((k) => k !== 'steps');
-  if (extra.length > 0) throw new RecipeError(`A recipe has only "steps"; found unexpected key(s) ${extra.map((k) => `"${k}"`).join(', ')}.`);
-  const { steps } = json;
+  const extra = Object.keys(json).filter((k) => k !== 'steps' && k !== 'overrides');
+  if (extra.length > 0) throw new RecipeError(`A recipe has only "steps" and "overrides"; found unexpected key(s) ${extra.map((k) => `"${k}"`).join(', ')}.`);
+  const { steps, overrides } = json;
   if (!Array.isArray(steps)) throw new RecipeError(`recipe.steps must be an array of steps; found ${kindOf(steps)}.`);
   if (steps.length === 0) throw new RecipeError('recipe.steps is empty; expected at least one step.');
-  return { steps: steps.map((s, i) => stepFromJson(s, i)) };
+  const recipe: Recipe = { steps: steps.map((s, i) => stepFromJson(s, `recipe.steps[${i}]`)) };
+  if (overrides === undefined) return recipe;
+  if (!Array.isArray(overrides)) throw new RecipeError(`recipe.overrides must be an array of { "nodes", "method", "options" }; found ${kindOf(overrides)}.`);
+  return overrides.length > 0 ? { ...recipe, overrides: overrides.map(overrideFromJson) } : recipe;
 }
 
-function stepFromJson(step: unknown, i: number): RecipeStep {
-  const where = `recipe.steps[${i}]`;
+function overrideFromJson(o: unknown, i: number): RecipeOverride {
+  const where = `recipe.overrides[${i}]`;
+  if (!isRecord(o)) throw new RecipeError(`${where} must be an object { "nodes", "method", "options" }; found ${kindOf(o)}.`);
+  const { nodes, ...rest } = o;
+  if (typeof nodes !== 'string' || nodes === '') {
+    throw new RecipeError(`${where}.nodes must be a node name, a glob or a /regex/; found ${nodes === '' ? 'an empty string' : kindOf(nodes)}.`);
+  }
+  compileNodePattern(nodes, `${where}.nodes`);
+  if (rest.method === FLOAT_OVERRIDE) {
+    const extra = Object.keys(rest).filter((k) => k !== 'method');
+    if (extra.length > 0) throw new RecipeError(`${where} keeps its nodes float and takes no ${extra.map((k) => `"${k}"`).join(', ')}; expected only "nodes" and "method".`);
+    return { nodes, method: FLOAT_OVERRIDE };
+  }
+  const step = stepFromJson(rest, where, ` or "${FLOAT_OVERRIDE}"`);
+  return { nodes, method: step.method, options: step.options };
+}
+
+function stepFromJson(step: unknown, where: string, orFloat = ''): RecipeStep {
   if (!isRecord(step)) throw new RecipeError(`${where} must be an object { "method", "options" }; found ${kindOf(step)}.`);
   const extra = Object.keys(step).filter((k) => k !== 'method' && k !== 'options');
   if (extra.length > 0) throw new RecipeError(`${where} has unexpected key(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "method" and "options".`);
-  if (typeof step.method !== 'string') throw new RecipeError(`${where}.method must be a method name; found ${kindOf(step.method)}.`);
+  if (typeof step.method !== 'string') throw new RecipeError(`${where}.method must be a method name${orFloat}; found ${kindOf(step.method)}.`);
   let method;
   try {
     method = getMethod(step.method);
   } catch (e) {
-    throw new RecipeError(`${where}.method: ${(e as Error).message}`);
+    throw new RecipeError(`${where}.method: ${(e as Error).message.replace(/\.$/, '')}${orFloat}.`);
   }
   const options = defaultOptions(method.options);
   const given = step.options ?? {};

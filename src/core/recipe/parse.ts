@@ -1,25 +1,31 @@
 import { getMethod } from '../methods/registry';
 import { defaultOptions, parseOptionText } from '../methods/options';
 import { RecipeError } from '../util/errors';
-import { splitOutsideRegex } from '../methods/graph/node-patterns';
-import type { Recipe, RecipeStep } from './types';
+import { compileNodePattern, indexOutsideRegex, splitOutsideRegex } from '../methods/graph/node-patterns';
+import { splitOverrideArgs } from './override-text';
+import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 
 /**
  * Parses the CLI recipe grammar: steps joined by `+`, each `name[:key=value,key=value]`.
+ * Per-layer overrides follow as ` --override '<nodes>=<method>'` (see override-text.ts).
  * Values are typed by the method's option declarations: numbers, true/false, enum choices,
  * lists separated by `|`. Separators inside a `/regex/` value do not split. Omitted options take
  * their declared defaults.
  */
 export function parseRecipe(spec: string): Recipe {
-  const text = spec.trim();
+  const [stepsText, overrideTexts] = splitOverrideArgs(spec);
+  const text = stepsText.trim();
   if (text === '') throw new RecipeError(`The recipe is empty; expected steps like 'int8-weight' or 'int8-weight:perChannel=false'.`);
-  const steps = splitOutsideRegex(text, '+').map((part, i) => parseStep(part.trim(), i + 1));
-  return { steps };
+  const steps = splitOutsideRegex(text, '+').map((part, i) => {
+    const trimmed = part.trim();
+    if (trimmed === '') throw new RecipeError(`Recipe step ${i + 1} is empty; expected a method name between '+' signs.`);
+    return parseStep(trimmed, `Recipe step ${i + 1}`);
+  });
+  return overrideTexts.length > 0 ? { steps, overrides: overrideTexts.map((t, i) => parseOverride(t, i)) } : { steps };
 }
 
-function parseStep(part: string, index: number): RecipeStep {
-  const where = `Recipe step ${index}`;
-  if (part === '') throw new RecipeError(`${where} is empty; expected a method name between '+' signs.`);
+/** One step's text, `name[:key=value,...]`; `where` starts the error messages. */
+export function parseStep(part: string, where: string): RecipeStep {
   const colon = part.indexOf(':');
   const name = (colon < 0 ? part : part.slice(0, colon)).trim();
   if (name === '') throw new RecipeError(`${where} ('${part}') has no method name before ':'.`);
@@ -53,4 +59,22 @@ function parseStep(part: string, index: number): RecipeStep {
 /** Command lines favour kebab-case: 'keep-io' names 'keepIO', 'min-elements' names 'minElements'. */
 function sameKebabKey(given: string, key: string): boolean {
   return given.includes('-') && given.replace(/-/g, '').toLowerCase() === key.toLowerCase();
+}
+
+/**
+ * One override in the command-line grammar: `<nodes>=float` or `<nodes>=<method>[:key=value,...]`,
+ * where <nodes> is an exact name, a glob or a /regex/ (an '=' inside the regex does not split).
+ */
+export function parseOverride(text: string, index: number): RecipeOverride {
+  const where = `Override ${index + 1} ('${text}')`;
+  const eq = indexOutsideRegex(text, '=');
+  const nodes = eq < 0 ? '' : text.slice(0, eq).trim();
+  const spec = eq < 0 ? '' : text.slice(eq + 1).trim();
+  if (nodes === '' || spec === '') {
+    throw new RecipeError(`${where} is not <nodes>=<method>; expected e.g. 'conv_1*=float' or 'head=int4:block=32'.`);
+  }
+  compileNodePattern(nodes, where);
+  if (spec === FLOAT_OVERRIDE) return { nodes, method: FLOAT_OVERRIDE };
+  const step = parseStep(spec, where);
+  return { nodes, method: step.method, options: step.options };
 }
