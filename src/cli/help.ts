@@ -1,6 +1,6 @@
 /** Usage texts, kept apart from the commands so that printing help loads no command code. */
 
-export type CommandName = 'inspect' | 'compress' | 'bench' | 'eval' | 'recipes';
+export type CommandName = 'inspect' | 'compress' | 'bench' | 'eval' | 'recipes' | 'probe';
 
 const INSPECT_USAGE = `Usage: featherweight inspect <model.onnx> [--dim name=size]... [--json]
 
@@ -41,20 +41,35 @@ Measures inference latency in onnxruntime-web on seeded random inputs, all model
 
 Options:
   --backend <name>     wasm (default) or webgpu (browser only)
-  --threads <n>        WASM threads (default 1; fixed for the whole process by the first model)
+  --threads <list>     WASM thread counts, comma-separated, 'all' for every logical core (default 1).
+                       Several counts (e.g. 1,all) compare them in one run: each count gets its own
+                       onnxruntime in a worker thread (the count is fixed per instance), and every
+                       model is timed on each, all timed runs interleaved
   --runs <n>           timed runs per model (default 10)
   --warmup <n>         untimed runs after the first run (default 2)
   --dim <name=size>    size of a symbolic input dim, repeatable (default: batch 1, image 64, other 16);
                        'input[axis]=size' sets a dim that has no name
   --seed <n>           seed of the random inputs (default 0)
-  --json               print {results[{model,backend,threads,sessionMs,firstRunMs,latencyMs{min,p50,p90,max,mean,n}}]}
+  --probe              also measure this device's peak MatMul GFLOP/s and streaming GB/s for each
+                       thread count (as 'probe' does) and show each model's latency against the
+                       lower bound they imply: % of limit = bound / measured p50
+  --json               print {results[{model,backend,threads,sessionMs,firstRunMs,latencyMs{min,p50,
+                       p90,max,mean,n},bound?{computeMs,memoryMs,boundMs,limitedBy,complete},
+                       percentOfLimit?}], models[{model,inputShapes,macs,macsComplete,weightBytes,
+                       activationBytes,unknownActivations,webgpuFallback[{name,op,graphPath}]}], probe?[...]}
   -h, --help           show this help
 
 sessionMs is the time to load the model (onnxruntime itself is started beforehand, so it is not
 counted); firstRunMs the first inference on its own; latencyMs summarises the timed runs in
 milliseconds. All models are loaded first, then their timed runs take turns (run r starts with
 model r mod n), so an engine still warming up or a busy machine weighs on all of them alike and
-their ratios are fair.`;
+their ratios are fair.
+
+The bound is a roofline: max(2 x MACs / peak FLOP/s, bytes / bandwidth), with MACs of
+Conv/MatMul/Gemm only and bytes = weights + every intermediate tensor written and read once as
+float32. It is a lower bound; 'incomplete' marks models whose shapes could not all be inferred.
+The WebGPU fallback list names the nodes onnxruntime-web's WebGPU backend has no kernel for (from
+its op table, as 'inspect' reports); they would run on the CPU, with copies between them.`;
 
 const EVAL_USAGE = `Usage: featherweight eval <reference.onnx> <candidate.onnx> [options]
 
@@ -112,6 +127,28 @@ outputs ([N, T, C], [N, C, H, W]) get argmaxAgreement and meanIou; single-channe
 reference's minus the candidate's. In JSON, non-finite numbers are written as null:
 sqnrDb is null when the outputs are identical (infinite SQNR; maxAbs is then 0).`;
 
+const PROBE_USAGE = `Usage: featherweight probe [--threads <list>] [--target-ms <n>] [--json]
+
+Describes this device for onnxruntime-web: logical cores, memory, Node version and platform,
+WebAssembly SIMD / threads / relaxed SIMD, and two measured figures per WASM thread count:
+  GFLOP/s  peak float32 MatMul throughput: one n x n x n MatMul per run (2n^3 FLOP), operands made
+           in the graph by Expand so no feed is copied; n grows from 128 until a run takes the
+           target time; the best of 3 timed runs
+  GB/s     streaming bandwidth: Expand to n floats, Add a scalar, ReduceMax (16n bytes per run);
+           n grows to 64 MiB per tensor or until a run takes 4x the target time; the figure at
+           the largest n (smaller tensors may sit in a cache)
+Each thread count runs in its own onnxruntime instance (a worker thread). WebGPU exists only in
+the browser: the studio's device panel probes it.
+
+Options:
+  --threads <list>     WASM thread counts, comma-separated, 'all' for every core (default 1,all)
+  --target-ms <n>      run time at which the sizes stop growing (default 60; smaller is quicker)
+  --json               print {host,logicalCores,memoryGiB,userAgent,crossOriginIsolated,wasm{simd,
+                       threads,relaxedSimd},wasmThreads,webgpuStatus,figures[{backend,threads,
+                       compute{ok,value{gflops,size,runs,method}},bandwidth{ok,value{gbps,
+                       tensorBytes,runs,method}},probeMs}],takenAt}
+  -h, --help           show this help`;
+
 const RECIPES_USAGE = `Usage: featherweight recipes [--json]
 
 Lists every compression method with its options: key, default, accepted values and meaning. The
@@ -126,6 +163,7 @@ export const COMMAND_HELP: Record<CommandName, { summary: string; usage: string 
   compress: { summary: 'apply a compression recipe and write the new model', usage: COMPRESS_USAGE },
   bench: { summary: 'measure load time and inference latency (onnxruntime-web)', usage: BENCH_USAGE },
   recipes: { summary: 'list the compression methods with their options, defaults and ranges', usage: RECIPES_USAGE },
+  probe: { summary: 'describe this device: cores, WASM features, measured GFLOP/s and GB/s', usage: PROBE_USAGE },
   eval: { summary: 'compare a candidate with a reference on random inputs or your samples (accuracy, per layer)', usage: EVAL_USAGE },
 };
 export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];

@@ -12,6 +12,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench')).benchCommand,
   eval: async () => (await import('./commands/eval')).evalCommand,
   recipes: async () => (await import('./commands/recipes')).recipesCommand,
+  probe: async () => (await import('./commands/probe')).probeCommand,
 };
 
 /**

@@ -2,13 +2,20 @@ import type { Feeds } from '../core/evaluate/tensor-data';
 import { latencyStats } from '../core/evaluate/stats';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
-import type { BenchmarkOptions, BenchmarkResult } from './benchmark';
+import { runMs, type BenchmarkOptions, type BenchmarkResult } from './benchmark';
 import type { ModelSession, Runtime } from './types';
 
 /** A model to time and the feeds it runs on. */
 export interface TimedModel {
   bytes: Uint8Array;
   feeds: Feeds;
+  /**
+   * Where this model runs, when not the call's runtime: e.g. a thread runtime with another WASM
+   * thread count, so one interleaved run compares thread counts fairly.
+   */
+  runtime?: Runtime;
+  /** WASM threads asked for this model (default: the call's). */
+  threads?: number;
 }
 
 /** Per model: its figures, or why it could not be timed (plain data: it crosses comlink). */
@@ -41,7 +48,8 @@ export async function benchmarkInterleaved(
       step('load');
       const t0 = performance.now();
       try {
-        const session = await runtime.createSession(models[index]!.bytes, { backend, threads });
+        const m = models[index]!;
+        const session = await (m.runtime ?? runtime).createSession(m.bytes, { backend, threads: m.threads ?? threads });
         loaded.push({ index, session, sessionMs: performance.now() - t0, firstRunMs: 0, samples: [] });
       } catch (e) {
         const { name, message } = e instanceof Error ? e : new Error(String(e));
@@ -53,7 +61,7 @@ export async function benchmarkInterleaved(
       step('first-run');
       const t = performance.now();
       await m.session.run(models[m.index]!.feeds);
-      m.firstRunMs = performance.now() - t;
+      m.firstRunMs = runMs(m.session, t);
       for (let i = 0; i < warmup; i++) {
         step('warmup');
         await m.session.run(models[m.index]!.feeds);
@@ -66,7 +74,7 @@ export async function benchmarkInterleaved(
         const m = loaded[(r + k) % loaded.length]!;
         const t = performance.now();
         await m.session.run(models[m.index]!.feeds);
-        m.samples.push(performance.now() - t);
+        m.samples.push(runMs(m.session, t));
       }
     }
   } finally {
@@ -78,7 +86,7 @@ export async function benchmarkInterleaved(
     const m = loaded.find((x) => x.index === index)!;
     return {
       ok: true,
-      result: { backend: m.session.backend, threads: m.session.threads ?? threads, sessionMs: m.sessionMs, firstRunMs: m.firstRunMs, latencyMs: latencyStats(m.samples) },
+      result: { backend: m.session.backend, threads: m.session.threads ?? models[index]!.threads ?? threads, sessionMs: m.sessionMs, firstRunMs: m.firstRunMs, latencyMs: latencyStats(m.samples) },
     };
   });
 }

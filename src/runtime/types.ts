@@ -21,6 +21,11 @@ export interface ModelSession {
   readonly threads?: number;
   readonly inputs: IOInfo[];
   readonly outputs: IOInfo[];
+  /**
+   * The last run's own time in ms, for sessions that run elsewhere (a worker thread): measured
+   * where the model ran, without the message round trip. Absent for in-process sessions.
+   */
+  readonly lastRunMs?: number;
   run(feeds: Feeds, outputNames?: string[]): Promise<Feeds>;
   release(): Promise<void>;
 }

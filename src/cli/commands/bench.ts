@@ -1,16 +1,24 @@
+import os from 'node:os';
+import { boundFor, modelCost, percentOfLimit, type LatencyBound } from '../../core/device/roofline';
+import { webgpuFallbackNodes, type FallbackNode } from '../../core/device/webgpu-fallback';
+import type { BackendFigures } from '../../core/device/profile';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
 import { warmUpRuntime, type BenchmarkResult } from '../../runtime/benchmark';
-import { benchmarkInterleaved } from '../../runtime/interleaved-benchmark';
+import { benchmarkInterleaved, type TimedModel } from '../../runtime/interleaved-benchmark';
+import { measureBackend } from '../../runtime/throughput';
 import { RuntimeError } from '../../core/util/errors';
-import type { Backend } from '../../runtime/types';
+import type { Backend, Runtime } from '../../runtime/types';
 import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatMs, formatTable } from '../format';
+import { formatBytes, formatCount, formatMs, formatTable } from '../format';
 import { toJson } from '../json';
 import { readModelFile, runtimeBytes } from '../model-file';
 import { UsageError } from '../cli-errors';
+import { formatFigures } from '../device-format';
+import { threadsFlag } from '../threads-flag';
+import { threadRuntimes } from './probe';
 
 const NAME = 'bench' as const;
 
@@ -22,10 +30,39 @@ const OPTIONS = {
   warmup: { type: 'string' },
   dim: { type: 'string', multiple: true },
   seed: { type: 'string' },
+  probe: { type: 'boolean' },
 } as const;
 
 export interface BenchRow extends BenchmarkResult {
   model: string;
+  bound?: LatencyBound;
+  percentOfLimit?: number;
+}
+
+/** What the static analysis says about a model run with the benchmark's input shapes. */
+interface ModelFacts {
+  model: string;
+  inputShapes: Record<string, number[]>;
+  macs: number;
+  macsComplete: boolean;
+  weightBytes: number;
+  activationBytes: number;
+  unknownActivations: number;
+  webgpuFallback: FallbackNode[];
+}
+
+/** Where one thread count runs: the CLI's own runtime for a single count, else a worker-thread runtime per count. */
+interface Lane {
+  runtime: Runtime;
+  threads: number;
+}
+
+function fallbackLine(m: ModelFacts): string {
+  if (m.webgpuFallback.length === 0) return `${m.model}: none, every node has a WebGPU kernel`;
+  const ops = [...new Set(m.webgpuFallback.map((n) => n.op))].sort().join(', ');
+  const names = m.webgpuFallback.slice(0, 8).map((n) => n.name).join(', ');
+  const more = m.webgpuFallback.length > 8 ? `, and ${m.webgpuFallback.length - 8} more` : '';
+  return `${m.model}: ${m.webgpuFallback.length} node(s) (${ops}): ${names}${more}`;
 }
 
 export const benchCommand: Command = {
@@ -38,7 +75,7 @@ export const benchCommand: Command = {
     requirePositionals(NAME, positionals, ['model.onnx'], true);
     const backend = (values.backend ?? 'wasm') as Backend;
     if (backend !== 'wasm' && backend !== 'webgpu') throw new UsageError(`--backend was '${values.backend}'; expected wasm or webgpu.`, NAME);
-    const threads = intFlag(NAME, 'threads', values.threads, 1, 1, 1024);
+    const counts = threadsFlag(NAME, values.threads, os.availableParallelism());
     const runs = intFlag(NAME, 'runs', values.runs, 10, 1);
     const warmup = intFlag(NAME, 'warmup', values.warmup, 2, 0);
     const seed = intFlag(NAME, 'seed', values.seed, 0, 0, 0xffffffff);
@@ -49,41 +86,87 @@ export const benchCommand: Command = {
     if (!available.includes(backend)) {
       throw new UsageError(`The ${backend} backend is not available here; available: ${available.join(', ')}.`, NAME);
     }
-    await warmUpRuntime(runtime, backend, threads);
-    const models = positionals.map((path) => {
+    if (counts.length > 1 && backend !== 'wasm') throw new UsageError('Several --threads counts compare WASM thread pools; use --backend wasm.', NAME);
+    const files = positionals.map((path) => {
       const file = readModelFile(path, NAME);
       const [feeds] = synthesizeModelInputs(file.model, { seed, count: 1, dims });
-      return { bytes: runtimeBytes(file), feeds: feeds! };
+      return { path, file, feeds: feeds! };
     });
-    // Timed runs take turns across the models, so a warming engine or a busy machine does not favour the ones timed last.
-    const timed = await benchmarkInterleaved(runtime, models, { backend, threads, warmup, runs, ...(env.signal && { signal: env.signal }) });
-    const results: BenchRow[] = timed.map((t, i) => {
-      if (!t.ok) throw new RuntimeError(`${positionals[i]}: ${t.error.message}`);
-      return { model: positionals[i]!, ...t.result };
+    const models: ModelFacts[] = files.map(({ path, file, feeds }) => {
+      const inputShapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, [...t.dims]]));
+      return { model: path, inputShapes, ...modelCost(file.model, inputShapes), webgpuFallback: webgpuFallbackNodes(file.model) };
     });
-    if (values.json) {
-      env.stdout(toJson({ results }));
+
+    const threaded = counts.length > 1 ? await threadRuntimes(counts) : [];
+    try {
+      const lanes: Lane[] = threaded.length > 0 ? threaded.map((r) => ({ runtime: r, threads: r.threads })) : [{ runtime, threads: counts[0]! }];
+      const signal = env.signal && { signal: env.signal };
+      let probe: BackendFigures[] | undefined;
+      if (values.probe) {
+        probe = [];
+        for (const lane of lanes) probe.push(await measureBackend(lane.runtime, { backend, threads: lane.threads, ...signal }));
+      }
+      for (const lane of lanes) await warmUpRuntime(lane.runtime, backend, lane.threads);
+      // Every model on every lane, all in one interleaved run, so neither drift nor order favours one.
+      const timedModels: (TimedModel & { file: number })[] = lanes.flatMap((lane) =>
+        files.map((f, file) => ({ bytes: runtimeBytes(f.file), feeds: f.feeds, runtime: lane.runtime, threads: lane.threads, file })),
+      );
+      const timed = await benchmarkInterleaved(runtime, timedModels, { backend, threads: counts[0]!, warmup, runs, ...signal });
+      const results: BenchRow[] = timed.map((t, i) => {
+        const { file } = timedModels[i]!;
+        if (!t.ok) throw new RuntimeError(`${positionals[file]}: ${t.error.message}`);
+        const row: BenchRow = { model: positionals[file]!, ...t.result };
+        const bound = probe && boundFor(models[file]!, probe, t.result.backend, t.result.threads);
+        if (bound) {
+          row.bound = bound;
+          row.percentOfLimit = percentOfLimit(t.result.latencyMs.p50, bound);
+        }
+        return row;
+      });
+      if (values.json) {
+        env.stdout(toJson({ results, models, ...(probe && { probe }) }));
+        return EXIT.ok;
+      }
+      const limitColumns = probe ? ['bound ms', '% of limit'] : [];
+      env.stdout(
+        formatTable(
+          ['model', 'backend', 'threads', 'load ms', 'first ms', 'p50 ms', 'p90 ms', 'min ms', 'max ms', 'mean ms', 'runs', ...limitColumns],
+          results.map((r) => [
+            r.model,
+            r.backend,
+            String(r.threads),
+            formatMs(r.sessionMs),
+            formatMs(r.firstRunMs),
+            formatMs(r.latencyMs.p50),
+            formatMs(r.latencyMs.p90),
+            formatMs(r.latencyMs.min),
+            formatMs(r.latencyMs.max),
+            formatMs(r.latencyMs.mean),
+            String(r.latencyMs.n),
+            ...(probe ? [r.bound ? formatMs(r.bound.boundMs) : '-', r.percentOfLimit !== undefined ? `${r.percentOfLimit.toFixed(1)}%${r.bound?.complete ? '' : ' (incomplete)'}` : '-'] : []),
+          ]),
+          ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        ),
+      );
+      if (probe) {
+        env.stdout(
+          [
+            '',
+            'Work per run (static estimate):',
+            ...models.map(
+              (m) =>
+                `${m.model}: ${formatCount(m.macs)} MACs${m.macsComplete ? '' : ' (incomplete: some shapes unknown)'}, weights ${formatBytes(m.weightBytes)}, activations ${formatBytes(m.activationBytes)}${m.unknownActivations ? ` (${m.unknownActivations} tensors of unknown shape left out)` : ''}`,
+            ),
+            '',
+            'This device (bound = max(2 x MACs / GFLOP/s, bytes / GB/s); % of limit = bound / p50):',
+            formatFigures(probe),
+          ].join('\n'),
+        );
+      }
+      env.stdout(['', 'Nodes that would fall back off WebGPU (op table of onnxruntime-web):', ...models.map(fallbackLine)].join('\n'));
       return EXIT.ok;
+    } finally {
+      await Promise.all(threaded.map((r) => r.close()));
     }
-    env.stdout(
-      formatTable(
-        ['model', 'backend', 'threads', 'load ms', 'first ms', 'p50 ms', 'p90 ms', 'min ms', 'max ms', 'mean ms', 'runs'],
-        results.map((r) => [
-          r.model,
-          r.backend,
-          String(r.threads),
-          formatMs(r.sessionMs),
-          formatMs(r.firstRunMs),
-          formatMs(r.latencyMs.p50),
-          formatMs(r.latencyMs.p90),
-          formatMs(r.latencyMs.min),
-          formatMs(r.latencyMs.max),
-          formatMs(r.latencyMs.mean),
-          String(r.latencyMs.n),
-        ]),
-        ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-      ),
-    );
-    return EXIT.ok;
   },
 };
