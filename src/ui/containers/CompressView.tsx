@@ -5,6 +5,7 @@ import type { MethodInfo } from '../store/studio-state';
 import { draftToRecipe } from '../store/recipe';
 import type { RecipeInput } from '../services/types';
 import { RecipeStepCard } from '../components/RecipeStepCard';
+import { OverridesEditor } from '../components/OverridesEditor';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
@@ -24,6 +25,10 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       setStepOption: st.setStepOption,
       addStep: st.addStep,
       removeStep: st.removeStep,
+      overrides: st.recipeOverrides,
+      addOverride: st.addOverride,
+      setOverride: st.setOverride,
+      removeOverride: st.removeOverride,
       status: st.compressStatus,
       progress: st.compressProgress,
       error: st.compressError,
@@ -37,11 +42,11 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
   const busy = s.status === 'running' || s.status === 'queued';
   const cliRecipe = useMemo(() => {
     try {
-      return describeRecipe(draftToRecipe(s.steps));
+      return describeRecipe(draftToRecipe(s.steps, s.overrides));
     } catch {
       return null;
     }
-  }, [describeRecipe, s.steps]);
+  }, [describeRecipe, s.steps, s.overrides]);
   const buttonLabel = s.steps.length === 1 ? `Compress with ${s.steps[0]!.methodId}` : `Compress with ${s.steps.length} steps`;
   return (
     <section className="panel" aria-label="Compress">
@@ -64,6 +69,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
           />
         ))}
       </div>
+      <OverridesEditor overrides={s.overrides} methods={methods} disabled={busy} onAdd={s.addOverride} onChange={s.setOverride} onRemove={s.removeOverride} />
       <div className="actions">
         <button type="button" className="button primary" disabled={busy} onClick={() => void s.compress()}>
           {buttonLabel}

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { RecipeInput } from '../services/types';
 import type { MethodInfo, SliceDeps, StudioState } from './studio-state';
-import { draftToRecipe, type DraftStep, type OptionValue } from './recipe';
+import { draftToRecipe, type DraftOverride, type DraftStep, type OptionValue } from './recipe';
 
 export interface RecipeSlice {
   /** The recipe being edited, in order; never empty. */
@@ -13,10 +13,17 @@ export interface RecipeSlice {
   addStep(): void;
   /** Removes step `index`; the last remaining step stays. */
   removeStep(index: number): void;
+  /** Per-layer overrides, first match wins. */
+  recipeOverrides: DraftOverride[];
+  /** Appends an override keeping nodes float, with an empty pattern. */
+  addOverride(): void;
+  setOverride(index: number, change: Partial<Pick<DraftOverride, 'nodes' | 'method'>>): void;
+  removeOverride(index: number): void;
 }
 
 /** The edited recipe in the JSON form the model worker takes. */
-export const selectRecipe = (s: Pick<StudioState, 'recipeSteps'>): RecipeInput => draftToRecipe(s.recipeSteps);
+export const selectRecipe = (s: Pick<StudioState, 'recipeSteps'> & Partial<Pick<StudioState, 'recipeOverrides'>>): RecipeInput =>
+  draftToRecipe(s.recipeSteps, s.recipeOverrides);
 
 /** The methods of the recipe's steps, in order (unknown ids are skipped). */
 export function stepMethods(steps: readonly DraftStep[], methods: readonly MethodInfo[]): MethodInfo[] {
@@ -50,6 +57,17 @@ export const createRecipeSlice =
       removeStep(index) {
         const steps = get().recipeSteps;
         if (steps.length > 1 && index >= 0 && index < steps.length) set({ recipeSteps: steps.filter((_, i) => i !== index) });
+      },
+      recipeOverrides: [],
+      addOverride() {
+        set({ recipeOverrides: [...get().recipeOverrides, { key: `override-${(keys += 1)}`, nodes: '', method: 'float' }] });
+      },
+      setOverride(index, change) {
+        if (change.method !== undefined && change.method !== 'float' && !methods.some((m) => m.id === change.method)) return;
+        set({ recipeOverrides: get().recipeOverrides.map((o, i) => (i === index ? { ...o, ...change } : o)) });
+      },
+      removeOverride(index) {
+        set({ recipeOverrides: get().recipeOverrides.filter((_, i) => i !== index) });
       },
     };
   };

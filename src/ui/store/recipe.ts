@@ -13,6 +13,14 @@ export interface DraftStep {
   options: Record<string, OptionValue>;
 }
 
+/** One per-layer override being edited: node pattern and method id or 'float' (the method's default options). */
+export interface DraftOverride {
+  /** Stable React key; not part of the recipe. */
+  key: string;
+  nodes: string;
+  method: string;
+}
+
 /**
  * Short tag for file names, derived from the method id: a `-weight` suffix (weight-only storage)
  * is dropped, so int8-weight -> int8 and fp16-weight -> fp16; other ids stay as they are.
@@ -27,9 +35,11 @@ export function variantFileName(modelName: string, methodIds: readonly string[])
   return `${stripOnnxExtension(modelName) || 'model'}.${tags.join('+') || 'compressed'}.onnx`;
 }
 
-/** The recipe in its JSON form; the worker validates it and fills in defaults. */
-export function draftToRecipe(steps: readonly DraftStep[]): RecipeInput {
-  return { steps: steps.map((s) => ({ method: s.methodId, options: { ...s.options } })) };
+/** The recipe in its JSON form; the worker validates it and fills in defaults. Overrides with no pattern yet are left out. */
+export function draftToRecipe(steps: readonly DraftStep[], overrides: readonly DraftOverride[] = []): RecipeInput {
+  const recipe: RecipeInput = { steps: steps.map((s) => ({ method: s.methodId, options: { ...s.options } })) };
+  const given = overrides.filter((o) => o.nodes.trim() !== '').map((o) => ({ nodes: o.nodes.trim(), method: o.method }));
+  return given.length > 0 ? { ...recipe, overrides: given } : recipe;
 }
 
 /**
