@@ -11,27 +11,15 @@ import { createNodeRuntime } from '../../src/runtime/node';
 import { modelOpener } from '../../src/runtime/calibrate';
 import { verifyModelLoads } from '../../src/runtime/verify';
 import { textImage } from '../../tests/fixtures/text-images';
+import { npyBytes, typedBytes } from '../../tests/fixtures/samples';
 import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../../tests/core/onnx/model-corpus';
 
 const runtime = createNodeRuntime();
 // Output folder (git-ignored), read by compare_with_ort.py.
 const dir = new URL('../../.reference/', import.meta.url).pathname;
 
-/** A float32 tensor as a .npy file (version 1.0 header padded to 64 bytes). */
-function npy(t: TensorData): Uint8Array {
-  const values = t.data as Float32Array;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${t.dims.join(', ')}${t.dims.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const h = new TextEncoder().encode(header);
-  const out = new Uint8Array(10 + h.length + values.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  out[8] = h.length & 0xff;
-  out[9] = h.length >> 8;
-  out.set(h, 10);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + h.length);
-  return out;
-}
+/** A float32 tensor as a .npy file. */
+const npy = (t: TensorData): Uint8Array => npyBytes('<f4', t.dims, typedBytes(t.data as Float32Array));
 
 const models = [
   { key: 'cls', file: OCR_CLS, h: 48, w: 192, calib: 8, evalN: 8, recipes: ['int8-weight', 'int8-weight:symmetric=true', 'int8-dynamic', 'int8-static', 'fp16', 'fp16-weight'] },

@@ -37,6 +37,8 @@ export interface FileInputRequest {
   inputs: readonly IOSpecLike[];
   /** --inputs DIR */
   folder?: string;
+  /** How the command's folder flag is spelt in messages (default --inputs). */
+  folderFlag?: string;
   /** --labels FILE.csv */
   labelsCsv?: string;
   /** --classes FILE */
@@ -51,7 +53,7 @@ export interface FileInputRequest {
  */
 export async function readFileInputs(req: FileInputRequest): Promise<FileInputs> {
   const folderPath = req.folder ?? dirname(req.labelsCsv!);
-  const folder = readSampleFolder(folderPath, req.command, req.folder !== undefined ? '--inputs' : 'the labels folder');
+  const folder = readSampleFolder(folderPath, req.command, req.folder !== undefined ? (req.folderFlag ?? '--inputs') : 'the labels folder');
   const options: SampleOptions = { ...req.options, inputs: req.inputs, decodeImage: decodeImageNode, ...(req.signal && { signal: req.signal }) };
   const classList = req.classesFile !== undefined ? parseClassList(readInputFile(req.classesFile, req.command), req.classesFile) : undefined;
 

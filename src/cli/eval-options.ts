@@ -2,13 +2,8 @@ import type { ImageOptions } from '../core/evaluate/loaders/image-input';
 import { IMAGE_PRESETS, type ImagePresetName } from '../core/evaluate/loaders/image-preprocess';
 import { UsageError } from './cli-errors';
 
-/** Flags of `eval` that say how sample files become inputs. */
-export const SAMPLE_OPTIONS = {
-  inputs: { type: 'string' },
-  labels: { type: 'string' },
-  classes: { type: 'string' },
-  'label-output': { type: 'string' },
-  'per-layer': { type: 'boolean' },
+/** Flags that say how sample files (images, audio) become model inputs; `eval` and `compress --calibration` share them. */
+export const PREPROCESS_OPTIONS = {
   preset: { type: 'string' },
   scale: { type: 'string' },
   mean: { type: 'string' },
@@ -18,6 +13,16 @@ export const SAMPLE_OPTIONS = {
   'crop-fraction': { type: 'string' },
   layout: { type: 'string' },
   'sample-rate': { type: 'string' },
+} as const;
+
+/** Flags of `eval` that say which sample files to read and how they become inputs. */
+export const SAMPLE_OPTIONS = {
+  inputs: { type: 'string' },
+  labels: { type: 'string' },
+  classes: { type: 'string' },
+  'label-output': { type: 'string' },
+  'per-layer': { type: 'boolean' },
+  ...PREPROCESS_OPTIONS,
   threshold: { type: 'string' },
 } as const;
 

@@ -2,7 +2,10 @@ import { encodeModel } from '../../core/onnx/encode';
 import { readFileSync } from 'node:fs';
 import { applyRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
 import { RecipeError } from '../../core/util/errors';
-import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
+import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
+import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
+import { readFileInputs } from '../eval-inputs';
+import { graphInputSpecs } from '../../core/evaluate/io-spec';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
@@ -22,6 +25,9 @@ const OPTIONS = {
   'recipe-file': { type: 'string' },
   override: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
+  calibration: { type: 'string' },
+  dim: { type: 'string', multiple: true },
+  ...PREPROCESS_OPTIONS,
 } as const;
 
 /** A recipe in the JSON form the studio and `recipes --json` use, read from a file. */
@@ -48,6 +54,23 @@ function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
   return { ...recipe, overrides: [...own, ...texts.map((t, i) => parseOverride(t, own.length + i))] };
 }
 
+type CompressFlags = Parameters<typeof imageOptionsFromFlags>[1] & { dim?: string[]; 'sample-rate'?: string };
+
+/** The samples in --calibration DIR as model inputs (images and audio preprocessed by the same flags as `eval`). */
+async function readCalibration(values: CompressFlags, folder: string, model: Parameters<typeof graphInputSpecs>[0], signal: AbortSignal | undefined) {
+  const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
+  const files = await readFileInputs({
+    command: NAME,
+    inputs: graphInputSpecs(model),
+    folder,
+    folderFlag: '--calibration',
+    options: { dims: dimFlags(NAME, values.dim), image: imageOptionsFromFlags(NAME, values), ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
+    ...(signal && { signal }),
+  });
+  if (files.samples.length === 0) throw new UsageError(`--calibration '${folder}' holds no samples (images, .wav, .npy, .npz or .json files).`, NAME);
+  return files;
+}
+
 export const compressCommand: Command = {
   async run(argv, env) {
     const { values, positionals } = parseCommandArgs(NAME, argv, OPTIONS);
@@ -69,9 +92,14 @@ export const compressCommand: Command = {
     const start = performance.now();
     const input = readModelFile(inPath, NAME);
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
-    // Methods that run the model (int8-static calibration) get the runtime, loaded only when asked.
+    // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
-    const result = await applyRecipe(input.model, recipe, env.signal ? { signal: env.signal, openModel } : { openModel });
+    const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, env.signal);
+    const result = await applyRecipe(input.model, recipe, {
+      openModel,
+      ...(env.signal && { signal: env.signal }),
+      ...(calibration && { calibrationInputs: calibration.samples }),
+    });
     const bytes = encodeModel(result.model);
     await verifyModelLoads(await env.runtime(), bytes);
     await writeFileAtomic(outPath, bytes);
@@ -89,10 +117,17 @@ export const compressCommand: Command = {
     }));
     if (values.json) {
       env.stdout(
-        toJson({ input: { path: inPath, sizeBytes: input.sizeBytes }, output: { path: outPath, sizeBytes: bytes.byteLength }, steps, ms }),
+        toJson({
+          input: { path: inPath, sizeBytes: input.sizeBytes },
+          output: { path: outPath, sizeBytes: bytes.byteLength },
+          ...(calibration && { calibration: { folder: calibration.folder, samples: calibration.samples.length, ignored: calibration.ignored } }),
+          steps,
+          ms,
+        }),
       );
       return EXIT.ok;
     }
+    if (calibration?.ignored.length) env.stderr(`warning: ${calibration.ignored.length} file(s) in '${calibration.folder}' are not samples: ${calibration.ignored.slice(0, 5).join(', ')}.`);
     for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
     const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
     env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)} ms`);
