@@ -10,11 +10,30 @@ import { compareModels } from '../src/runtime/compare';
 import type { Backend, Runtime } from '../src/runtime/types';
 import { decodeInput, type ModelInput } from './model-input';
 import { benchmarkInterleaved } from '../src/runtime/interleaved-benchmark';
+import type { DeviceProfile } from '../src/core/device/profile';
+import { probeDevice, type HostFacts, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
+import { crossBackendCheck, type CrossBackendResult } from '../src/runtime/cross-backend';
+import type { AgreementTolerance } from '../src/core/device/backend-agreement';
 
 /** Where the bench worker gets its runtime and its default thread count (browser or Node). */
 export interface BenchHost {
   runtime(): Promise<Runtime>;
   defaultThreads(): Promise<number>;
+  /** What the host says about itself (navigator in the browser, os in Node), for the device probe. */
+  facts?(): Promise<HostFacts>;
+}
+
+/** Probe settings a caller may tighten (a slow software GPU in tests); the defaults suit a real device. */
+export type DeviceProbeOptions = Pick<ProbeOptions, 'targetMs' | 'runs' | 'matmulSizes' | 'streamLengths'>;
+
+export interface CrossBackendOptions {
+  seed: number;
+  samples: number;
+  tolerance?: Partial<AgreementTolerance>;
+}
+
+export interface CrossBackendReport extends CrossBackendResult {
+  inputShapes: Record<string, number[]>;
 }
 
 export interface MeasureOptions {
@@ -107,6 +126,30 @@ export function createBenchWorkerApi(host: BenchHost) {
         { backend, threads, warmup: options.warmup, runs: options.runs, ...(onProgress && { onProgress }) },
       );
       return results.map((r, i) => (r.ok ? { ok: true, result: { ...r.result, inputShapes: prepared[i]!.inputShapes } } : r));
+    },
+
+    /**
+     * The device profile: host facts and measured GFLOP/s and GB/s on WASM (this worker's thread
+     * count) and on WebGPU when an adapter exists, on the runtime that times the models.
+     */
+    async probe(options: DeviceProbeOptions = {}, onProgress?: ProgressCallback): Promise<DeviceProfile> {
+      if (!host.facts) throw new Error('This bench host cannot describe its device (no facts()).');
+      const rt = await getRuntime();
+      const threads = await host.defaultThreads();
+      const targets: ProbeTarget[] = (await rt.availableBackends()).map((backend) => ({ runtime: rt, backend, threads: backend === 'wasm' ? threads : 1 }));
+      return probeDevice(await host.facts(), targets, { ...options, ...(onProgress && { onProgress }) });
+    },
+
+    /** The model on WASM and on WebGPU on the same seeded inputs, compared; a RuntimeError (BackendUnavailableError) without WebGPU. */
+    async crossBackend(input: ModelInput, options: CrossBackendOptions, onProgress?: ProgressCallback): Promise<CrossBackendReport> {
+      const { bytes, feeds, inputShapes } = prepare(input, options.seed, options.samples);
+      const rt = await getRuntime();
+      const result = await crossBackendCheck(rt, bytes, feeds, {
+        threads: await host.defaultThreads(),
+        ...(options.tolerance && { tolerance: options.tolerance }),
+        ...(onProgress && { onProgress }),
+      });
+      return { ...result, inputShapes };
     },
 
     async fidelity(reference: ModelInput, candidate: ModelInput, options: FidelityOptions, onProgress?: ProgressCallback): Promise<FidelityResult> {

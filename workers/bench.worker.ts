@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { createBrowserRuntime, probeBrowserCapabilities, wasmThreadsFor } from '../src/runtime/browser';
 import type { Runtime } from '../src/runtime/types';
 import { createBenchWorkerApi } from './bench-api';
+import { browserHostFacts } from '../src/runtime/browser-device';
 import { createEvalWorkerApi } from './eval-api';
 import { decodeImageInWorker } from './image-decoder';
 
@@ -14,7 +15,7 @@ const host = {
   runtime: () => (runtime ??= capabilities.then((caps) => createBrowserRuntime(caps))),
   defaultThreads: async () => wasmThreadsFor(await capabilities),
 };
-const exposed = { ...createBenchWorkerApi(host), ...createEvalWorkerApi({ ...host, decodeImage: decodeImageInWorker }) };
+const exposed = { ...createBenchWorkerApi({ ...host, facts: browserHostFacts }), ...createEvalWorkerApi({ ...host, decodeImage: decodeImageInWorker }) };
 
 /** What the bench worker exposes: the benchmark API and the evaluation API. */
 export type BenchWorkerRemote = typeof exposed;

@@ -104,3 +104,15 @@ describe('bench worker measureAll (Node runtime)', () => {
     expect(items[2]).toMatchObject({ ok: false, error: { name: 'RuntimeError', message: expect.stringContaining('NoSuchOp') } });
   });
 });
+
+describe('bench worker device probe and cross-backend check (Node runtime)', () => {
+  it('probes the host and measures WASM, and reports that Node has no WebGPU for the cross-backend check', async () => {
+    const { nodeHostFacts } = await import('../../src/runtime/node-device');
+    const api = createBenchWorkerApi({ runtime: async () => createNodeRuntime(), defaultThreads: async () => 1, facts: async () => nodeHostFacts() });
+    const profile = await api.probe({ targetMs: 2, runs: 1, matmulSizes: [32, 64], streamLengths: [1 << 12] });
+    expect(profile.host).toBe('node');
+    expect(profile.figures.map((f) => [f.backend, f.threads, f.compute.ok, f.bandwidth.ok])).toEqual([['wasm', 1, true, true]]);
+    const input = { model: encodeModel(mlp()), external: {} };
+    await expect(api.crossBackend(input, { seed: 1, samples: 1 })).rejects.toMatchObject({ name: 'RuntimeError', message: expect.stringMatching(/needs webgpu/) });
+  });
+});
