@@ -3,7 +3,7 @@ import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
-import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
+import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
@@ -12,7 +12,8 @@ import { attrFloat, attrInt } from './graph/attrs';
 import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './graph/matmul-nbits-rewrite';
 import { nameAllocator } from './graph/names';
 import { defaultOpset } from './graph/opset';
-import { type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { transposeNode } from './graph/dynamic-patterns';
 import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
 import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
 import { resolveOptions } from './resolve-options';
@@ -81,6 +82,10 @@ interface Target {
   orientation: Orientation;
   /** Gemm's alpha, folded into the scales. */
   alpha: number;
+  /** Gemm with transA=1: a Transpose goes in front of A. */
+  transA: boolean;
+  /** Gemm's beta: a constant bias is stored scaled by it, another gets a Mul. */
+  beta: number;
 }
 
 interface Candidate {
@@ -108,12 +113,16 @@ function classify(use: ValueUse, ranks: Map<string, number>, opset: number | und
   const n = use.node;
   const aRank = ranks.get(n.input[0] ?? '');
   if (aRank !== undefined && aRank < 2) return `its input '${n.input[0]}' has rank ${aRank}`;
-  if (n.opType === 'MatMul') return { use, orientation: 'kn', alpha: 1 };
-  if ((attrInt(n, 'transA') ?? 0) !== 0) return 'Gemm with transA=1';
+  if (n.opType === 'MatMul') return { use, orientation: 'kn', alpha: 1, transA: false, beta: 1 };
   const hasBias = (n.input[2] ?? '') !== '';
-  if (hasBias && (attrFloat(n, 'beta') ?? 1) !== 1) return 'Gemm with beta != 1';
   if (hasBias && opset !== undefined && opset < 7) return `bias Add needs broadcasting (opset 7); the model has opset ${opset}`;
-  return { use, orientation: (attrInt(n, 'transB') ?? 0) !== 0 ? 'nk' : 'kn', alpha: attrFloat(n, 'alpha') ?? 1 };
+  return {
+    use,
+    orientation: (attrInt(n, 'transB') ?? 0) !== 0 ? 'nk' : 'kn',
+    alpha: attrFloat(n, 'alpha') ?? 1,
+    transA: (attrInt(n, 'transA') ?? 0) !== 0,
+    beta: hasBias ? (attrFloat(n, 'beta') ?? 1) : 1,
+  };
 }
 
 function findCandidates(model: ModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
@@ -163,6 +172,7 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
   const replace = new Map<NodeProto, NodeProto[]>();
   const layers: LayerError[] = [];
   const overridable: string[] = [];
+  const biases = new BiasFolding(model);
   let sampled = 0;
   let lastYield = performance.now();
 
@@ -202,7 +212,7 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
         s.tensors.push(makeFloatTensor(scalesName, [s.q.grid.n, s.q.grid.blocks], values));
         s.scales.set(t.alpha, scalesName);
       }
-      replace.set(t.use.node, rewriteNode(t.use.node, s, scalesName, o, fresh));
+      replace.set(t.use.node, rewriteNode(t, s, scalesName, o, biases, fresh));
     }
     if (nonFinite) {
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
@@ -230,21 +240,81 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
     return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings, layers };
   }
   onProgress?.({ kind: 'phase', phase: 'int4: rewriting graph' });
+  const tensors = swaps.length;
+  swaps.push(...biases.droppable(replace));
   const out = withDomainImport(applyWeightSwaps(model, swaps, replace), MS_DOMAIN, 1);
-  return { model: out, tensors: swaps.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
 }
 
-/** MatMul -> MatMulNBits; Gemm -> MatMulNBits (+ Add of its bias C, when it has one). */
-function rewriteNode(n: NodeProto, s: Stored, scalesName: string, o: Int4Options, fresh: (base: string) => string): NodeProto[] {
+/**
+ * Gemm's beta x C where C is a stored float32 tensor: a Constant holding the product, put in front
+ * of the node; the original C goes once no other node reads it. Any other C gets a Mul by beta.
+ */
+class BiasFolding {
+  private readonly stored: Map<string, StoredWeight>;
+  private readonly folded = new Set<NodeProto>();
+
+  constructor(model: ModelIR) {
+    this.stored = new Map(listStoredWeights(listGraphs(model).map((v) => v.graph)).map((w) => [w.name, w]));
+  }
+
+  /** Nodes that make `beta x C` (in order) and the name of the result. */
+  scaled(n: NodeProto, bias: string, beta: number, fresh: (base: string) => string): { nodes: NodeProto[]; name: string } {
+    const name = fresh(`${bias}_beta`);
+    const w = this.stored.get(bias);
+    if (w && w.tensor.dataType === DT.FLOAT && !isExternal(w.tensor)) {
+      this.folded.add(n);
+      const values = readFloat32(w.tensor).map((v) => Math.fround(v * beta));
+      return { nodes: [node('Constant', [], [name], { value: makeFloatTensor(name, tensorDims(w.tensor), values) }, { name: fresh(`${name}_const`) })], name };
+    }
+    const betaName = fresh(`${n.name || bias}_beta_value`);
+    return {
+      nodes: [
+        node('Constant', [], [betaName], { value: makeFloatTensor(betaName, [], Float32Array.of(beta)) }, { name: fresh(`${betaName}_const`) }),
+        node('Mul', [bias, betaName], [name], {}, { name: fresh(`${name}_Mul`) }),
+      ],
+      name,
+    };
+  }
+
+  /** Swaps that remove folded biases nothing else reads (among the nodes still replaced). */
+  droppable(replace: ReadonlyMap<NodeProto, readonly NodeProto[]>): StoredWeightSwap[] {
+    const byBias = new Map<string, StoredWeight>();
+    for (const n of this.folded) if (replace.has(n)) byBias.set(n.input[2]!, this.stored.get(n.input[2]!)!);
+    return [...byBias.values()]
+      .filter((w) => !w.isGraphOutput && !w.isGraphInput && w.uses.every((u) => u.inputIndex === 2 && this.folded.has(u.node) && replace.has(u.node)))
+      .map((w) => ({ weight: w, dropOriginal: true, tensors: [], constantNames: [] }));
+  }
+}
+
+/**
+ * MatMul -> MatMulNBits; Gemm -> MatMulNBits (+ Add of its bias C, when it has one), with a
+ * Transpose in front for transA=1 and C scaled by beta when beta != 1 (alpha is in the scales).
+ */
+function rewriteNode(t: Target, s: Stored, scalesName: string, o: Int4Options, biases: BiasFolding, fresh: (base: string) => string): NodeProto[] {
+  const n = t.use.node;
   const { k, n: cols, blockSize } = s.q.grid;
   const attrs: Record<string, AttrValue> = { K: k, N: cols, bits: 4, block_size: blockSize, accuracy_level: o.accuracyLevel };
-  const inputs = [n.input[0]!, s.packedName, scalesName, ...(s.zeroName ? [s.zeroName] : [])];
+  const prelude: NodeProto[] = [];
+  let a = n.input[0]!;
+  if (t.transA) {
+    const tr = transposeNode(a, fresh);
+    prelude.push(tr.node);
+    a = tr.output;
+  }
+  const inputs = [a, s.packedName, scalesName, ...(s.zeroName ? [s.zeroName] : [])];
   const output = n.output[0]!;
-  const bias = n.opType === 'Gemm' ? (n.input[2] ?? '') : '';
+  let bias = n.opType === 'Gemm' ? (n.input[2] ?? '') : '';
   const name = n.name || fresh(`${output}_MatMulNBits`);
-  if (bias === '') return [node('MatMulNBits', inputs, [output], attrs, { name, domain: MS_DOMAIN })];
+  if (bias === '') return [...prelude, node('MatMulNBits', inputs, [output], attrs, { name, domain: MS_DOMAIN })];
+  if (t.beta !== 1) {
+    const scaled = biases.scaled(n, bias, t.beta, fresh);
+    prelude.push(...scaled.nodes);
+    bias = scaled.name;
+  }
   const product = fresh(`${output}_matmul`);
   return [
+    ...prelude,
     node('MatMulNBits', inputs, [product], attrs, { name, domain: MS_DOMAIN }),
     node('Add', [product, bias], [output], {}, { name: fresh(`${name}_bias_add`) }),
   ];
@@ -254,7 +324,7 @@ export const int4: MethodModule<Int4Options> = {
   id: 'int4',
   label: 'Int4 weights (MatMulNBits)',
   description:
-    "Stores the constant 2-D weights of MatMul and Gemm as 4-bit codes with a float scale per block of input features and runs them with onnxruntime's com.microsoft.MatMulNBits. About 6x smaller weights (4 bits plus a float32 scale per block of 32); activations stay float. Runs on onnxruntime's WASM and WebGPU backends.",
+    "Stores the constant 2-D weights of MatMul and Gemm (any transA/transB, alpha and beta) as 4-bit codes with a float scale per block of input features and runs them with onnxruntime's com.microsoft.MatMulNBits. About 6x smaller weights (4 bits plus a float32 scale per block of 32); activations stay float. Runs on onnxruntime's WASM and WebGPU backends.",
   options: INT4_OPTIONS,
   async apply(model, options, ctx = {}) {
     return quantizeModel(model, resolveOptions('int4', INT4_OPTIONS, options) as Int4Options, ctx);
