@@ -7,17 +7,23 @@ import { createStudioStore } from './store/studio-store';
 import { StoreProvider } from './store/store-context';
 import { toMethodInfo } from './store/studio-state';
 import { App } from './containers/App';
+import { createDeviceJobs } from './services/device-jobs';
+import { createDeviceStore, DeviceStoreProvider } from './store/device-store';
 import './styles.css';
 
 const methodInfo = methods.map(toMethodInfo);
-const store = createStudioStore({ services: createBrowserServices(), methods: methodInfo, recipeText: recipeToString });
+const services = createBrowserServices();
+const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
+const deviceStore = createDeviceStore(createDeviceJobs(services.registry));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>
-      <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
+      <DeviceStoreProvider store={deviceStore}>
+        <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
+      </DeviceStoreProvider>
     </StoreProvider>
   </StrictMode>,
 );

@@ -11,6 +11,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { SummaryView } from './SummaryView';
 import { CompressView } from './CompressView';
 import { CompareView } from './CompareView';
+import { DeviceView } from './DeviceView';
 
 export interface AppProps {
   methods: readonly MethodInfo[];
@@ -63,6 +64,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
         ) : (
           !loading && <EmptyState busy={loading} sampleTitle={sample.title} sampleCredit={sample.credit} onFiles={onFiles} onTrySample={() => void s.openSample()} />
         )}
+        <DeviceView />
       </main>
       <footer className="footer muted small">
         Models never leave this machine. Sample model: {sample.title}, {sample.credit}.
