@@ -6,9 +6,9 @@ import { convertRawToFloat16, convertToFloat16, type Float16Conversion } from '.
 import type { LayerError } from '../types';
 
 /** What to do with a tensor holding finite values beyond ±65504. */
-export type OutOfRange = 'float32' | 'clamp';
+export type OutOfRange = 'keep-float32' | 'clamp';
 
-export const OUT_OF_RANGE_CHOICES: readonly OutOfRange[] = ['float32', 'clamp'];
+export const OUT_OF_RANGE_CHOICES: readonly OutOfRange[] = ['keep-float32', 'clamp'];
 
 export interface HalfTensor {
   /** The float16 tensor (same dims, doc string and metadata as the original). */
