@@ -1,7 +1,9 @@
 import type { ModelSummary } from '../../src/core/analyze/summary';
 import { AbortError, ModelFormatError } from '../../src/core/util/errors';
+import { SampleFormatError } from '../../src/core/evaluate/loaders/sample-error';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
-import type { BenchResult, FidelityResult, Progress, RecipeInput, StudioServices, VariantInfo } from '../../src/ui/services/types';
+import type { BenchResult, DroppedFile, EvaluateResult, FidelityResult, Progress, RecipeInput, SampleSettings, StudioServices, VariantInfo } from '../../src/ui/services/types';
+import type { LayerError } from '../../src/runtime/per-layer';
 import type { MethodInfo } from '../../src/ui/store/studio-state';
 
 export function fakeSummary(sizeBytes: number, overrides: Partial<ModelSummary> = {}): ModelSummary {
@@ -98,7 +100,10 @@ export function deferred<T>() {
 }
 
 export interface FakeLog {
-  compressCalls: { id: string; recipe: unknown; name: string }[];
+  compressCalls: { id: string; recipe: unknown; name: string; samples?: SampleSettings }[];
+  /** `inspect <n files>`, `evaluate <ids> on <samples|synthetic>`, `perLayer <id> on <samples|synthetic>`. */
+  evalCalls: string[];
+  evalCancels: number;
   modelCancels: number;
   benchCancels: number;
   downloads: { id: string; fileName: string }[];
@@ -118,6 +123,42 @@ export interface FakeControl {
   latencyMs?: (sizeBytes: number) => number;
   /** Model ids that fail to load in measureAll (a RuntimeError for that model only). */
   failMeasure?: (id: string) => boolean;
+  /** Keep each evaluate/perLayer call pending until cancelled. */
+  holdEval?: boolean;
+}
+
+/** A per-layer row as the worker returns it. */
+export function fakeLayer(tensor: string, opType: string, sqnrDb: number): LayerError {
+  return { tensor, node: `${tensor}_node`, opType, inputs: [], elements: 16, cosine: 1 - 10 ** (-sqnrDb / 10), sqnrDb, localSqnrDb: sqnrDb, maxAbs: 0.01, meanAbs: 0.001, relL2: 10 ** (-sqnrDb / 20), nonFinite: { reference: 0, candidate: 0 } };
+}
+
+const SAMPLE_FILE = /\.(png|jpe?g|webp|wav|npy|npz|json)$/i;
+
+/** What the fake worker makes of the held sample files: images count, class folders label them; a folder named 'bad' holds an unknown label. */
+function fakeSampleInfo(files: readonly DroppedFile[], settings: SampleSettings) {
+  const samples = files.filter((f) => SAMPLE_FILE.test(f.path));
+  const ignored = files.filter((f) => !SAMPLE_FILE.test(f.path)).map((f) => f.path);
+  const folders = samples.length > 0 && samples.every((f) => f.path.includes('/'));
+  const labels = [...new Set(samples.map((f) => f.path.split('/')[0]!))].sort();
+  const names = settings.classes.mode === 'list' ? settings.classes.names : labels;
+  const unknown = folders ? samples.find((f) => !names.includes(f.path.split('/')[0]!) || f.path.startsWith('bad/')) : undefined;
+  if (unknown) throw new SampleFormatError('class folders', `1 label is unknown: '${unknown.path.split('/')[0]}' (${unknown.path}); expected a class of [${names.join(', ')}].`);
+  return {
+    count: samples.length,
+    files: samples.map((f) => f.path),
+    ignored,
+    kinds: { image: samples.length },
+    shapes: { x: [[1, 16]] },
+    ...(folders && {
+      labelled: {
+        source: 'class folders',
+        mapping: settings.classes.mode === 'list' ? ('class-list' as const) : ('sorted-names' as const),
+        classes: names.map((label, index) => ({ label, index, count: samples.filter((f) => f.path.startsWith(`${label}/`)).length })),
+        output: 'y',
+        classCount: 4,
+      },
+    }),
+  };
 }
 
 /**
@@ -126,9 +167,16 @@ export interface FakeControl {
  */
 export function fakeServices(control: FakeControl = {}) {
   const registry = createModelRegistry();
-  const log: FakeLog = { compressCalls: [], modelCancels: 0, benchCancels: 0, downloads: [], measured: [], compared: [], calls: [] };
+  const log: FakeLog = { compressCalls: [], evalCalls: [], evalCancels: 0, modelCancels: 0, benchCancels: 0, downloads: [], measured: [], compared: [], calls: [] };
   const heldMeasures: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let pendingCompress: ReturnType<typeof deferred<VariantInfo>> | undefined;
+  let heldEval: ReturnType<typeof deferred<never>> | undefined;
+  let sampleFiles: readonly DroppedFile[] = [];
+  const hold = async (): Promise<void> => {
+    if (!control.holdEval) return;
+    heldEval = deferred<never>();
+    await heldEval.promise;
+  };
   const services: StudioServices = {
     registry,
     models: {
@@ -138,8 +186,8 @@ export function fakeServices(control: FakeControl = {}) {
         if (head !== 'ONNX') throw new ModelFormatError('The file could not be read as an ONNX protobuf (premature EOF).');
         return fakeSummary(files.model.size);
       },
-      async compress(id, recipe, name, onProgress: (p: Progress) => void) {
-        log.compressCalls.push({ id, recipe, name });
+      async compress(id, recipe, name, onProgress: (p: Progress) => void, samples?: SampleSettings) {
+        log.compressCalls.push({ id, recipe, name, ...(samples && { samples }) });
         log.calls.push('compress');
         onProgress({ kind: 'step', phase: 'quantize', index: 1, total: 2, item: 'w1' });
         // int4 shrinks to a quarter, anything else to a half.
@@ -155,7 +203,9 @@ export function fakeServices(control: FakeControl = {}) {
             bytesAfter: size,
             warnings: st.method === 'int4' ? ['w2 stays float: 4 rows is less than one block'] : [],
           }));
-          return { id: variantId, name, sizeBytes: size, steps, ms: 1 };
+          const calibrates = recipe.steps.some((st) => st.method === 'int8-static');
+          const calibration = samples ? { kind: 'samples' as const, count: Math.min(16, sampleFiles.length), of: sampleFiles.length } : { kind: 'synthetic' as const, count: 16 };
+          return { id: variantId, name, sizeBytes: size, steps, ms: 1, ...(calibrates && { calibration }) };
         };
         if (!control.holdCompress) return makeVariant();
         pendingCompress = deferred<VariantInfo>();
@@ -193,6 +243,49 @@ export function fakeServices(control: FakeControl = {}) {
       cancel() {
         log.benchCancels += 1;
         for (const held of heldMeasures.splice(0)) held.reject(new AbortError());
+      },
+    },
+    sampleFiles: {
+      set(files) {
+        sampleFiles = [...files];
+      },
+      get: () => sampleFiles,
+    },
+    evaluation: {
+      async inspectSamples(_modelId, settings) {
+        log.evalCalls.push(`inspect ${sampleFiles.length}`);
+        return fakeSampleInfo(sampleFiles, settings);
+      },
+      async evaluate(_referenceId, ids, settings, _options, onProgress) {
+        log.evalCalls.push(`evaluate ${ids.join(',')} on ${settings ? 'samples' : 'synthetic'}`);
+        onProgress({ kind: 'step', phase: 'original', index: 0, total: 2 });
+        await hold();
+        const info = settings ? fakeSampleInfo(sampleFiles, settings) : undefined;
+        const result: EvaluateResult = {
+          inputs: info ? { kind: 'samples', count: info.count, of: info.count, labelled: info.labelled !== undefined } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
+          candidates: ids.map((id, i) => ({
+            ok: true as const,
+            evaluation: {
+              samples: info?.count ?? 8,
+              outputs: [{ ...fakeFidelity.outputs[0]!, kind: 'classifier' as const, top1Agreement: 1 - i * 0.25, top5Agreement: 1 }],
+              ...(info?.labelled && { accuracy: { output: 'y', samples: info.count, reference: 75, candidate: 75 - 25 * i, dropPoints: 25 * i } }),
+            },
+          })),
+        };
+        return result;
+      },
+      async perLayer(_referenceId, id, settings) {
+        log.evalCalls.push(`perLayer ${id} on ${settings ? 'samples' : 'synthetic'}`);
+        await hold();
+        return {
+          inputs: settings ? { kind: 'samples', count: Math.min(8, sampleFiles.length), of: sampleFiles.length, labelled: false } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
+          layers: [fakeLayer('h1', 'MatMul', 38), fakeLayer('a1', 'Relu', 12), fakeLayer('y', 'MatMul', 30)],
+        };
+      },
+      cancel() {
+        log.evalCancels += 1;
+        heldEval?.reject(new AbortError());
+        heldEval = undefined;
       },
     },
     async loadSample() {

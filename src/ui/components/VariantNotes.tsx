@@ -1,8 +1,12 @@
-import type { CompressStep } from '../services/types';
+import type { CalibrationUsed, CompressStep } from '../services/types';
 import { formatMs } from '../format';
 
 export interface VariantNotesProps {
-  variants: readonly { id: string; label: string; recipeText: string; steps: readonly CompressStep[] }[];
+  variants: readonly { id: string; label: string; recipeText: string; steps: readonly CompressStep[]; calibration?: CalibrationUsed }[];
+}
+
+export function describeCalibration(c: CalibrationUsed): string {
+  return c.kind === 'samples' ? `calibrated on ${c.count} of your ${c.of} samples` : `calibrated on ${c.count} seeded synthetic inputs (no samples given)`;
 }
 
 /** Per variant: its recipe in the CLI grammar, what each step did, and anything a step warned about. */
@@ -16,6 +20,12 @@ export function VariantNotes({ variants }: VariantNotesProps) {
             {' · '}
             {v.steps.map((s) => `${s.method}: ${s.tensors} tensor${s.tensors === 1 ? '' : 's'} rewritten in ${formatMs(s.ms)}`).join('; ')}
           </span>
+          {v.calibration && (
+            <span className="calibration" data-testid="calibration" data-kind={v.calibration.kind}>
+              {' · '}
+              {describeCalibration(v.calibration)}
+            </span>
+          )}
           {v.steps.flatMap((s) =>
             s.warnings.map((w) => (
               <div key={`${s.method}-${w}`} className="step-warning">

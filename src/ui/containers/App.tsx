@@ -12,6 +12,10 @@ import { SummaryView } from './SummaryView';
 import { CompressView } from './CompressView';
 import { CompareView } from './CompareView';
 import { DeviceView } from './DeviceView';
+import { SamplesView } from './SamplesView';
+import { EvaluateView } from './EvaluateView';
+import { routeDrop } from '../store/drop-routing';
+import type { DroppedFile } from '../services/types';
 
 export interface AppProps {
   methods: readonly MethodInfo[];
@@ -30,11 +34,20 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       openFiles: st.openFiles,
       openSample: st.openSample,
       dismiss: st.dismissLoadError,
+      addSamples: st.addSamples,
     })),
   );
-  const { openFiles } = s;
+  const { openFiles, addSamples } = s;
+  const hasModel = s.summary !== null;
   const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
-  const dragging = useFileDrop(onFiles);
+  const onDrop = useCallback(
+    (dropped: DroppedFile[]) => {
+      if (routeDrop(dropped, hasModel) === 'samples') void addSamples(dropped);
+      else void openFiles(dropped.map((d) => d.file));
+    },
+    [openFiles, addSamples, hasModel],
+  );
+  const dragging = useFileDrop(onDrop);
   const loading = s.status === 'loading';
   return (
     <div className="app">
@@ -58,8 +71,10 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
         {s.summary && s.model ? (
           <>
             <SummaryView model={s.model} summary={s.summary} />
+            <SamplesView />
             <CompressView methods={methods} describeRecipe={describeRecipe} />
             <CompareView />
+            <EvaluateView />
           </>
         ) : (
           !loading && <EmptyState busy={loading} sampleTitle={sample.title} sampleCredit={sample.credit} onFiles={onFiles} onTrySample={() => void s.openSample()} />

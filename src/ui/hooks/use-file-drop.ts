@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'react';
+import { collectDropped } from '../services/dropped-files';
+import type { DroppedFile } from '../services/types';
 
 function hasFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;
 }
 
 /**
- * Accepts files dropped anywhere on the page. Returns whether files are being dragged over it,
- * for the overlay.
+ * Accepts files and folders dropped anywhere on the page (folders walked, paths kept). Returns
+ * whether files are being dragged over it, for the overlay.
  */
-export function useFileDrop(onFiles: (files: File[]) => void): boolean {
+export function useFileDrop(onFiles: (files: DroppedFile[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -31,8 +33,11 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length > 0) onFiles(files);
+      if (!e.dataTransfer) return;
+      // The entries must be taken now, inside the event; the folder walk finishes later.
+      void collectDropped(e.dataTransfer).then((files) => {
+        if (files.length > 0) onFiles(files);
+      });
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

@@ -1,9 +1,10 @@
 import type { ModelWorkerRemote } from '../../../workers/model.worker';
-import type { BenchWorkerApi } from '../../../workers/bench-api';
+import type { BenchWorkerRemote } from '../../../workers/bench.worker';
 import { createModelRegistry } from './model-registry';
 import { createWorkerClient } from './worker-client';
 import { createModelJobs } from './model-jobs';
 import { createBenchJobs } from './bench-jobs';
+import { createEvalJobs, createSampleFilesHolder } from './eval-jobs';
 import type { StudioServices } from './types';
 
 /** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
@@ -38,13 +39,16 @@ export function createBrowserServices(): StudioServices {
   const modelWorker = createWorkerClient<ModelWorkerRemote>(
     () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-model' }),
   );
-  const benchWorker = createWorkerClient<BenchWorkerApi>(
+  const sampleFiles = createSampleFilesHolder();
+  const benchWorker = createWorkerClient<BenchWorkerRemote>(
     () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench' }),
   );
   return {
     registry,
-    models: createModelJobs(modelWorker, registry),
+    models: createModelJobs(modelWorker, registry, sampleFiles),
     bench: createBenchJobs(benchWorker, registry),
+    evaluation: createEvalJobs(benchWorker, registry, sampleFiles),
+    sampleFiles,
     loadSample,
     download(id, fileName) {
       const files = registry.get(id);

@@ -1,11 +1,12 @@
 import * as Comlink from 'comlink';
 import type { ModelWorkerRemote } from '../../../workers/model.worker';
-import type { ModelJobs, ModelRegistry } from './types';
+import type { ModelJobs, ModelRegistry, SampleFilesHolder } from './types';
+import { toSampleFiles } from './dropped-files';
 import { readModelFiles, transferables } from './model-registry';
 import type { WorkerClient } from './worker-client';
 
 /** Model worker jobs over registered files: bytes are read fresh and transferred for each job. */
-export function createModelJobs(client: WorkerClient<ModelWorkerRemote>, registry: ModelRegistry): ModelJobs {
+export function createModelJobs(client: WorkerClient<ModelWorkerRemote>, registry: ModelRegistry, sampleFiles?: SampleFilesHolder): ModelJobs {
   const input = async (id: string) => {
     const files = await readModelFiles(registry, id);
     return Comlink.transfer(files, transferables(files.model, ...Object.values(files.external)));
@@ -15,9 +16,11 @@ export function createModelJobs(client: WorkerClient<ModelWorkerRemote>, registr
       const payload = await input(id);
       return client.run((w) => w.analyze(payload));
     },
-    async compress(id, recipe, variantName, onProgress) {
+    async compress(id, recipe, variantName, onProgress, samples) {
       const payload = await input(id);
-      const result = await client.run((w) => w.compress(payload, recipe, Comlink.proxy(onProgress)));
+      const files = samples && sampleFiles ? toSampleFiles(sampleFiles.get()) : [];
+      const request = samples && files.length > 0 ? { files, settings: samples } : undefined;
+      const result = await client.run((w) => w.compress(payload, recipe, Comlink.proxy(onProgress), request));
       const { bytes, ...info } = result;
       const variantId = registry.add({ name: variantName, model: new Blob([bytes], { type: 'application/octet-stream' }), external: new Map() });
       return { ...info, id: variantId, name: variantName };

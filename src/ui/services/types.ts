@@ -3,8 +3,13 @@ import type { Progress } from '../../core/util/progress';
 import type { CompressResult, CompressStep, RecipeInput } from '../../../workers/model-api';
 import type { BenchResult, FidelityResult, MeasureAllItem } from '../../../workers/bench-api';
 import type { Backend } from '../../runtime/types';
+import type { CalibrationUsed } from '../../../workers/model-api';
+import type { EvaluateResult, InputsUsed, PerLayerResult } from '../../../workers/eval-api';
+import type { ClassMapping, SampleSetInfo, SampleSettings } from '../../../workers/sample-input';
+import type { DroppedFile } from './dropped-files';
 
 export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, CompressStep, FidelityResult, RecipeInput, Backend };
+export type { CalibrationUsed, EvaluateResult, InputsUsed, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
 
 /** Files the user gave for one model: the .onnx and any external data files beside it. */
 export interface ModelFiles {
@@ -30,7 +35,8 @@ export interface VariantInfo extends Omit<CompressResult, 'bytes'> {
 /** Jobs on the model worker: decode, analyze, compress. `cancel` terminates the worker. */
 export interface ModelJobs {
   analyze(id: string): Promise<ModelSummary>;
-  compress(id: string, recipe: RecipeInput, variantName: string, onProgress: (p: Progress) => void): Promise<VariantInfo>;
+  /** With `samples`, calibrating steps (int8-static) run on the user's samples instead of synthetic inputs. */
+  compress(id: string, recipe: RecipeInput, variantName: string, onProgress: (p: Progress) => void, samples?: SampleSettings): Promise<VariantInfo>;
   cancel(): void;
 }
 
@@ -56,11 +62,35 @@ export interface BenchJobs {
   cancel(): void;
 }
 
+/** Holds the user's sample files (Files, outside the store); one set at a time. */
+export interface SampleFilesHolder {
+  set(files: readonly DroppedFile[]): void;
+  get(): readonly DroppedFile[];
+}
+
+export interface EvalRunOptions {
+  backend: Backend;
+}
+
+/**
+ * Evaluation jobs on the bench worker (serialised with the benchmarks): the held sample files are
+ * read there with `settings`; `null` settings mean seeded synthetic inputs.
+ */
+export interface EvalJobs {
+  inspectSamples(modelId: string, settings: SampleSettings, onProgress: (p: Progress) => void): Promise<SampleSetInfo>;
+  evaluate(referenceId: string, candidateIds: readonly string[], settings: SampleSettings | null, options: EvalRunOptions, onProgress: (p: Progress) => void): Promise<EvaluateResult>;
+  perLayer(referenceId: string, candidateId: string, settings: SampleSettings | null, options: EvalRunOptions, onProgress: (p: Progress) => void): Promise<PerLayerResult>;
+  /** Terminates the bench worker (as cancelling a measurement does). */
+  cancel(): void;
+}
+
 /** Everything the store needs from the outside world; tests pass fakes. */
 export interface StudioServices {
   registry: ModelRegistry;
   models: ModelJobs;
   bench: BenchJobs;
+  evaluation: EvalJobs;
+  sampleFiles: SampleFilesHolder;
   /** Fetches the bundled sample model. */
   loadSample(): Promise<File>;
   /** Offers the bytes registered under `id` as a file download. */

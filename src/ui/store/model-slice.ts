@@ -65,6 +65,8 @@ export const createModelSlice =
         const summary = await services.models.analyze(id);
         if (get().model?.id === id) set({ summary, loadStatus: 'ready' });
         void get().probeBackends();
+        // Samples given for the previous model are read again for this one (its input may differ).
+        if (get().sampleFileNames.length > 0) void get().readSamples();
       } catch (e) {
         if (get().model?.id === id) set({ loadStatus: 'error', loadError: toUiError(e) });
       }

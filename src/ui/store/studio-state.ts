@@ -4,9 +4,11 @@ import type { ModelSlice } from './model-slice';
 import type { RecipeSlice } from './recipe-slice';
 import type { VariantsSlice } from './variants-slice';
 import type { MeasureSlice } from './measure-slice';
+import type { SamplesSlice } from './samples-slice';
+import type { EvaluationSlice } from './evaluation-slice';
 import type { SerialQueue } from './serial-queue';
 
-export type StudioState = ModelSlice & RecipeSlice & VariantsSlice & MeasureSlice;
+export type StudioState = ModelSlice & RecipeSlice & VariantsSlice & MeasureSlice & SamplesSlice & EvaluationSlice;
 
 /**
  * What the UI needs to know of a method: its declaration, not its implementation. `backends`,

@@ -3,6 +3,8 @@ import { createModelSlice } from './model-slice';
 import { createRecipeSlice } from './recipe-slice';
 import { createVariantsSlice } from './variants-slice';
 import { createMeasureSlice } from './measure-slice';
+import { createSamplesSlice } from './samples-slice';
+import { createEvaluationSlice } from './evaluation-slice';
 import { createSerialQueue } from './serial-queue';
 import type { StudioState, StoreDeps, SliceDeps } from './studio-state';
 
@@ -16,5 +18,7 @@ export function createStudioStore(deps: StoreDeps): StudioStore {
     ...createRecipeSlice(sliceDeps)(...a),
     ...createVariantsSlice(sliceDeps)(...a),
     ...createMeasureSlice(sliceDeps)(...a),
+    ...createSamplesSlice(sliceDeps)(...a),
+    ...createEvaluationSlice(sliceDeps)(...a),
   }));
 }

@@ -1,10 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { CompressStep, Progress, RecipeInput } from '../services/types';
+import type { CalibrationUsed, CompressStep, Progress, RecipeInput } from '../services/types';
 import { RecipeError } from '../../core/util/errors';
 import { isAbort, toUiError, type UiError } from './ui-error';
 import type { SliceDeps, StudioState } from './studio-state';
 import { isCpuOnly, recipeLabel, uniqueLabel, variantFileName } from './recipe';
 import { selectRecipe, stepMethods } from './recipe-slice';
+import { selectSampleSettings } from './samples-slice';
 
 export type JobStatus = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -29,6 +30,8 @@ export interface Variant {
   ms: number;
   /** Some step's method declares it does not run on WebGPU. */
   cpuOnly: boolean;
+  /** The inputs a calibrating step (int8-static) ran on: the user's samples or seeded synthetic ones. */
+  calibration?: CalibrationUsed;
 }
 
 export interface VariantsSlice {
@@ -105,9 +108,16 @@ export const createVariantsSlice =
           made = await jobs.run(async () => {
             if (!current(mine)) return null;
             set({ compressStatus: 'running', compressProgress: { fraction: 0, label: 'Starting' } });
-            return services.models.compress(model.id, recipe, fileName, (p) => {
-              if (current(mine)) set({ compressProgress: progressView(get().compressProgress, p) });
-            });
+            const samples = selectSampleSettings(get());
+            return services.models.compress(
+              model.id,
+              recipe,
+              fileName,
+              (p) => {
+                if (current(mine)) set({ compressProgress: progressView(get().compressProgress, p) });
+              },
+              ...(samples ? [samples] : []),
+            );
           });
         } catch (e) {
           fail(e);
@@ -128,6 +138,7 @@ export const createVariantsSlice =
           steps: made.steps,
           ms: made.ms,
           cpuOnly: used.some(isCpuOnly),
+          ...(made.calibration && { calibration: made.calibration }),
         };
         set({ variants: [...get().variants, variant], compressStatus: 'done', compressProgress: { fraction: 1, label: 'Done' } });
         await get().measureVariant(variant.id);
@@ -142,7 +153,15 @@ export const createVariantsSlice =
         if (!selectVariant(get(), id)) return;
         services.registry.remove(id);
         const { [id]: _dropped, ...measurements } = get().measurements;
-        set({ variants: get().variants.filter((v) => v.id !== id), measurements });
+        const { evaluation, perLayer, perLayerVariant } = get();
+        const byVariant = evaluation ? Object.fromEntries(Object.entries(evaluation.byVariant).filter(([v]) => v !== id)) : {};
+        set({
+          variants: get().variants.filter((v) => v.id !== id),
+          measurements,
+          ...(evaluation && { evaluation: { ...evaluation, byVariant } }),
+          ...(perLayer?.variantId === id && { perLayer: null }),
+          ...(perLayerVariant === id && { perLayerVariant: null }),
+        });
       },
       downloadVariant(id) {
         const variant = selectVariant(get(), id);
@@ -151,6 +170,7 @@ export const createVariantsSlice =
       clearVariants() {
         get().cancelCompress();
         get().cancelMeasurements();
+        get().clearEvaluation();
         for (const v of get().variants) services.registry.remove(v.id);
         set({ variants: [], measurements: {}, loadChecks: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
       },

@@ -1,0 +1,72 @@
+import { useMemo, useState } from 'react';
+import type { LayerError } from '../../runtime/per-layer';
+
+export type LayerSort = 'graph' | 'sqnr' | 'local';
+
+/** Rows in graph order, or worst first by SQNR or by the error the layer itself adds (ties keep graph order). */
+export function sortLayers(layers: readonly LayerError[], by: LayerSort): { index: number; layer: LayerError }[] {
+  const rows = layers.map((layer, index) => ({ index, layer }));
+  if (by === 'graph') return rows;
+  const key = (l: LayerError): number => (by === 'sqnr' ? l.sqnrDb : l.localSqnrDb);
+  return rows.sort((a, b) => key(a.layer) - key(b.layer) || a.index - b.index);
+}
+
+/** The `count` tensors that add the most error (lowest local SQNR), finite ones only. */
+export function worstLayers(layers: readonly LayerError[], count = 3): Set<string> {
+  return new Set(
+    sortLayers(layers, 'local')
+      .filter((r) => Number.isFinite(r.layer.localSqnrDb))
+      .slice(0, count)
+      .map((r) => r.layer.tensor),
+  );
+}
+
+const db = (v: number): string => (v === Infinity ? '∞' : Number.isFinite(v) ? v.toFixed(1) : '–');
+
+/** The per-layer debugger's table: sortable by graph order, SQNR or the layer's own added error; the worst rows highlighted. */
+export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers: readonly LayerError[]; worst: ReadonlySet<string>; initialSort?: LayerSort }) {
+  const [sort, setSort] = useState<LayerSort>(initialSort);
+  const rows = useMemo(() => sortLayers(layers, sort), [layers, sort]);
+  const header = (key: LayerSort, label: string, title: string, numeric = true) => (
+    <th className={numeric ? 'num' : undefined} aria-sort={sort === key ? 'ascending' : 'none'} title={title}>
+      <button type="button" className="link-button" onClick={() => setSort(key)} aria-pressed={sort === key}>
+        {label}
+        {sort === key ? ' ▲' : ''}
+      </button>
+    </th>
+  );
+  return (
+    <div className="table-scroll per-layer-scroll">
+      <table className="table compact" data-testid="per-layer-table">
+        <thead>
+          <tr>
+            {header('graph', '#', 'Sort by graph order', true)}
+            <th>Tensor</th>
+            <th>Op</th>
+            {header('sqnr', 'SQNR dB', 'Sort by SQNR, worst first')}
+            {header('local', 'Added by layer dB', "Sort by the error the layer adds on top of its inputs' (a ranking heuristic), worst first")}
+            <th className="num">Cosine</th>
+            <th className="num">Max |diff|</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ index, layer }) => (
+            <tr key={layer.tensor} className={worst.has(layer.tensor) ? 'worst' : undefined} data-tensor={layer.tensor}>
+              <td className="num">{index + 1}</td>
+              <td className="mono ellipsis" title={layer.tensor}>
+                {layer.tensor}
+              </td>
+              <td>{layer.opType}</td>
+              <td className="num" data-testid="layer-sqnr">
+                {db(layer.sqnrDb)}
+              </td>
+              <td className="num">{db(layer.localSqnrDb)}</td>
+              <td className="num">{Number.isFinite(layer.cosine) ? layer.cosine.toFixed(6) : '–'}</td>
+              <td className="num">{Number.isFinite(layer.maxAbs) ? layer.maxAbs.toPrecision(3) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import * as Comlink from 'comlink';
+import type { BenchWorkerRemote } from '../../../workers/bench.worker';
+import { readModelFiles, transferables } from './model-registry';
+import { toSampleFiles } from './dropped-files';
+import type { DroppedFile, EvalJobs, ModelRegistry, SampleFilesHolder, SampleSettings } from './types';
+import type { WorkerClient } from './worker-client';
+
+/** Seed and count of the synthetic inputs when the user has given no samples. */
+export const SYNTHETIC_INPUTS = { seed: 42, samples: 8 } as const;
+/** Per-layer runs expose every activation: a handful of samples tells which layer breaks. */
+export const PER_LAYER_MAX_SAMPLES = 8;
+
+/** An in-memory holder of the current sample files. */
+export function createSampleFilesHolder(): SampleFilesHolder {
+  let files: readonly DroppedFile[] = [];
+  return {
+    set(next) {
+      files = [...next];
+    },
+    get: () => files,
+  };
+}
+
+/** Evaluation jobs over the bench worker's client: model bytes are read fresh and transferred, sample Files are passed by reference. */
+export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry: ModelRegistry, sampleFiles: SampleFilesHolder): EvalJobs {
+  const input = async (id: string) => {
+    const files = await readModelFiles(registry, id);
+    return Comlink.transfer(files, transferables(files.model, ...Object.values(files.external)));
+  };
+  const request = (settings: SampleSettings | null) => (settings ? { files: toSampleFiles(sampleFiles.get()), settings } : null);
+  return {
+    async inspectSamples(modelId, settings, onProgress) {
+      const model = await input(modelId);
+      return client.run((w) => w.inspectSamples(model, { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress)));
+    },
+    async evaluate(referenceId, candidateIds, settings, { backend }, onProgress) {
+      const reference = await input(referenceId);
+      const candidates = await Promise.all(candidateIds.map(input));
+      return client.run((w) =>
+        w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples }, Comlink.proxy(onProgress)),
+      );
+    },
+    async perLayer(referenceId, candidateId, settings, { backend }, onProgress) {
+      const reference = await input(referenceId);
+      const candidate = await input(candidateId);
+      return client.run((w) =>
+        w.perLayer(
+          reference,
+          candidate,
+          request(settings),
+          { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES },
+          Comlink.proxy(onProgress),
+        ),
+      );
+    },
+    cancel: () => client.cancel(),
+  };
+}
