@@ -1,5 +1,6 @@
 import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
-import { NODE_PATTERN_HELP } from './graph/node-patterns';
+import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
+import { planGatherQuantized } from './graph/gather-quantized';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
@@ -28,6 +29,7 @@ export type Int4Options = {
   block: number;
   symmetric: boolean;
   accuracyLevel: number;
+  gather: boolean;
   minElements: number;
   opTypes: string[];
   excludeNodes: string[];
@@ -60,6 +62,13 @@ export const INT4_OPTIONS: readonly OptionField[] = [
     min: 0,
     max: 4,
     integer: true,
+  },
+  {
+    kind: 'boolean',
+    key: 'gather',
+    label: 'Gather embeddings',
+    help: "Also store embedding tables read by Gather (axis 0) as 4-bit blocks, run by onnxruntime's com.microsoft.GatherBlockQuantized (on WASM, checked with onnxruntime-web 1.30). Rows must be a whole number of blocks.",
+    default: false,
   },
   {
     kind: 'number',
@@ -231,6 +240,16 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
     }
   }
   throwIfAborted(signal);
+  if (o.gather) {
+    const taken = new Set(swaps.map((s) => s.weight.name));
+    const g = planGatherQuantized(model, o, changeableNodes(o.excludeNodes, ctx.nodeScope), taken, fresh);
+    swaps.push(...g.swaps);
+    for (const [n, r] of g.replace) replace.set(n, r);
+    layers.push(...g.layers);
+    sampled += g.sampled;
+    const kept = keptFloatWarning(g.skipped, 'embedding table(s)');
+    if (kept) warnings.push(kept);
+  }
   if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
   if (overridable.length > 0) warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   if (swaps.length === 0) {
