@@ -28,6 +28,7 @@ export type Int8StaticOptions = {
   samples: number;
   perChannel: boolean;
   quantizeOutputs: boolean;
+  groupedConv: boolean;
   opTypes: string[];
   excludeNodes: string[];
   minElements: number;
@@ -63,6 +64,15 @@ export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
     // PaddleOCR det (160x160 text images, minmax): on, the map's SQNR fell from 20 to 13 dB (cosine 0.983 -> 0.939); on 320x320 WASM it ran 1.02x fp32, no gain.
     help:
       'Also QDQ each operator\'s output when no quantized operator reads it (the full QLinearConv pattern). Off by default: where a float affine (an unfolded BatchNorm as Mul/Add) follows, it costs accuracy and onnxruntime-web gained no speed from it.',
+    default: false,
+  },
+  {
+    kind: 'boolean',
+    key: 'groupedConv',
+    label: 'Grouped Convs',
+    // PaddleOCR rec on rendered text lines: output cosine 0.976 with them quantized, 0.991 kept float (their
+    // per-tensor uint8 inputs mix channels of very different ranges); their weights are a small share of the bytes.
+    help: 'Also quantize grouped/depthwise Convs. Off by default: a per-tensor uint8 input serves their channels badly, and they hold few weights.',
     default: false,
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Operators run on quantized values.', default: [...QDQ_OPS], choices: QDQ_OPS },
@@ -154,7 +164,9 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   const work = prepareOpset(model, warnings);
   const graph = work.graph;
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
-  const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs);
+  const grouped = (n: NodeProto): boolean => !o.groupedConv && n.opType === 'Conv' && (attrInt(n, 'group') ?? 1) > 1;
+  const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
+  if (plan.left > 0) warnings.push(`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
   if (plan.targets.length === 0) {
     const bytes = storedBytes(model);
     return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['No operator matched (op types or exclusions); the model is unchanged.'], layers: [] };

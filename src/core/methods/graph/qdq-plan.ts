@@ -29,6 +29,8 @@ export interface QdqPlan {
   targets: QdqTarget[];
   /** Activations to calibrate and quantize, in execution order: target inputs and outputs. */
   activations: string[];
+  /** Target operators `leaveFloat` kept float. */
+  left: number;
 }
 
 /** Values that are stored weights or computed from weights alone (not activations). */
@@ -50,13 +52,21 @@ export function weightDerivedValues(graph: GraphProto, order: readonly NodeProto
  * are left float (a QDQ there would only add error), as are values not produced in the main graph
  * and outputs that go through an unfolded normalization (see UNFUSED_NORMALIZATIONS).
  */
-export function planQdq(graph: GraphProto, opTypes: readonly string[], changeable: NodeMatcher, quantizeOutputs: boolean): QdqPlan {
+export function planQdq(
+  graph: GraphProto,
+  opTypes: readonly string[],
+  changeable: NodeMatcher,
+  quantizeOutputs: boolean,
+  /** Target operators to leave float anyway (e.g. grouped Convs); they are counted in `left`. */
+  leaveFloat: (n: NodeProto) => boolean = () => false,
+): QdqPlan {
   const ops = new Set(opTypes);
   const order = topologicalNodes(graph);
   const weights = weightDerivedValues(graph, order);
   const graphOutputs = new Set(graph.output.map((v) => v.name));
   const targets: QdqTarget[] = [];
   const activations: string[] = [];
+  let left = 0;
   const seen = new Set<string>();
   const consumers = new Map<string, NodeProto[]>();
   for (const n of graph.node) for (const x of n.input) if (x) consumers.set(x, [...(consumers.get(x) ?? []), n]);
@@ -67,6 +77,10 @@ export function planQdq(graph: GraphProto, opTypes: readonly string[], changeabl
   };
   for (const n of order) {
     if (!ops.has(n.opType) || !isDefaultDomain(n) || !changeable(n.name)) continue;
+    if (leaveFloat(n)) {
+      left++;
+      continue;
+    }
     const slots = n.opType === 'MatMul' ? [0, 1] : [0];
     const activationInputs = slots.filter((i) => n.input[i] && !weights.has(n.input[i]!));
     const weightInput = n.input[1] && weights.has(n.input[1]) ? 1 : undefined;
@@ -78,5 +92,5 @@ export function planQdq(graph: GraphProto, opTypes: readonly string[], changeabl
     const out = n.output[0] ?? '';
     if (quantizeOutputs && !(consumers.get(out) ?? []).some((c) => UNFUSED_NORMALIZATIONS.has(c.opType))) addActivation(out);
   }
-  return { targets, activations };
+  return { targets, activations, left };
 }
