@@ -31,8 +31,13 @@ Options:
   --recipe-file <path> the same recipe as JSON: {"steps":[{"method":"int4","options":{"block":32}}]}
   --override <n>=<m>   per-layer override, repeatable, first match wins: nodes (exact name, glob or
                        /regex/) = float or method[:options], e.g. 'conv_1*=float' 'head=int4:block=32'
+  --calibration <dir>  samples (images, .wav, .npy, .npz, .json) that int8-static calibrates on and
+                       int8-weight's bias-correction measures with; without it, seeded synthetic inputs
+  --dim <name=value>   a symbolic input dim, repeatable (as in eval)
+  --preset, --scale, --mean, --std, --bgr, --resize, --crop-fraction, --layout, --sample-rate
+                       how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
-  --json               print {input{path,sizeBytes}, output{path,sizeBytes}, steps[{method,tensors,ms}], ms}
+  --json               print {input{path,sizeBytes}, output{path,sizeBytes}, calibration?, steps[{method,tensors,ms}], ms}
   -h, --help           show this help`;
 
 const BENCH_USAGE = `Usage: featherweight bench <model.onnx>... [options]
