@@ -81,7 +81,7 @@ function checkAgainstReference(original: ModelIR, out: ModelIR, symmetric: boole
   return checked;
 }
 
-const fixtures = [
+const fixtures: { name: string; build: () => ModelIR; shapes: Parameters<typeof seededFeeds>[0] }[] = [
   { name: 'mlp (Gemm transB + MatMul)', build: () => mlp(), shapes: { x: { dtype: 'float32' as const, dims: [3, 64] } } },
   { name: 'transformerBlock (MatMul)', build: () => transformerBlock(), shapes: { x: { dtype: 'float32' as const, dims: [1, 6, 32] } } },
   { name: 'convBnRelu (Conv)', build: () => convBnRelu(), shapes: { image: { dtype: 'float32' as const, dims: [1, 3, 16, 16] } } },

@@ -3,7 +3,7 @@ import { applyRecipe, parseRecipe, recipeFromJson, recipeToString } from '../../
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { mlp } from '../../fixtures/models';
 
-const DEFAULTS = { perChannel: true, symmetric: false, minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [] };
+const DEFAULTS = { perChannel: true, symmetric: false, weightType: 'int8', minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [], biasCorrection: false };
 
 describe('parseRecipe', () => {
   it('fills defaults and types values from the declarations', () => {
