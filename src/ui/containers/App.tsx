@@ -84,7 +84,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       <footer className="footer muted small">
         Models never leave this machine. Sample model: {sample.title}, {sample.credit}.
       </footer>
-      <DropOverlay visible={dragging} />
+      <DropOverlay visible={dragging} samples={hasModel} />
     </div>
   );
 }

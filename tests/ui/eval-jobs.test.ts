@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { createWorkerClient } from '../../src/ui/services/worker-client';
+import { createModelRegistry } from '../../src/ui/services/model-registry';
+import { createModelJobs } from '../../src/ui/services/model-jobs';
+import { createEvalJobs, createSampleFilesHolder, PER_LAYER_MAX_SAMPLES, SYNTHETIC_INPUTS } from '../../src/ui/services/eval-jobs';
+import type { BenchWorkerRemote } from '../../workers/bench.worker';
+import type { ModelWorkerRemote } from '../../workers/model.worker';
+import type { SampleRequest, SampleSettings } from '../../workers/sample-input';
+
+/** A worker stand-in over a MessageChannel. */
+function channelWorker(api: object): () => Worker {
+  return () => {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(api, port2);
+    return Object.assign(port1, {
+      terminate() {
+        port1.close();
+        port2.close();
+      },
+    }) as unknown as Worker;
+  };
+}
+
+const settings: SampleSettings = { image: { preset: 'none', scale: '-1..1' }, classes: { mode: 'list', names: ['0', '180'] } };
+
+async function described(request: SampleRequest | null) {
+  if (!request) return null;
+  return { paths: request.files.map((f) => f.path), texts: await Promise.all(request.files.map((f) => f.blob.text())), settings: request.settings };
+}
+
+describe('evaluation jobs over the bench worker', () => {
+  it('sends the held sample files with the settings, or null for synthetic inputs, and the models by id', async () => {
+    const seen: unknown[] = [];
+    const api = {
+      async inspectSamples(model: { model: Uint8Array }, request: SampleRequest) {
+        seen.push({ call: 'inspect', model: model.model.byteLength, ...(await described(request)) });
+        return { count: request.files.length };
+      },
+      async evaluate(reference: { model: Uint8Array }, candidates: { model: Uint8Array }[], request: SampleRequest | null, options: unknown) {
+        seen.push({ call: 'evaluate', sizes: [reference.model.byteLength, ...candidates.map((c) => c.model.byteLength)], request: await described(request), options });
+        return { inputs: { kind: 'synthetic' }, candidates: [] };
+      },
+      async perLayer(_r: unknown, candidate: { model: Uint8Array }, request: SampleRequest | null, options: unknown) {
+        seen.push({ call: 'perLayer', size: candidate.model.byteLength, request: await described(request), options });
+        return { inputs: { kind: 'synthetic' }, layers: [] };
+      },
+    };
+    const registry = createModelRegistry();
+    const holder = createSampleFilesHolder();
+    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api));
+    const jobs = createEvalJobs(client, registry, holder);
+    const original = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
+    const variant = registry.add({ name: 'm.int8.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
+    holder.set([{ path: '0/a.png', file: new File(['A'], 'a.png') }]);
+
+    await jobs.inspectSamples(original, settings, () => {});
+    await jobs.evaluate(original, [variant], settings, { backend: 'wasm' }, () => {});
+    await jobs.perLayer(original, variant, null, { backend: 'wasm' }, () => {});
+    expect(seen).toEqual([
+      { call: 'inspect', model: 10, paths: ['0/a.png'], texts: ['A'], settings },
+      { call: 'evaluate', sizes: [10, 4], request: { paths: ['0/a.png'], texts: ['A'], settings }, options: { backend: 'wasm', seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples } },
+      { call: 'perLayer', size: 4, request: null, options: { backend: 'wasm', seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES } },
+    ]);
+    client.cancel();
+  });
+
+  it('hands the sample files to compression only when settings are given and files are held', async () => {
+    const requests: (SampleRequest | undefined)[] = [];
+    const api = {
+      async compress(_input: unknown, _recipe: unknown, _progress: unknown, samples?: SampleRequest) {
+        requests.push(samples);
+        const bytes = new Uint8Array(2);
+        return Comlink.transfer({ bytes, sizeBytes: 2, steps: [], ms: 1, calibration: { kind: samples ? 'samples' : 'synthetic', count: 1, of: 1 } }, [bytes.buffer]);
+      },
+    };
+    const registry = createModelRegistry();
+    const holder = createSampleFilesHolder();
+    const client = createWorkerClient<ModelWorkerRemote>(channelWorker(api));
+    const jobs = createModelJobs(client, registry, holder);
+    const id = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
+    const recipe = { steps: [{ method: 'int8-static', options: {} }] };
+    await jobs.compress(id, recipe, 'a.onnx', () => {}, settings);
+    holder.set([{ path: 'a.png', file: new File(['A'], 'a.png') }]);
+    await jobs.compress(id, recipe, 'b.onnx', () => {});
+    const made = await jobs.compress(id, recipe, 'c.onnx', () => {}, settings);
+    expect(requests.map((r) => r?.files.map((f) => f.path) ?? null)).toEqual([null, null, ['a.png']]);
+    expect(made.calibration).toEqual({ kind: 'samples', count: 1, of: 1 });
+    client.cancel();
+  });
+});
