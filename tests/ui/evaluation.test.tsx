@@ -257,6 +257,15 @@ describe('evaluation components', () => {
     expect(table.textContent).toContain('RuntimeError: no kernel');
   });
 
+  it('adds argmax agreement and IoU columns only when an output is dense', () => {
+    const map = { name: 'mask', elements: 64, cosine: 0.99, sqnrDb: 20, maxAbs: 0.2, meanAbs: 0.01, relL2: 0.1, nonFinite: { reference: 0, candidate: 0 }, kind: 'map' as const, iou: 0.875 };
+    const { rerender } = render(<AccuracyTable rows={[{ id: 'a', label: 'int8', result: { ok: true, evaluation: { samples: 2, outputs: [map] } } }]} />);
+    expect(screen.getByTestId('accuracy-table').textContent).toMatch(/Argmax agree.*IoU.*0\.875/s);
+    expect(screen.queryByTestId('accuracy-original')).toBeNull();
+    rerender(<AccuracyTable rows={[{ id: 'a', label: 'int8', result: { ok: true, evaluation: { samples: 2, outputs: [{ ...map, kind: 'values' as const, iou: undefined }] } } }]} />);
+    expect(screen.getByTestId('accuracy-table').textContent).not.toMatch(/Argmax/);
+  });
+
   it('the samples and evaluation panels: pick a folder, see the labels, evaluate and show per-layer rows', async () => {
     vi.stubGlobal(
       'ResizeObserver',

@@ -23,6 +23,9 @@ export function AccuracyTable({ rows }: { rows: readonly AccuracyRow[] }) {
   const labelled = rows.find((r) => r.result?.ok && r.result.evaluation.accuracy)?.result;
   const accuracy = labelled?.ok ? labelled.evaluation.accuracy : undefined;
   const top5 = accuracy?.top5 !== undefined;
+  const outputs = rows.flatMap((r) => (r.result?.ok ? r.result.evaluation.outputs : []));
+  // Dense outputs (per-position classes, maps) get their own agreement columns, only when some output has them.
+  const dense = outputs.some((o) => o.argmaxAgreement !== undefined || o.meanIou !== undefined || o.iou !== undefined);
   return (
     <div className="table-scroll">
       <table className="table compact" data-testid="accuracy-table">
@@ -45,6 +48,12 @@ export function AccuracyTable({ rows }: { rows: readonly AccuracyRow[] }) {
             <th className="num">Rel. L2</th>
             <th className="num">Top-1 agree</th>
             <th className="num">Top-5 agree</th>
+            {dense && (
+              <>
+                <th className="num" title="Dense class outputs: share of positions with the same argmax class">Argmax agree</th>
+                <th className="num" title="Mean IoU of the argmax maps (dense classes) or IoU of the thresholded map">IoU</th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -55,7 +64,7 @@ export function AccuracyTable({ rows }: { rows: readonly AccuracyRow[] }) {
               return [
                 <tr key={row.id} data-variant={row.label}>
                   <th>{row.label}</th>
-                  <td colSpan={12} className="error-text">
+                  <td colSpan={14} className="error-text">
                     {r.error.name}: {r.error.message}
                   </td>
                 </tr>,
@@ -99,6 +108,12 @@ export function AccuracyTable({ rows }: { rows: readonly AccuracyRow[] }) {
                   {pct(o.top1Agreement)}
                 </td>
                 <td className="num">{pct(o.top5Agreement)}</td>
+                {dense && (
+                  <>
+                    <td className="num">{pct(o.argmaxAgreement)}</td>
+                    <td className="num">{o.meanIou !== undefined ? o.meanIou.toFixed(3) : o.iou !== undefined ? o.iou.toFixed(3) : '–'}</td>
+                  </>
+                )}
               </tr>
             ));
           })}
