@@ -15,7 +15,7 @@ Options:
                        outputs, nodes, opHistogram, params, bytesByDType, layers, macs, webgpu)
   -h, --help           show this help`;
 
-const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> (--recipe <spec> | --recipe-file <recipe.json>) -o <out.onnx> [--json]
+const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> (--recipe <spec> | --recipe-file <recipe.json> | --goal <id>) -o <out.onnx> [--json]
 
 Applies a recipe and writes the compressed model (weights inline, one file). The result is
 loaded in onnxruntime-web first: a model it rejects is an error (exit 3), never written. The
@@ -29,6 +29,8 @@ Recipe: steps joined by '+', each name[:key=value,...], for example
 Options:
   --recipe <spec>      the recipe to apply
   --recipe-file <path> the same recipe as JSON: {"steps":[{"method":"int4","options":{"block":32}}]}
+  --goal <id>          a named starting recipe: fastest-cpu, smallest, small-everywhere, half-exact,
+                       webgpu-fp16 ('featherweight recipes' says what each is and why)
   --override <n>=<m>   per-layer override, repeatable, first match wins: nodes (exact name, glob or
                        /regex/) = float or method[:options], e.g. 'conv_1*=float' 'head=int4:block=32'
   --calibration <dir>  samples (images, .wav, .npy, .npz, .json) that int8-static calibrates on and

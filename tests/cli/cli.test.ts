@@ -44,7 +44,7 @@ describe('bad usage exits 2 with the usage', () => {
     [['bench', 'a.onnx', '--backend', 'cuda'], /--backend was 'cuda'/],
     [['eval', 'a.onnx', 'b.onnx', '--dim', 'batch'], /--dim 'batch' is not name=size/],
     [['eval', 'a.onnx', 'b.onnx', '--range=3,1'], /--range was '3,1'; expected min,max with min < max/],
-    [['compress', 'a.onnx', '-o', 'b.onnx'], /Missing --recipe <spec> or --recipe-file/],
+    [['compress', 'a.onnx', '-o', 'b.onnx'], /Missing --recipe <spec>, --recipe-file <recipe.json> or --goal/],
     [['inspect', '/definitely/not/here.onnx'], /Cannot read '\/definitely\/not\/here.onnx': no such file/],
   ])('%j', async (argv, message) => {
     const r = await cli(...argv);
@@ -178,7 +178,7 @@ describe('compress', () => {
     expect(b.stderr).toMatch(/RecipeError: The recipe file .*bad\.json' is not valid JSON/);
     const both = await cli('compress', paths.mlp!, '--recipe', 'int8-weight', '--recipe-file', recipe, '-o', tmp.path('never.onnx'));
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/either --recipe or --recipe-file/);
+    expect(both.stderr).toMatch(/one of --recipe, --recipe-file or --goal/);
   });
 
   it('refuses to write a model that onnxruntime-web will not load (exit 3, reason on stderr)', async () => {

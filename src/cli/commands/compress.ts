@@ -1,6 +1,6 @@
 import { encodeModel } from '../../core/onnx/encode';
 import { readFileSync } from 'node:fs';
-import { applyRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
+import { applyRecipe, goalRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
 import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
 import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
@@ -23,6 +23,7 @@ const OPTIONS = {
   ...COMMON_OPTIONS,
   recipe: { type: 'string' },
   'recipe-file': { type: 'string' },
+  goal: { type: 'string' },
   override: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
   calibration: { type: 'string' },
@@ -80,13 +81,14 @@ export const compressCommand: Command = {
     }
     requirePositionals(NAME, positionals, ['in.onnx']);
     const recipeFile = values['recipe-file'];
-    if (values.recipe === undefined && recipeFile === undefined) throw new UsageError('Missing --recipe <spec> or --recipe-file <recipe.json>.', NAME);
-    if (values.recipe !== undefined && recipeFile !== undefined) throw new UsageError('Give either --recipe or --recipe-file, not both.', NAME);
+    const given = [values.recipe, recipeFile, values.goal].filter((v) => v !== undefined).length;
+    if (given === 0) throw new UsageError('Missing --recipe <spec>, --recipe-file <recipe.json> or --goal <id>.', NAME);
+    if (given > 1) throw new UsageError('Give one of --recipe, --recipe-file or --goal.', NAME);
     if (values.output === undefined) throw new UsageError('Missing -o <out.onnx>.', NAME);
     const inPath = positionals[0]!;
     const outPath = values.output;
     await assertOutputIsNotInput(outPath, [inPath], NAME);
-    const base = recipeFile !== undefined ? readRecipeFile(recipeFile) : parseRecipe(values.recipe!);
+    const base = recipeFile !== undefined ? readRecipeFile(recipeFile) : values.goal !== undefined ? goalRecipe(values.goal) : parseRecipe(values.recipe!);
     const recipe = withOverrides(base, values.override ?? []);
 
     const start = performance.now();

@@ -1,4 +1,5 @@
 import { methods } from '../../core/methods/registry';
+import { GOALS } from '../../core/recipe';
 import type { OptionField } from '../../core/methods/types';
 import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
@@ -50,6 +51,7 @@ export const recipesCommand: Command = {
         toJson({
           methods: methods.map((m) => ({ id: m.id, label: m.label, description: m.description, backends: m.backends ?? null, options: m.options })),
           overrides: OVERRIDES_DOC,
+          goals: GOALS,
         }),
       );
       return EXIT.ok;
@@ -70,6 +72,8 @@ export const recipesCommand: Command = {
     }
     env.stdout("Write a recipe as steps joined by '+', each name[:key=value,...]; lists use '|'. Example: int8-weight:perChannel=false+fp16-weight");
     env.stdout(`Per-layer overrides (compress --override, repeatable): ${OVERRIDES_DOC.grammar}. ${OVERRIDES_DOC.semantics} Example: ${OVERRIDES_DOC.examples.join(' ')}`);
+    env.stdout('\nGoals (compress --goal <id>): named starting recipes.');
+    env.stdout(formatTable(['goal', 'recipe', 'why'], GOALS.map((g) => [g.id, g.recipe, g.why])));
     return EXIT.ok;
   },
 };
