@@ -48,6 +48,24 @@ async function renderLines(page: Page): Promise<Uint8Array[]> {
   return pixels.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
 }
 
+/** A small picture encoded by Chromium's canvas as JPEG or WebP (formats pngjs cannot write). */
+async function encodedInPage(page: Page, type: 'image/jpeg' | 'image/webp'): Promise<Uint8Array> {
+  const b64 = await page.evaluate(({ type, width, height }) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#f4f2ec';
+    g.fillRect(0, 0, width, height);
+    g.fillStyle = '#1b1b1b';
+    g.font = '24px "DejaVu Sans"';
+    g.textBaseline = 'middle';
+    g.fillText('Made in Seoul', 4, height / 2);
+    return canvas.toDataURL(type, 0.92).split(',')[1]!;
+  }, { type, width: WIDTH, height: HEIGHT });
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
 /** PNG bytes of RGBA pixels, turned by 180 degrees when asked (pixel order reversed). */
 function png(rgba: Uint8Array, turned: boolean): Buffer {
   const out = new PNG({ width: WIDTH, height: HEIGHT });
@@ -102,14 +120,18 @@ describe('evaluation in the studio, as a user', () => {
     await page.getByTestId('summary').waitFor();
     const samples = page.getByTestId('samples');
 
-    // Loose files dropped on the page become an unlabelled sample set (a model is open, so they are not taken for one).
+    // Loose files dropped on the page become an unlabelled sample set (a model is open, so they are not taken for one);
+    // the worker decodes PNG, JPEG and WebP with createImageBitmap.
     const loose = await renderLines(page);
     await dropFiles(page, [
       { name: 'a.png', bytes: png(loose[0]!, false) },
-      { name: 'b.png', bytes: png(loose[1]!, true) },
+      { name: 'b.jpg', bytes: await encodedInPage(page, 'image/jpeg') },
+      { name: 'c.webp', bytes: await encodedInPage(page, 'image/webp') },
+      { name: 'notes.txt', bytes: new TextEncoder().encode('not a sample') },
     ]);
-    await expect.poll(() => samples.getByTestId('sample-count').textContent()).toBe('2');
-    expect(await samples.getByTestId('sample-summary').textContent()).toMatch(/unlabelled/);
+    await expect.poll(() => samples.getByTestId('sample-count').textContent()).toBe('3');
+    expect(await samples.getByTestId('sample-summary').textContent()).toMatch(/3 samples \(3 images\).*x \[1×3×48×192\].*unlabelled/);
+    expect(await samples.getByTestId('ignored-files').textContent()).toContain('notes.txt');
 
     // The labelled folder: labels '0' and '180' are the cls model's class names in output order.
     await samples.getByLabel('Preset').selectOption('PaddleOCR (-1..1)');
