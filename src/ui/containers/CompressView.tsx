@@ -2,13 +2,15 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
-import { draftToRecipe } from '../store/recipe';
+import { draftToRecipe, type OptionValue } from '../store/recipe';
 import type { RecipeInput } from '../services/types';
 import { RecipeStepCard } from '../components/RecipeStepCard';
 import { OverridesEditor } from '../components/OverridesEditor';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
+import { GoalPicker } from '../components/GoalPicker';
+import { parseRecipe } from '../../core/recipe/parse';
 
 export interface CompressViewProps {
   methods: readonly MethodInfo[];
@@ -25,6 +27,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       setStepOption: st.setStepOption,
       addStep: st.addStep,
       removeStep: st.removeStep,
+      setRecipe: st.setRecipe,
       overrides: st.recipeOverrides,
       addOverride: st.addOverride,
       setOverride: st.setOverride,
@@ -54,6 +57,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         <h2>Compress</h2>
         <span className="muted">Each run makes a new variant; make several and compare them below.</span>
       </header>
+      <GoalPicker disabled={busy} onPick={(g) => s.setRecipe(parseRecipe(g.recipe).steps.map((st) => ({ methodId: st.method, options: st.options as Record<string, OptionValue> })))} />
       <div className="recipe-steps">
         {s.steps.map((step, i) => (
           <RecipeStepCard

@@ -13,6 +13,8 @@ export interface RecipeSlice {
   addStep(): void;
   /** Removes step `index`; the last remaining step stays. */
   removeStep(index: number): void;
+  /** Replaces the whole recipe (a goal's starting point), dropping the overrides; unknown methods are skipped. */
+  setRecipe(steps: readonly { methodId: string; options?: Record<string, OptionValue> }[]): void;
   /** Per-layer overrides, first match wins. */
   recipeOverrides: DraftOverride[];
   /** Appends an override keeping nodes float, with an empty pattern. */
@@ -57,6 +59,11 @@ export const createRecipeSlice =
       removeStep(index) {
         const steps = get().recipeSteps;
         if (steps.length > 1 && index >= 0 && index < steps.length) set({ recipeSteps: steps.filter((_, i) => i !== index) });
+      },
+      setRecipe(next) {
+        const known = next.filter((n) => methods.some((m) => m.id === n.methodId));
+        if (known.length === 0) return;
+        set({ recipeSteps: known.map((n) => ({ ...step(n.methodId), options: { ...n.options } })), recipeOverrides: [] });
       },
       recipeOverrides: [],
       addOverride() {
