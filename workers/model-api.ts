@@ -1,6 +1,6 @@
 import { analyzeModel, type ModelSummary } from '../src/core/analyze/summary';
 import { encodeModel } from '../src/core/onnx/encode';
-import { applyRecipe, recipeFromJson, type Recipe } from '../src/core/recipe';
+import { FLOAT_OVERRIDE, applyRecipe, recipeFromJson, type Recipe } from '../src/core/recipe';
 import type { OpenModel } from '../src/core/methods/types';
 import { getMethod } from '../src/core/methods/registry';
 import type { ProgressCallback } from '../src/core/util/progress';
@@ -41,16 +41,10 @@ export interface CalibrationSamples {
   decodeImage: ImageDecoder;
 }
 
-const CALIBRATING = new Set(['int8-static']);
-
-/** The calibration sample count the recipe asks for (the largest `samples` of its calibrating steps), or undefined when none calibrates. */
+/** The calibration sample count the recipe asks for (the most any of its steps runs), or undefined when none runs the model. */
 function calibrationCount(recipe: Recipe): number | undefined {
-  const counts = recipe.steps
-    .filter((s) => CALIBRATING.has(s.method))
-    .map((s) => {
-      const declared = getMethod(s.method).options.find((f) => f.key === 'samples');
-      return Number(s.options.samples ?? (declared?.kind === 'number' ? declared.default : 1));
-    });
+  const overrides = (recipe.overrides ?? []).filter((o) => o.method !== FLOAT_OVERRIDE).map((o) => ({ method: o.method, options: o.options ?? {} }));
+  const counts = [...recipe.steps, ...overrides].flatMap((s) => getMethod(s.method).calibrationSamples?.(s.options) ?? []);
   return counts.length > 0 ? Math.max(...counts) : undefined;
 }
 

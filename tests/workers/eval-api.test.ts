@@ -136,6 +136,21 @@ describe('calibration on the user samples (model worker API)', () => {
     expect(weightOnly.calibration).toBeUndefined();
   });
 
+  it('int8-weight with bias correction also reads the samples (and overrides that calibrate count too)', async () => {
+    const samples = { request: { files: classFolders(), settings }, decodeImage: decodeImageNode };
+    const corrected = await modelWorkerApi.compress(input(classifier), { steps: [{ method: 'int8-weight', options: { minElements: 1, biasCorrection: true } }] }, undefined, openModel, samples);
+    expect(corrected.calibration).toEqual({ kind: 'samples', count: 12, of: 12 });
+    expect(corrected.steps[0]!.warnings.join(' ')).toMatch(/activation means from 12 given sample/);
+    const viaOverride = await modelWorkerApi.compress(
+      input(classifier),
+      { steps: [{ method: 'fp16-weight', options: {} }], overrides: [{ nodes: '*', method: 'int8-static', options: { samples: 5, minElements: 1 } }] },
+      undefined,
+      openModel,
+      samples,
+    );
+    expect(viaOverride.calibration).toEqual({ kind: 'samples', count: 5, of: 12 });
+  });
+
   it('reads the same feeds as the CLI loaders would (shapes from the input, labels in path order)', async () => {
     const { decodeModel } = await import('../../src/core/onnx/decode');
     const set = await readSampleSet(decodeModel(classifier), { files: classFolders(['2', '1']), settings }, decodeImageNode);

@@ -34,6 +34,8 @@ export type Int8StaticOptions = {
   minElements: number;
 };
 
+const INT8_STATIC_DEFAULT_SAMPLES = 16;
+
 export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
   {
     kind: 'enum',
@@ -50,8 +52,8 @@ export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
     kind: 'number',
     key: 'samples',
     label: 'Calibration samples',
-    help: 'Seeded synthetic samples run when the host gives no calibration inputs.',
-    default: 16,
+    help: 'How many calibration samples run: of yours when given (spread over the set), else seeded synthetic ones.',
+    default: INT8_STATIC_DEFAULT_SAMPLES,
     min: 1,
     max: 1024,
     integer: true,
@@ -268,6 +270,7 @@ export const int8Static: MethodModule<Int8StaticOptions> = {
   description:
     'Calibrates activation ranges by running the model, then wraps Conv, MatMul and Gemm in QuantizeLinear/DequantizeLinear pairs (uint8 activations, int8 per-channel weights, int32 bias): the pattern onnxruntime fuses into QLinearConv/QLinearMatMul.',
   options: INT8_STATIC_OPTIONS,
+  calibrationSamples: (options) => Number(options.samples ?? INT8_STATIC_DEFAULT_SAMPLES),
   async apply(model, options, ctx = {}) {
     return quantizeStatic(model, resolveOptions('int8-static', INT8_STATIC_OPTIONS, options) as Int8StaticOptions, ctx);
   },

@@ -15,7 +15,7 @@ import { upgradeOpset } from './graph/opset-upgrade';
 import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, dequantizeInt8, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
-import { correctBiases, type BiasTarget } from './graph/bias-correction';
+import { BIAS_CORRECTION_SAMPLES, correctBiases, type BiasTarget } from './graph/bias-correction';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
@@ -234,6 +234,7 @@ export const int8Weight: MethodModule<Int8WeightOptions> = {
   description:
     'Stores the weights of MatMul, Gemm and Conv as int8 with a float scale per output channel, and puts a DequantizeLinear in front of each consumer. About 4x smaller weights; activations stay float.',
   options: INT8_WEIGHT_OPTIONS,
+  calibrationSamples: (options) => (options.biasCorrection === true ? BIAS_CORRECTION_SAMPLES : undefined),
   async apply(model, options, ctx = {}) {
     return quantizeModel(model, resolveOptions('int8-weight', INT8_WEIGHT_OPTIONS, options) as Int8WeightOptions, ctx);
   },

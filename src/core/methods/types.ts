@@ -76,5 +76,10 @@ export interface MethodModule<O extends Record<string, unknown> = Record<string,
    * 'wasm' emits operators WebGPU lacks, so the UI shows it as "CPU only, falls back off WebGPU".
    */
   backends?: readonly MethodBackend[];
+  /**
+   * How many calibration samples the method runs with these options (hosts read that many of the
+   * user's samples), or undefined when it does not run the model. Absent means never.
+   */
+  calibrationSamples?(options: Record<string, unknown>): number | undefined;
   apply(model: ModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
 }

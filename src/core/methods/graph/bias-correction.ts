@@ -131,7 +131,8 @@ export function applyBiasShifts(model: ModelIR, shifts: ReadonlyMap<string, Floa
 
 /** Seed of the synthetic inputs used when the host gives no calibration samples. */
 const SYNTHETIC_SEED = 20261126;
-const SYNTHETIC_SAMPLES = 8;
+/** Samples bias correction runs: synthetic ones when none are given, and at most this many of the user's (hosts cap them). */
+export const BIAS_CORRECTION_SAMPLES = 16;
 
 /**
  * Measures the channel means of each target's input on the float model (calibration samples, or
@@ -156,7 +157,7 @@ export async function correctBiases(
     if (typeof request === 'string') skipped.push(`${target.reader.name || target.reader.output[0]} (${request})`);
     else usable.push({ target, request });
   }
-  const inputs = ctx.calibrationInputs ?? synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: SYNTHETIC_SAMPLES });
+  const inputs = ctx.calibrationInputs ?? synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
   const means = usable.length > 0 ? await collectChannelMeans(floatModel, usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
   const shifts = new Map<string, Float32Array>();
