@@ -9,7 +9,7 @@ import { listNodes, listWeights } from '../../../src/core/ir/walk';
 import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { constantsInIf, convBnRelu, mlp, transformerBlock } from '../../fixtures/models';
+import { bigConv, bigMlp, constantsInIf, convBnRelu, mlp, transformerBlock } from '../../fixtures/models';
 import { ops, randn, runModel, sameBytes, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
@@ -32,49 +32,6 @@ type Shapes = Parameters<typeof seededFeeds>[0];
 async function cosineVsOriginal(original: ModelIR, quantized: ModelIR, shapes: Shapes, seed = 7): Promise<number> {
   const feeds = seededFeeds(shapes, seed);
   return worstCosine(await runModel(runtime, original, feeds), await runModel(runtime, quantized, feeds));
-}
-
-/** Weight-dominated: two 256x512 matrices and two 3x3 convs of 64 channels, little else. */
-function bigMlp(seed = 21): ModelIR {
-  return model(
-    graph({
-      name: 'big_mlp',
-      inputs: [valueInfo('x', DT.FLOAT, ['batch', 256])],
-      outputs: [valueInfo('y', DT.FLOAT, ['batch', 256])],
-      initializers: [
-        makeFloatTensor('w1', [256, 512], randn(seed, 256 * 512, 0.06)),
-        makeFloatTensor('b1', [512], randn(seed + 1, 512, 0.05)),
-        makeFloatTensor('w2', [256, 512], randn(seed + 2, 256 * 512, 0.04)),
-        makeFloatTensor('b2', [256], randn(seed + 3, 256, 0.05)),
-      ],
-      nodes: [
-        node('MatMul', ['x', 'w1'], ['h'], {}, { name: 'fc1' }),
-        node('Add', ['h', 'b1'], ['hb'], {}, { name: 'fc1_bias' }),
-        node('Relu', ['hb'], ['a'], {}, { name: 'act' }),
-        node('Gemm', ['a', 'w2', 'b2'], ['y'], { transB: 1 }, { name: 'fc2' }),
-      ],
-    }),
-  );
-}
-
-function bigConv(seed = 31): ModelIR {
-  return model(
-    graph({
-      name: 'big_conv',
-      inputs: [valueInfo('image', DT.FLOAT, [1, 64, 10, 10])],
-      outputs: [valueInfo('out', DT.FLOAT, [1, 64, 10, 10])],
-      initializers: [
-        makeFloatTensor('c1.w', [64, 64, 3, 3], randn(seed, 64 * 576, 0.05)),
-        makeFloatTensor('c1.b', [64], randn(seed + 1, 64, 0.1)),
-        makeFloatTensor('c2.w', [64, 64, 3, 3], randn(seed + 2, 64 * 576, 0.05)),
-      ],
-      nodes: [
-        node('Conv', ['image', 'c1.w', 'c1.b'], ['c1'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: 'c1' }),
-        node('Relu', ['c1'], ['r'], {}, { name: 'relu' }),
-        node('Conv', ['r', 'c2.w'], ['out'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: 'c2' }),
-      ],
-    }),
-  );
 }
 
 const fixtures: { name: string; build: () => ModelIR; shapes: Shapes; options: Record<string, unknown>; integerOps: number }[] = [

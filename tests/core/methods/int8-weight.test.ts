@@ -13,7 +13,9 @@ import { listWeights } from '../../../src/core/ir/walk';
 import type { Progress } from '../../../src/core/util/progress';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { constantsInIf, convBnRelu, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
+import { bigConv, bigMlp, constantsInIf, convBnRelu, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
+import { applyRecipe } from '../../../src/core/recipe/apply';
+import { parseRecipe } from '../../../src/core/recipe/parse';
 import { ops, randn, runModel, seededFeeds, worstCosine } from './run-helpers';
 
 const runtime = createNodeRuntime();
@@ -218,5 +220,14 @@ describe('int8-weight on the fixtures', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(int8Weight.apply(transformerBlock(), {} as never, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('weight-dominated models shrink to <= 26% of the fp32 file, in int8 and in uint8', async () => {
+    for (const m of [bigMlp(), bigConv()]) {
+      for (const weightType of ['int8', 'uint8']) {
+        const out = await applyRecipe(m, parseRecipe(`int8-weight:weight-type=${weightType}`));
+        expect(encodeModel(out.model).byteLength / encodeModel(m).byteLength).toBeLessThanOrEqual(0.26);
+      }
+    }
   });
 });
