@@ -14,6 +14,8 @@ import type { DeviceProfile } from '../src/core/device/profile';
 import { probeDevice, type HostFacts, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
 import { crossBackendCheck, type CrossBackendResult } from '../src/runtime/cross-backend';
 import type { AgreementTolerance } from '../src/core/device/backend-agreement';
+import { modelCost, type ModelCost } from '../src/core/device/roofline';
+import type { ModelIR } from '../src/core/ir/model';
 
 /** Where the bench worker gets its runtime and its default thread count (browser or Node). */
 export interface BenchHost {
@@ -48,6 +50,8 @@ export interface MeasureOptions {
 export interface BenchResult extends BenchmarkResult {
   /** The concrete input shapes the model ran with (symbolic dims resolved). */
   inputShapes: Record<string, number[]>;
+  /** What one run must compute and move at those shapes (for the device-limit figure). */
+  cost: ModelCost;
 }
 
 /** Per model of a joint measurement: its figures, or why it could not be timed. */
@@ -69,13 +73,13 @@ export interface FidelityResult {
  * Bytes onnxruntime can load on their own, and seeded inputs for them. A model with external
  * data is re-encoded with its weights inline (the runtime gets one buffer).
  */
-function prepare(input: ModelInput, seed: number, samples: number): { bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
+function prepare(input: ModelInput, seed: number, samples: number): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
   const specs = graphInputSpecs(model);
   const feeds = synthesizeInputs(specs, { seed, count: samples });
   const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s)]));
   const hasExternal = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
-  return { bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };
+  return { model, bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };
 }
 
 export function createBenchWorkerApi(host: BenchHost) {
@@ -102,7 +106,7 @@ export function createBenchWorkerApi(host: BenchHost) {
     },
 
     async measure(input: ModelInput, options: MeasureOptions, onProgress?: ProgressCallback): Promise<BenchResult> {
-      const { bytes, feeds, inputShapes } = prepare(input, options.seed, 1);
+      const { model, bytes, feeds, inputShapes } = prepare(input, options.seed, 1);
       const threads = options.threads ?? (await host.defaultThreads());
       const backend = options.backend ?? 'wasm';
       const result = await benchmarkModel(await ready(backend, threads), bytes, feeds[0]!, {
@@ -112,7 +116,7 @@ export function createBenchWorkerApi(host: BenchHost) {
         runs: options.runs,
         ...(onProgress && { onProgress }),
       });
-      return { ...result, inputShapes };
+      return { ...result, inputShapes, cost: modelCost(model, inputShapes) };
     },
 
     /** Times several models in one run, their timed runs interleaved, so their ratios are fair. */
@@ -125,7 +129,11 @@ export function createBenchWorkerApi(host: BenchHost) {
         prepared.map((p) => ({ bytes: p.bytes, feeds: p.feeds[0]! })),
         { backend, threads, warmup: options.warmup, runs: options.runs, ...(onProgress && { onProgress }) },
       );
-      return results.map((r, i) => (r.ok ? { ok: true, result: { ...r.result, inputShapes: prepared[i]!.inputShapes } } : r));
+      return results.map((r, i) => {
+        if (!r.ok) return r;
+        const { model, inputShapes } = prepared[i]!;
+        return { ok: true, result: { ...r.result, inputShapes, cost: modelCost(model, inputShapes) } };
+      });
     },
 
     /**

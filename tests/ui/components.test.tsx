@@ -78,11 +78,19 @@ function row(overrides: Partial<ComparisonRow>): ComparisonRow {
     error: null,
     round: 1,
     loadCheck: 'ok',
+    limit: null,
     ...overrides,
   };
 }
 
 describe('VariantsTable', () => {
+  it('shows a row\'s share of the device limit under its latency, with the bound in the title', () => {
+    render(<VariantsTable rows={[row({ limit: { percent: 12.2, boundMs: 1.25, limitedBy: 'compute', complete: false } })]} outputs={[]} latencyNote="" onDownload={() => {}} onRemove={() => {}} />);
+    const note = screen.getByText('12% of device limit');
+    expect(note.getAttribute('title')).toMatch(/No run can beat 1\.25 ms here: the model's MACs at the probed GFLOP\/s \(some shapes were unknown/);
+    cleanup();
+  });
+
   const rows: ComparisonRow[] = [
     row({}),
     row({

@@ -155,6 +155,15 @@ describe('variants and measurements', () => {
     expect(rows.map((r) => r.label)).toEqual(['Original', 'int8-weight', 'int4', 'int8-dynamic']);
     expect(rows.map((r) => r.sizeRatio)).toEqual([1, 0.5, 0.25, 0.5]);
     expect(rows[2]!.speedup).toBeCloseTo(4); // fake latency follows size
+    expect(rows.every((r) => r.limit === null)).toBe(true); // no device probe yet
+    // With the probe's figures for the same backend and threads: fakeBench's run moves 1 MB, at 1 GB/s
+    // that is 1 ms (its 1 MFLOP at 10 GFLOP/s is 0.1 ms), so a 10 ms median is at 10% of the limit.
+    const figures = [{ backend: 'wasm' as const, threads: 1, probeMs: 1, compute: { ok: true as const, value: { gflops: 10 } }, bandwidth: { ok: true as const, value: { gbps: 1 } } }];
+    const limited = comparisonRows(s.model!, s.variants, s.measurements, {}, figures as never);
+    const p50 = s.measurements[s.model!.id]!.bench!.latencyMs.p50;
+    expect(limited[0]!.limit).toMatchObject({ boundMs: 1, limitedBy: 'memory', complete: true });
+    expect(limited[0]!.limit!.percent).toBeCloseTo(100 / p50);
+    expect(comparisonRows(s.model!, s.variants, s.measurements, {}, [{ ...figures[0]!, threads: 4 }] as never)[0]!.limit).toBeNull();
     expect(outputNames(rows)).toEqual(['y']);
     // Earlier variants were timed in other runs than the original's latest figures: the view says so.
     expect(mixedRounds(rows)).toBe(true);

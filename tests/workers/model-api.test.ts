@@ -69,6 +69,8 @@ describe('bench worker API (Node runtime)', () => {
     expect(measured.latencyMs.n).toBe(3);
     expect(measured.backend).toBe('wasm');
     expect(Object.values(measured.inputShapes)[0]?.every((d) => d > 0)).toBe(true);
+    // The mlp at batch 1: Gemm 64x128 and MatMul 128x32 MACs; its float32 weights and biases.
+    expect(measured.cost).toMatchObject({ macs: 64 * 128 + 128 * 32, macsComplete: true, weightBytes: 4 * (64 * 128 + 128 + 128 * 32 + 32) });
     const fidelity = await api.fidelity({ model: original, external: {} }, { model: variant, external: {} }, { seed: 42, samples: 2 });
     expect(fidelity.outputs.length).toBeGreaterThan(0);
     for (const o of fidelity.outputs) {

@@ -65,6 +65,18 @@ function downloadTitle(check: ComparisonRow['loadCheck']): string | undefined {
   return `onnxruntime-web could not load this model, so it is not offered: ${check.message}`;
 }
 
+/** The run's share of this device's lower bound (from the device probe). */
+function LimitNote({ limit }: { limit: NonNullable<ComparisonRow['limit']> }) {
+  const title =
+    `No run can beat ${formatMs(limit.boundMs)} here: the model's ${limit.limitedBy === 'compute' ? 'MACs at the probed GFLOP/s' : 'bytes at the probed GB/s'}` +
+    (limit.complete ? '.' : ' (some shapes were unknown, so the bound is looser).');
+  return (
+    <div className="muted small" data-metric="limit" title={title}>
+      {Number.isFinite(limit.percent) ? `${limit.percent < 10 ? limit.percent.toFixed(1) : limit.percent.toFixed(0)}% of device limit` : ''}
+    </div>
+  );
+}
+
 export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove }: VariantsTableProps) {
   return (
     <div className="table-scroll">
@@ -128,6 +140,7 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
               </td>
               <td className="num" data-metric="latency">
                 {value(r, r.medianMs, formatMs)}
+                {r.limit && <LimitNote limit={r.limit} />}
               </td>
               <td className={speedClass(r.speedup)} data-metric="speed">
                 {r.isOriginal ? <span className="muted">reference</span> : formatSpeedup(r.speedup)}

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
+import { useDevice } from '../store/device-store';
 import { COMPARE_SETTINGS, selectMeasuring } from '../store/measure-slice';
 import { VariantsTable } from '../components/VariantsTable';
 import { ComparisonChart } from '../components/ComparisonChart';
@@ -50,7 +51,9 @@ export function CompareView() {
     })),
   );
   const { model, variants, measurements, loadChecks, summary } = s;
-  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements, loadChecks) : []), [model, variants, measurements, loadChecks]);
+  // The device probe's figures, when the user has probed (the device panel has its own store).
+  const figures = useDevice((d) => d.profile?.figures);
+  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements, loadChecks, figures ?? []) : []), [model, variants, measurements, loadChecks, figures]);
   const outputs = useMemo(() => {
     const declared = summary?.outputs.map((o) => o.name) ?? [];
     return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];

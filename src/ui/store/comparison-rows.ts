@@ -3,6 +3,8 @@ import type { LoadedModel } from './model-slice';
 import type { Measurement, MeasureStatus } from './measure-slice';
 import type { Variant } from './variants-slice';
 import type { UiError } from './ui-error';
+import type { BackendFigures } from '../../core/device/profile';
+import { boundFor, percentOfLimit } from '../../core/device/roofline';
 
 export interface OutputFidelity {
   name: string;
@@ -36,10 +38,22 @@ export interface ComparisonRow {
   round: number | null;
   /** Whether onnxruntime-web has loaded this model: 'ok', its error, or null while not yet tried. */
   loadCheck: 'ok' | UiError | null;
+  /**
+   * The lower bound on this device for the run (from the probe's GFLOP/s and GB/s for the same backend
+   * and threads, and the model's MACs and bytes) as a share of the measured median; null without a probe.
+   */
+  limit: { percent: number; boundMs: number; limitedBy: 'compute' | 'memory'; complete: boolean } | null;
 }
 
 function ratio(before: number | null | undefined, after: number | null | undefined): number | null {
   return before != null && after != null && before > 0 && after > 0 ? before / after : null;
+}
+
+function limitOf(bench: Measurement['bench'], figures: readonly BackendFigures[]): ComparisonRow['limit'] {
+  if (!bench?.cost || figures.length === 0) return null;
+  const bound = boundFor(bench.cost, figures, bench.backend, bench.threads);
+  if (!bound) return null;
+  return { percent: percentOfLimit(bench.latencyMs.p50, bound), boundMs: bound.boundMs, limitedBy: bound.limitedBy, complete: bound.complete };
 }
 
 /**
@@ -51,6 +65,7 @@ export function comparisonRows(
   variants: readonly Variant[],
   measurements: Readonly<Record<string, Measurement>>,
   loadChecks: Readonly<Record<string, 'ok' | UiError>> = {},
+  figures: readonly BackendFigures[] = [],
 ): ComparisonRow[] {
   const base = measurements[model.id];
   const row = (id: string, label: string, sizeBytes: number, variant: Variant | null): ComparisonRow => {
@@ -75,6 +90,7 @@ export function comparisonRows(
       error: m?.error ?? null,
       round: m?.round ?? null,
       loadCheck: loadChecks[id] ?? null,
+      limit: limitOf(m?.bench ?? null, figures),
     };
   };
   return [row(model.id, 'Original', model.sizeBytes, null), ...variants.map((v) => row(v.id, v.label, v.sizeBytes, v))];
