@@ -1,21 +1,11 @@
-import type { BackendFigures, DeviceProfile, GpuAdapterProfile, WasmFeatures } from '../core/device/profile';
+import type { BackendFigures, DeviceProfile } from '../core/device/profile';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
 import { measureBackend, type ThroughputOptions } from './throughput';
 import type { Backend, Runtime } from './types';
 
 /** What the host says about itself, before anything is measured. */
-export interface HostFacts {
-  host: DeviceProfile['host'];
-  logicalCores: number;
-  memoryGiB: number | undefined;
-  userAgent: string;
-  crossOriginIsolated: boolean;
-  wasm: WasmFeatures;
-  wasmThreads: number;
-  webgpu: GpuAdapterProfile | undefined;
-  webgpuStatus: string;
-}
+export type HostFacts = Omit<DeviceProfile, 'figures' | 'takenAt'>;
 
 /** One backend configuration to measure, on the runtime that will run models that way. */
 export interface ProbeTarget {

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { mlp } from '../fixtures/models';
-import { startPreview, type PreviewServer } from './support/preview-server';
-import { launchChromium } from './support/chromium';
+import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
-let server: PreviewServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startPreview();
-  // Headless Chromium without a GPU offers a software (SwiftShader) adapter behind this flag.
-  browser = await launchChromium(['--enable-unsafe-webgpu']);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = studioSession({ webgpu: true });
 
 describe('device panel (software WebGPU adapter: slow, tiny model)', () => {
   it('probes the device (cores, isolation, WASM features, adapter, measured GFLOP/s) and checks WebGPU against WASM on the mlp', async () => {
-    const page = await browser.newPage();
+    const page = await session.browser().newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
+    await page.goto(session.url());
     const panel = page.getByTestId('device-panel');
     await panel.getByRole('button', { name: 'Probe this device' }).click();
     const profile = panel.getByTestId('device-profile');

@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { createNodeRuntime } from '../../src/runtime/node';
 import { synthesizeModelInputs } from '../../src/core/evaluate/inputs';
 import { decodeModel } from '../../src/core/onnx/decode';
 import { mlp, mlpWithExternalData } from '../fixtures/models';
-import { startPreview, type PreviewServer } from './support/preview-server';
-import { launchChromium } from './support/chromium';
+import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-let server: PreviewServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = studioSession();
 
 async function openStudio(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const context = await session.browser().newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(session.url());
   await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
   return { page, errors };
 }

@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { applyRecipe } from '../../src/core/recipe/apply';
 import { parseRecipe } from '../../src/core/recipe/parse';
 import { createNodeRuntime } from '../../src/runtime/node';
 import { modelOpener } from '../../src/runtime/calibrate';
 import { mlp } from '../fixtures/models';
-import { startPreview, type PreviewServer } from './support/preview-server';
-import { launchChromium } from './support/chromium';
+import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
-let server: PreviewServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startPreview();
-  // Headless Chromium without a GPU offers a software (SwiftShader) adapter behind this flag.
-  browser = await launchChromium(['--enable-unsafe-webgpu']);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = studioSession({ webgpu: true });
 
 /** The studio's cross-backend check on one dropped model: the verdict text, or the error it showed. */
 async function crossCheck(name: string, bytes: Uint8Array): Promise<{ verdict?: string; error?: string; detail: string; noAdapter?: true; shaderF16?: boolean }> {
-  const page = await browser.newPage();
+  const page = await session.browser().newPage();
   const errors = watchErrors(page);
   try {
-    await page.goto(server.url);
+    await page.goto(session.url());
     const adapter = await page.evaluate(async () => {
       const a = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: Set<string> } | null> } }).gpu?.requestAdapter();
       return a ? { shaderF16: a.features.has('shader-f16') } : null;

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { mlp } from '../fixtures/models';
-import { startPreview, type PreviewServer } from './support/preview-server';
-import { launchChromium } from './support/chromium';
+import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
-let server: PreviewServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startPreview();
-  // Headless Chromium without a GPU offers a software (SwiftShader) adapter behind this flag.
-  browser = await launchChromium(['--enable-unsafe-webgpu']);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = studioSession({ webgpu: true });
 
 describe('WebGPU backend (tiny model: the software adapter is slow)', () => {
   it('runs the original and the int8 model on WebGPU and compares them', async (ctx) => {
-    const page = await browser.newPage();
+    const page = await session.browser().newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
+    await page.goto(session.url());
     const adapter = await page.evaluate(async () => {
       const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
       if (!gpu) return { present: false, adapter: null };

@@ -19,6 +19,9 @@ export interface DeviceState {
   cancel(): void;
 }
 
+/** Nothing probed, checked or running. */
+const IDLE = { profile: null, probing: false, probeError: null, crossCheck: null, checking: false, checkError: null, phase: null } as const;
+
 function phaseOf(p: Progress): string | null {
   if (p.kind === 'phase') return p.phase;
   if (p.kind === 'step') return `${p.phase}${p.item ? ` ${p.item}` : ''} (${p.index + 1}/${p.total})`;
@@ -32,13 +35,7 @@ export function createDeviceStore(jobs: DeviceJobs): StoreApi<DeviceState> {
       if (phase) set({ phase });
     };
     return {
-      profile: null,
-      probing: false,
-      probeError: null,
-      crossCheck: null,
-      checking: false,
-      checkError: null,
-      phase: null,
+      ...IDLE,
       async probe() {
         if (get().probing || get().checking) return;
         set({ probing: true, probeError: null, phase: 'starting onnxruntime' });
@@ -82,13 +79,7 @@ export function useDevice<T>(selector: (state: DeviceState) => T): T | undefined
 }
 
 const EMPTY = createStore<DeviceState>()(() => ({
-  profile: null,
-  probing: false,
-  probeError: null,
-  crossCheck: null,
-  checking: false,
-  checkError: null,
-  phase: null,
+  ...IDLE,
   probe: async () => {},
   checkBackends: async () => {},
   cancel: () => {},

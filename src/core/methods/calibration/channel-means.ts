@@ -1,10 +1,8 @@
-import { exposeTensors } from '../../evaluate/intermediate-tensors';
 import type { Feeds } from '../../evaluate/tensor-data';
 import type { ModelIR } from '../../ir/model';
-import { encodeModel } from '../../onnx/encode';
-import { throwIfAborted, yieldToLoop } from '../../util/abort';
 import type { LongCallOptions } from '../../util/progress';
 import type { OpenModel } from '../types';
+import { forEachCalibrationRun } from './calibration-runs';
 
 /** Which axis of an activation holds its channels: 1 for [N, C, ...] feature maps, the last for [rows, features]. */
 export type ChannelAxis = 'second' | 'last';
@@ -27,44 +25,27 @@ export async function collectChannelMeans(
   openModel: OpenModel,
   options: LongCallOptions = {},
 ): Promise<Map<string, Float64Array>> {
-  const { signal, onProgress } = options;
   const names = [...new Set(requests.map((r) => r.tensor))];
   const axisOf = new Map(requests.map((r) => [r.tensor, r.axis]));
   const sums = new Map<string, { sum: Float64Array; count: number }>();
-  throwIfAborted(signal);
-  onProgress?.({ kind: 'phase', phase: 'bias correction: loading model' });
-  const session = await openModel(encodeModel(exposeTensors(model, names)));
-  try {
-    for (const [index, feeds] of inputs.entries()) {
-      throwIfAborted(signal);
-      onProgress?.({ kind: 'step', phase: 'bias correction: activation means', index, total: inputs.length });
-      const out = await session.run(feeds, names);
-      for (const name of names) {
-        const t = out[name];
-        if (!t || t.dtype !== 'float32') continue;
-        const axis = axisOf.get(name) === 'second' ? 1 : t.dims.length - 1;
-        if (t.dims.length < 2 || axis < 1) continue;
-        const channels = t.dims[axis]!;
-        const inner = t.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
-        const acc = sums.get(name) ?? { sum: new Float64Array(channels), count: 0 };
-        if (acc.sum.length !== channels) continue;
-        const data = t.data as Float32Array;
-        for (let base = 0; base < data.length; base += channels * inner) {
-          for (let c = 0; c < channels; c++) {
-            let s = 0;
-            const start = base + c * inner;
-            for (let i = 0; i < inner; i++) s += data[start + i]!;
-            acc.sum[c]! += s;
-          }
-        }
-        acc.count += data.length / channels;
-        sums.set(name, acc);
+  await forEachCalibrationRun(model, names, inputs, openModel, 'bias correction: activation means', options, (name, data, dims) => {
+    const axis = axisOf.get(name) === 'second' ? 1 : dims.length - 1;
+    if (dims.length < 2 || axis < 1) return;
+    const channels = dims[axis]!;
+    const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const acc = sums.get(name) ?? { sum: new Float64Array(channels), count: 0 };
+    if (acc.sum.length !== channels) return;
+    for (let base = 0; base < data.length; base += channels * inner) {
+      for (let c = 0; c < channels; c++) {
+        let s = 0;
+        const start = base + c * inner;
+        for (let i = 0; i < inner; i++) s += data[start + i]!;
+        acc.sum[c]! += s;
       }
-      await yieldToLoop();
     }
-  } finally {
-    await session.release();
-  }
+    acc.count += data.length / channels;
+    sums.set(name, acc);
+  });
   const means = new Map<string, Float64Array>();
   for (const [name, { sum, count }] of sums) if (count > 0) means.set(name, sum.map((v) => v / count));
   return means;

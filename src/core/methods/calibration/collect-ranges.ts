@@ -1,10 +1,9 @@
-import { exposeTensors } from '../../evaluate/intermediate-tensors';
 import type { Feeds } from '../../evaluate/tensor-data';
 import type { ModelIR } from '../../ir/model';
-import { encodeModel } from '../../onnx/encode';
 import { throwIfAborted, yieldToLoop } from '../../util/abort';
 import type { LongCallOptions } from '../../util/progress';
 import type { OpenModel } from '../types';
+import { forEachCalibrationRun } from './calibration-runs';
 import { calibratedRange, type CalibratorKind, type TensorRange } from './calibrators';
 import { valueSampler, type ValueSampler } from './value-sample';
 
@@ -28,31 +27,15 @@ export async function collectRanges(
   options: CollectRangesOptions,
 ): Promise<Map<string, TensorRange>> {
   const { signal, onProgress } = options;
-  throwIfAborted(signal);
-  onProgress?.({ kind: 'phase', phase: 'calibration: loading model' });
-  const session = await openModel(encodeModel(exposeTensors(model, tensors)));
   const samplers = new Map<string, ValueSampler>();
-  try {
-    for (const [index, feeds] of inputs.entries()) {
-      throwIfAborted(signal);
-      onProgress?.({ kind: 'step', phase: 'calibration', index, total: inputs.length });
-      const out = await session.run(feeds, tensors);
-      for (const name of tensors) {
-        const t = out[name];
-        if (!t || t.dtype !== 'float32') continue;
-        const data = t.data as Float32Array;
-        let s = samplers.get(name);
-        if (!s) {
-          s = valueSampler(data.length * inputs.length, options.capacity);
-          samplers.set(name, s);
-        }
-        s.add(data);
-      }
-      await yieldToLoop();
+  await forEachCalibrationRun(model, tensors, inputs, openModel, 'calibration', options, (name, data) => {
+    let s = samplers.get(name);
+    if (!s) {
+      s = valueSampler(data.length * inputs.length, options.capacity);
+      samplers.set(name, s);
     }
-  } finally {
-    await session.release();
-  }
+    s.add(data);
+  });
   onProgress?.({ kind: 'phase', phase: `calibration: ${options.calibrator} ranges` });
   const ranges = new Map<string, TensorRange>();
   for (const [name, s] of samplers) {
