@@ -13,7 +13,7 @@ import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
 import { runModel, withLogits } from './run-helpers';
 import { textImage } from '../../fixtures/text-images';
-import { OCR_CLS, OCR_REC, readOcrModel } from '../onnx/model-corpus';
+import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 import { ctcText, textLines } from '../../fixtures/ocr-text';
 
 const runtime = createNodeRuntime();
@@ -72,5 +72,22 @@ describe('int8-static on PaddleOCR cls (executed in onnxruntime-web, text-like i
     expect(cosine).toBeGreaterThanOrEqual(0.99);
     const same = cand.filter((o, i) => ctcText(o[output]!) === ctcText(ref[i]![output]!)).length;
     expect(same).toBeGreaterThanOrEqual(5);
+  });
+
+  it('det on seeded text-like pages: calibrated on 4, two others keep logits and probability-map cosine >= 0.99', async () => {
+    const { model, logits, output } = withLogits(decodeModel(readOcrModel(OCR_DET)));
+    const calibrationInputs: Feeds[] = [21, 22, 23, 24].map((seed) => ({ x: textImage(seed, 160, 160) }));
+    const result = await applyRecipe(model, parseRecipe('int8-static'), { openModel: modelOpener(runtime), calibrationInputs });
+    const ref: Feeds[] = [];
+    const cand: Feeds[] = [];
+    for (const seed of [3, 5]) {
+      const feeds = { x: textImage(seed, 160, 160) };
+      ref.push(await runModel(runtime, model, feeds));
+      cand.push(await runModel(runtime, result.model, feeds));
+    }
+    const metrics = compareOutputs(ref, cand);
+    console.log(`int8-static PaddleOCR det: ${metrics.map((m) => `${m.name} ${m.cosine.toFixed(5)}`).join(', ')}`);
+    expect(metrics.find((m) => m.name === logits)!.cosine).toBeGreaterThanOrEqual(0.99);
+    expect(metrics.find((m) => m.name === output)!.cosine).toBeGreaterThanOrEqual(0.99);
   });
 });
