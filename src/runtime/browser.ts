@@ -1,6 +1,6 @@
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import { createOrtRuntime } from './ort-runtime';
+import { createOrtRuntime, type LogCapture } from './ort-runtime';
 import type { Runtime } from './types';
 
 /** What the browser host can do, probed once per worker. */
@@ -47,10 +47,42 @@ export async function probeBrowserCapabilities(): Promise<BrowserCapabilities> {
  */
 export async function createBrowserRuntime(caps?: BrowserCapabilities): Promise<Runtime> {
   const probed = caps ?? (await probeBrowserCapabilities());
+  // Before onnxruntime loads: its WASM module binds the console functions when it starts.
+  const logCapture = captureConsole();
   const ort = await import('onnxruntime-web/webgpu');
   const base = globalThis.location?.href;
   ort.env.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, base).href, mjs: new URL(ortMjsUrl, base).href };
   const maxThreads = wasmThreadsFor(probed);
   ort.env.wasm.numThreads = maxThreads;
-  return createOrtRuntime(ort, { webgpu: probed.webgpu, maxThreads });
+  return createOrtRuntime(ort, { webgpu: probed.webgpu, maxThreads, logCapture });
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/**
+ * Wraps this worker's console so onnxruntime's log lines can be collected while a capture runs;
+ * outside a capture everything passes through. During one, onnxruntime's verbose and info lines
+ * are held back (the verbose level asked for would flood the console); everything else passes.
+ */
+function captureConsole(): LogCapture {
+  let lines: string[] | undefined;
+  for (const method of CONSOLE_METHODS) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      if (!lines) return original(...args);
+      const text = args.map(String).join(' ');
+      lines.push(text);
+      if (!/\[[VI]:onnxruntime/.test(text)) original(...args);
+    };
+  }
+  return {
+    start: () => {
+      lines = [];
+    },
+    stop: () => {
+      const got = lines ?? [];
+      lines = undefined;
+      return got;
+    },
+  };
 }

@@ -3,19 +3,23 @@ import { compareOutputs, type OutputMetrics } from '../core/evaluate/metrics';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
 import type { Backend, Runtime } from './types';
+import type { NodePlacements } from './node-placement';
 
 export interface RunOptions extends LongCallOptions {
   backend?: Backend;
   threads?: number;
   /** Progress phase name for this model's runs. */
   label?: string;
+  /** Asks the runtime where it placed the nodes and hands that over (undefined when the host cannot tell). */
+  onPlacements?: (placements: NodePlacements | undefined) => void;
 }
 
 /** Runs the model once per sample in one session and returns every output; releases the session. */
 export async function runSamples(runtime: Runtime, bytes: Uint8Array, inputs: readonly Feeds[], options: RunOptions = {}): Promise<Feeds[]> {
-  const { backend, threads, signal, onProgress, label = 'run' } = options;
+  const { backend, threads, signal, onProgress, label = 'run', onPlacements } = options;
   throwIfAborted(signal);
-  const session = await runtime.createSession(bytes, { ...(backend && { backend }), ...(threads !== undefined && { threads }) });
+  const session = await runtime.createSession(bytes, { ...(backend && { backend }), ...(threads !== undefined && { threads }), ...(onPlacements && { placements: true }) });
+  onPlacements?.(session.placements);
   try {
     const outputs: Feeds[] = [];
     for (const [index, feeds] of inputs.entries()) {

@@ -5,6 +5,7 @@ import { RuntimeError } from '../core/util/errors';
 import type { LongCallOptions } from '../core/util/progress';
 import { runSamples } from './compare';
 import type { Backend, Runtime } from './types';
+import { fallbackNodes, type NodePlacements } from './node-placement';
 
 /** A backend the check needs is missing on this host (WebGPU in Node, or a browser without an adapter). */
 export class BackendUnavailableError extends RuntimeError {
@@ -30,7 +31,15 @@ export interface CrossBackendResult {
   outputs: OutputAgreement[];
   /** True when every output agrees within the tolerance. */
   agree: boolean;
+  /**
+   * Where onnxruntime placed the WebGPU session's nodes: `fallback` lists those that ran on another
+   * provider (WASM/CPU) instead. Absent when the host could not read the placement.
+   */
+  placement?: { webgpuNodes: number; fallback: NodePlacements['providers'] };
 }
+
+/** onnxruntime's name for its WebGPU execution provider. */
+const WEBGPU_PROVIDER = 'WebGpuExecutionProvider';
 
 /**
  * Runs the same model on the same inputs on WASM (the reference) and on WebGPU, compares every
@@ -45,8 +54,13 @@ export async function crossBackendCheck(runtime: Runtime, bytes: Uint8Array, inp
   const { signal, onProgress, threads } = options;
   const common = { ...(signal && { signal }), ...(onProgress && { onProgress }) };
   const reference = await runSamples(runtime, bytes, inputs, { ...common, backend: 'wasm', ...(threads !== undefined && { threads }), label: 'wasm' });
-  const candidate = await runSamples(runtime, bytes, inputs, { ...common, backend: 'webgpu', label: 'webgpu' });
+  let placements: NodePlacements | undefined;
+  const candidate = await runSamples(runtime, bytes, inputs, { ...common, backend: 'webgpu', label: 'webgpu', onPlacements: (p) => (placements = p) });
   onProgress?.({ kind: 'phase', phase: 'compare' });
   const outputs = judgeAgreement(compareOutputs(reference, candidate), tolerance);
-  return { reference: 'wasm', candidate: 'webgpu', samples: inputs.length, tolerance, outputs, agree: outputs.every((o) => o.agrees) };
+  const placement = placements && {
+    webgpuNodes: placements.providers.find((p) => p.provider === WEBGPU_PROVIDER)?.count ?? 0,
+    fallback: fallbackNodes(placements, WEBGPU_PROVIDER),
+  };
+  return { reference: 'wasm', candidate: 'webgpu', samples: inputs.length, tolerance, outputs, agree: outputs.every((o) => o.agrees), ...(placement && { placement }) };
 }

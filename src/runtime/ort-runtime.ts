@@ -3,6 +3,7 @@ import type { Feeds, TensorData, TensorValues } from '../core/evaluate/tensor-da
 import type { DTypeName } from '../core/ir/dtype';
 import { RuntimeError } from '../core/util/errors';
 import type { Backend, IOInfo, ModelSession, Runtime, SessionOptions } from './types';
+import { parseNodePlacements, type NodePlacements } from './node-placement';
 
 type Ort = typeof OrtModule;
 
@@ -59,7 +60,13 @@ function reason(e: unknown): string {
  * The runtime over an onnxruntime-web module. Hosts pass in the module they loaded
  * (Node entry or browser WebGPU bundle) and whether WebGPU is present.
  */
-export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: number }): Runtime {
+/** Collects what onnxruntime's WASM module prints while started (hosts that route its console output). */
+export interface LogCapture {
+  start(): void;
+  stop(): string[];
+}
+
+export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: number; logCapture?: LogCapture }): Runtime {
   const queue = serialQueue();
   let configuredThreads: number | undefined;
   return {
@@ -75,15 +82,26 @@ export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: 
         ort.env.wasm.numThreads = threads;
         configuredThreads = threads;
       }
+      // Node placements are logged at verbose level only: ask for that just for this session's creation.
+      const capture = options.placements ? host.logCapture : undefined;
+      let placements: NodePlacements | undefined;
       const session = await queue(async () => {
+        capture?.start();
         try {
-          return await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+          return await ort.InferenceSession.create(bytes, {
+            executionProviders: [backend],
+            graphOptimizationLevel: 'all',
+            ...(capture && { logSeverityLevel: 0, logVerbosityLevel: 0 }),
+          });
         } catch (e) {
           throw new RuntimeError(`onnxruntime-web could not load the model on ${backend}: ${reason(e)}`);
+        } finally {
+          if (capture) placements = parseNodePlacements(capture.stop());
         }
       });
       return {
         backend,
+        ...(placements && { placements }),
         threads: configuredThreads,
         inputs: ioInfo(session.inputMetadata),
         outputs: ioInfo(session.outputMetadata),

@@ -1,4 +1,5 @@
 import type { Feeds } from '../core/evaluate/tensor-data';
+import type { NodePlacements } from './node-placement';
 
 export type Backend = 'wasm' | 'webgpu';
 
@@ -6,6 +7,8 @@ export interface SessionOptions {
   backend?: Backend;
   /** WASM threads; 1 unless the host is cross-origin isolated (browser) or says otherwise. */
   threads?: number;
+  /** Ask onnxruntime which provider each node landed on (hosts that can read its log only). */
+  placements?: boolean;
 }
 
 export interface IOInfo {
@@ -26,6 +29,8 @@ export interface ModelSession {
    * where the model ran, without the message round trip. Absent for in-process sessions.
    */
   readonly lastRunMs?: number;
+  /** Where onnxruntime placed the nodes, when asked for and the host could read it. */
+  readonly placements?: NodePlacements;
   run(feeds: Feeds, outputNames?: string[]): Promise<Feeds>;
   release(): Promise<void>;
 }

@@ -139,6 +139,7 @@ function CrossCheckResult({ report }: { report: CrossBackendReport }) {
         {report.agree ? 'WebGPU agrees with WASM' : 'WebGPU disagrees with WASM'} on {report.samples} inputs (tolerance: SQNR ≥ {report.tolerance.minSqnrDb} dB and cosine ≥{' '}
         {report.tolerance.minCosine} per output)
       </p>
+      <PlacementNote placement={report.placement} />
       <table className="table">
         <thead>
           <tr>
@@ -162,5 +163,21 @@ function CrossCheckResult({ report }: { report: CrossBackendReport }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Where onnxruntime put the WebGPU session's nodes: all on WebGPU, or which fell back to WASM. */
+function PlacementNote({ placement }: { placement: CrossBackendReport['placement'] }) {
+  if (!placement) return <p className="muted small">onnxruntime did not report where it placed the nodes.</p>;
+  const fallback = placement.fallback.flatMap((p) => p.nodes.map((n) => ({ ...n, provider: p.provider })));
+  const count = placement.fallback.reduce((n, p) => n + p.count, 0);
+  if (count === 0) return <p className="small" data-testid="placement">All {placement.webgpuNodes} nodes ran on WebGPU.</p>;
+  const byOp = new Map<string, number>();
+  for (const n of fallback) byOp.set(n.opType, (byOp.get(n.opType) ?? 0) + 1);
+  return (
+    <p className="note small" data-testid="placement">
+      {count} of {count + placement.webgpuNodes} nodes fell back off WebGPU ({placement.fallback.map((p) => p.provider).join(', ')}):{' '}
+      {[...byOp].map(([op, n]) => `${op} ×${n}`).join(', ')}
+    </p>
   );
 }
