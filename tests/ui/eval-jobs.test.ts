@@ -65,6 +65,39 @@ describe('evaluation jobs over the bench worker', () => {
     client.cancel();
   });
 
+  it('transfers every candidate model to the worker, not only the reference', async () => {
+    const transfers: Transferable[][] = [];
+    const api = {
+      evaluate: () => ({ inputs: { kind: 'synthetic' }, candidates: [] }),
+    };
+    const spawn = (): Worker => {
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose(api, port2);
+      const post = port1.postMessage.bind(port1);
+      return Object.assign(port1, {
+        postMessage(message: unknown, transfer?: Transferable[]) {
+          transfers.push(transfer ?? []);
+          post(message, transfer ?? []);
+        },
+        terminate() {
+          port1.close();
+          port2.close();
+        },
+      }) as unknown as Worker;
+    };
+    const registry = createModelRegistry();
+    const client = createWorkerClient<BenchWorkerRemote>(spawn);
+    const jobs = createEvalJobs(client, registry, createSampleFilesHolder());
+    const original = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
+    const a = registry.add({ name: 'a.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
+    const b = registry.add({ name: 'b.onnx', model: new Blob([new Uint8Array(6)]), external: new Map([['w.bin', new Blob([new Uint8Array(3)])]]) });
+    await jobs.evaluate(original, [a, b], null, { backend: 'wasm' }, () => {});
+    const sent = transfers.flat().filter((t): t is ArrayBuffer => t instanceof ArrayBuffer);
+    // Reference, both candidates and the external file moved (detached here), none copied.
+    expect(sent.map((buf) => buf.byteLength)).toEqual([0, 0, 0, 0]);
+    client.cancel();
+  });
+
   it('hands the sample files to compression only when settings are given and files are held', async () => {
     const requests: (SampleRequest | undefined)[] = [];
     const api = {

@@ -23,9 +23,13 @@ export function createSampleFilesHolder(): SampleFilesHolder {
 
 /** Evaluation jobs over the bench worker's client: model bytes are read fresh and transferred, sample Files are passed by reference. */
 export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry: ModelRegistry, sampleFiles: SampleFilesHolder): EvalJobs {
-  const input = async (id: string) => {
+  const read = async (id: string) => {
     const files = await readModelFiles(registry, id);
-    return Comlink.transfer(files, transferables(files.model, ...Object.values(files.external)));
+    return { files, transfer: transferables(files.model, ...Object.values(files.external)) };
+  };
+  const input = async (id: string) => {
+    const { files, transfer } = await read(id);
+    return Comlink.transfer(files, transfer);
   };
   const request = (settings: SampleSettings | null) => (settings ? { files: toSampleFiles(sampleFiles.get()), settings } : null);
   return {
@@ -35,7 +39,12 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
     },
     async evaluate(referenceId, candidateIds, settings, { backend }, onProgress) {
       const reference = await input(referenceId);
-      const candidates = await Promise.all(candidateIds.map(input));
+      // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
+      const loaded = await Promise.all(candidateIds.map(read));
+      const candidates = Comlink.transfer(
+        loaded.map((c) => c.files),
+        loaded.flatMap((c) => c.transfer),
+      );
       return client.run((w) =>
         w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples }, Comlink.proxy(onProgress)),
       );
