@@ -19,8 +19,8 @@ export async function runSamples(runtime: Runtime, bytes: Uint8Array, inputs: re
   const { backend, threads, signal, onProgress, label = 'run', onPlacements } = options;
   throwIfAborted(signal);
   const session = await runtime.createSession(bytes, { ...(backend && { backend }), ...(threads !== undefined && { threads }), ...(onPlacements && { placements: true }) });
-  onPlacements?.(session.placements);
   try {
+    onPlacements?.(session.placements);
     const outputs: Feeds[] = [];
     for (const [index, feeds] of inputs.entries()) {
       throwIfAborted(signal);

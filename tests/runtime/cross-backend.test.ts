@@ -4,6 +4,8 @@ import { synthesizeModelInputs } from '../../src/core/evaluate/inputs';
 import { judgeAgreement } from '../../src/core/device/backend-agreement';
 import { compareTensors } from '../../src/core/evaluate/metrics';
 import { BackendUnavailableError, crossBackendCheck } from '../../src/runtime/cross-backend';
+import { runSamples } from '../../src/runtime/compare';
+import type { NodePlacements } from '../../src/runtime/node-placement';
 import { createNodeRuntime } from '../../src/runtime/node';
 import type { Runtime } from '../../src/runtime/types';
 import { RuntimeError } from '../../src/core/util/errors';
@@ -17,7 +19,7 @@ const inputs = synthesizeModelInputs(mlp(), { seed: 3, count: 2 });
  * Node has no WebGPU, so this stands in for it: the "webgpu" sessions are real WASM sessions whose
  * float outputs go through `distort` (identity: a faithful backend; otherwise a broken kernel).
  */
-function pretendWebGpu(distort: (v: number, i: number) => number): Runtime {
+function pretendWebGpu(distort: (v: number, i: number) => number, placements?: NodePlacements): Runtime {
   return {
     availableBackends: async () => ['wasm', 'webgpu'],
     async createSession(b, options = {}) {
@@ -26,6 +28,7 @@ function pretendWebGpu(distort: (v: number, i: number) => number): Runtime {
       return {
         ...session,
         backend: 'webgpu',
+        ...(options.placements && placements && { placements }),
         async run(feeds, names) {
           const out = await session.run(feeds, names);
           for (const t of Object.values(out)) if (t.data instanceof Float32Array) t.data = t.data.map(distort);
@@ -64,6 +67,40 @@ describe('crossBackendCheck', () => {
     const tiny = pretendWebGpu((v) => v * (1 + 1e-5));
     expect((await crossBackendCheck(tiny, bytes, inputs)).agree).toBe(true);
     expect((await crossBackendCheck(tiny, bytes, inputs, { tolerance: { minSqnrDb: 120 } })).agree).toBe(false);
+  });
+});
+
+describe('node placement in crossBackendCheck and runSamples', () => {
+  // What onnxruntime's verbose log gives for a split model (parsed in node-placement.test.ts).
+  const split: NodePlacements = {
+    providers: [
+      { provider: 'WebGpuExecutionProvider', count: 2, nodes: [] },
+      { provider: 'CPUExecutionProvider', count: 1, nodes: [{ opType: 'MatMul', name: 'fc2' }] },
+    ],
+  };
+
+  it('reports the WebGPU node count and the nodes placed elsewhere, when the host can read them', async () => {
+    const r = await crossBackendCheck(pretendWebGpu((v) => v, split), bytes, inputs);
+    expect(r.placement).toEqual({ webgpuNodes: 2, fallback: [split.providers[1]] });
+    expect('placement' in (await crossBackendCheck(pretendWebGpu((v) => v), bytes, inputs))).toBe(false);
+  });
+
+  it('releases the session when the placement callback throws', async () => {
+    const released: string[] = [];
+    const tracking: Runtime = {
+      availableBackends: async () => ['wasm'],
+      async createSession(b, options) {
+        const session = await node.createSession(b, options);
+        return { ...session, release: async () => (released.push('released'), session.release()) };
+      },
+    };
+    const failing = runSamples(tracking, bytes, inputs, {
+      onPlacements: () => {
+        throw new Error('callback failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('callback failed');
+    expect(released).toEqual(['released']);
   });
 });
 
