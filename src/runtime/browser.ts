@@ -59,6 +59,15 @@ export async function createBrowserRuntime(caps?: BrowserCapabilities): Promise<
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
+/** A console argument as text, without throwing (String() throws on a null-prototype object). */
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /**
  * Wraps this worker's console so onnxruntime's log lines can be collected while a capture runs;
  * outside a capture everything passes through. During one, onnxruntime's verbose and info lines
@@ -69,10 +78,12 @@ function captureConsole(): LogCapture {
   for (const method of CONSOLE_METHODS) {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
-      if (!lines) return original(...args);
-      const text = args.map(String).join(' ');
-      lines.push(text);
-      if (!/\[[VI]:onnxruntime/.test(text)) original(...args);
+      if (lines) {
+        const text = args.map(asText).join(' ');
+        lines.push(text);
+        if (/\[[VI]:onnxruntime/.test(text)) return;
+      }
+      original(...args);
     };
   }
   return {

@@ -56,16 +56,17 @@ function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/**
- * The runtime over an onnxruntime-web module. Hosts pass in the module they loaded
- * (Node entry or browser WebGPU bundle) and whether WebGPU is present.
- */
 /** Collects what onnxruntime's WASM module prints while started (hosts that route its console output). */
 export interface LogCapture {
   start(): void;
   stop(): string[];
 }
 
+/**
+ * The runtime over an onnxruntime-web module. Hosts pass in the module they loaded
+ * (Node entry or browser WebGPU bundle), whether WebGPU is present and, where they can read
+ * onnxruntime's log, a capture for the node placements a session asks for.
+ */
 export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: number; logCapture?: LogCapture }): Runtime {
   const queue = serialQueue();
   let configuredThreads: number | undefined;
