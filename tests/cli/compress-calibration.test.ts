@@ -33,6 +33,14 @@ describe('compress --calibration DIR', () => {
     expect(readFileSync(out).byteLength).toBeGreaterThan(0);
   });
 
+  it("int8-static runs no more of the folder's samples than its samples option asks for", async () => {
+    const r = await cli('compress', model, '--recipe', 'int8-static:samples=2', '--calibration', folder, '-o', tmp.path('static2.onnx'), '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { samples: number }; steps: { warnings: string[] }[] };
+    expect(json.calibration.samples).toBe(5);
+    expect(json.steps[0]!.warnings.join(' ')).toMatch(/calibration on 2 given sample/);
+  });
+
   it('int8-weight bias correction takes its activation means from the folder', async () => {
     const r = await cli('compress', model, '--recipe', 'int8-weight:bias-correction=true', '--calibration', folder, '-o', tmp.path('bc.onnx'));
     expect(r.code).toBe(0);

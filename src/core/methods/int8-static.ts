@@ -8,6 +8,7 @@ import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
 import { CALIBRATORS, type CalibratorKind, type TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
+import { spreadSubset } from './calibration/spread-subset';
 import { attrInt } from './graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
 import { nameAllocator } from './graph/names';
@@ -175,7 +176,8 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
     return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['No operator matched (op types or exclusions); the model is unchanged.'], layers: [] };
   }
 
-  const inputs = ctx.calibrationInputs ?? synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });
+  // The host may give more samples than the option asks for (the CLI hands over a whole folder).
+  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, o.samples) : synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });
   if (inputs.length === 0) throw new UnsupportedModelError('int8-static got an empty list of calibration inputs; expected at least one sample.');
   const ranges = await collectRanges(work, plan.activations, inputs, openModel, { calibrator: o.calibrator, percentile: o.percentile, ...(signal && { signal }), ...(onProgress && { onProgress }) });
   const params = new Map<string, ActivationQdq>();

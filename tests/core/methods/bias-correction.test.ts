@@ -5,7 +5,8 @@ import { decodeModel } from '../../../src/core/onnx/decode';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { node } from '../../../src/core/ir/build';
-import { biasShift } from '../../../src/core/methods/graph/bias-correction';
+import { BIAS_CORRECTION_SAMPLES, biasShift } from '../../../src/core/methods/graph/bias-correction';
+import type { OpenModel } from '../../../src/core/methods/types';
 import { mlp } from '../../fixtures/models';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
@@ -77,6 +78,18 @@ describe('int8-weight bias correction, executed in onnxruntime-web', () => {
 
   it('without a runtime it is a typed error that says why', async () => {
     await expect(applyRecipe(mlp(), parseRecipe('int8-weight:bias-correction=true'))).rejects.toThrow(/openModel/);
+  });
+
+  it(`runs at most ${BIAS_CORRECTION_SAMPLES} of the given samples, spread over them (a host may hand over a whole folder)`, async () => {
+    const given: Feeds[] = Array.from({ length: 2 * BIAS_CORRECTION_SAMPLES }, (_, i) => ({ x: { dtype: 'float32', dims: [1, 64], data: new Float32Array(64).fill(i) } }));
+    const ran: Feeds[] = [];
+    const counting: OpenModel = async (bytes) => {
+      const session = await openModel(bytes);
+      return { run: (feeds, names) => (ran.push(feeds), session.run(feeds, names)), release: () => session.release() };
+    };
+    const r = await applyRecipe(mlp(), parseRecipe('int8-weight:bias-correction=true'), { openModel: counting, calibrationInputs: given });
+    expect(ran.map((f) => given.indexOf(f))).toEqual(Array.from({ length: BIAS_CORRECTION_SAMPLES }, (_, i) => 2 * i));
+    expect(r.steps[0]!.warnings.join(' ')).toMatch(new RegExp(`activation means from ${BIAS_CORRECTION_SAMPLES} given sample`));
   });
 
   it('PaddleOCR rec on rendered text lines: calibrated on 8 lines, held-out output cosine >= 0.999 and every held-out line reads as the original reads it', async () => {

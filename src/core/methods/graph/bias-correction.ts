@@ -7,6 +7,7 @@ import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { synthesizeModelInputs } from '../../evaluate/inputs';
 import { UnsupportedModelError } from '../../util/errors';
 import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/channel-means';
+import { spreadSubset } from '../calibration/spread-subset';
 import type { MethodContext } from '../types';
 import { attrFloat, attrInt } from './attrs';
 
@@ -131,7 +132,7 @@ export function applyBiasShifts(model: ModelIR, shifts: ReadonlyMap<string, Floa
 
 /** Seed of the synthetic inputs used when the host gives no calibration samples. */
 const SYNTHETIC_SEED = 20261126;
-/** Samples bias correction runs: synthetic ones when none are given, and at most this many of the user's (hosts cap them). */
+/** Samples bias correction runs: this many synthetic ones when none are given, else at most this many of the given ones, spread over them. */
 export const BIAS_CORRECTION_SAMPLES = 16;
 
 /**
@@ -157,7 +158,7 @@ export async function correctBiases(
     if (typeof request === 'string') skipped.push(`${target.reader.name || target.reader.output[0]} (${request})`);
     else usable.push({ target, request });
   }
-  const inputs = ctx.calibrationInputs ?? synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
+  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
   const means = usable.length > 0 ? await collectChannelMeans(floatModel, usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
   const shifts = new Map<string, Float32Array>();
