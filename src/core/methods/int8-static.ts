@@ -170,11 +170,13 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
   const grouped = (n: NodeProto): boolean => !o.groupedConv && n.opType === 'Conv' && (attrInt(n, 'group') ?? 1) > 1;
   const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
-  if (plan.left > 0) warnings.push(`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
+  const groupedKept = plan.left > 0 ? [`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`] : [];
   if (plan.targets.length === 0) {
     const bytes = storedBytes(model);
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['No operator matched (op types or exclusions); the model is unchanged.'], layers: [] };
+    const none = 'No operator matched (op types or exclusions); the model is unchanged.';
+    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: [...groupedKept, none], layers: [] };
   }
+  warnings.push(...groupedKept);
 
   // The host may give more samples than the option asks for (the CLI hands over a whole folder).
   const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, o.samples) : synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });

@@ -80,6 +80,22 @@ describe('int8-static on the fixtures (executed in onnxruntime-web)', () => {
     expect(inits.some((t) => t.dataType === DT.UINT8)).toBe(true);
   });
 
+  it('a model whose only targets are depthwise Convs says they were kept float for groupedConv, not just that nothing matched', async () => {
+    const g = graph({
+      name: 'depthwise',
+      nodes: [node('Conv', ['x', 'w'], ['y'], { group: 8 })],
+      inputs: [valueInfo('x', DT.FLOAT, [1, 8, 6, 6])],
+      outputs: [valueInfo('y', DT.FLOAT, [1, 8, 4, 4])],
+      initializers: [makeFloatTensor('w', [8, 1, 3, 3], Float32Array.from({ length: 72 }, (_, i) => Math.sin(i)))],
+    });
+    const m = buildModel(g);
+    const result = await applyRecipe(m, parseRecipe('int8-static:min-elements=1'), { openModel });
+    expect(result.model).toBe(m);
+    const warnings = result.steps[0]!.warnings.join(' ');
+    expect(warnings).toMatch(/Kept 1 grouped\/depthwise Conv\(s\) float \(turn on groupedConv/);
+    expect(warnings).toMatch(/the model is unchanged/);
+  });
+
   it('file size <= 26% of fp32 on a weight-dominated MLP', async () => {
     const rnd = seededRandom(8);
     const w = (name: string, k: number, n: number) => makeFloatTensor(name, [k, n], Float32Array.from({ length: k * n }, () => rnd.normal() * 0.05));
