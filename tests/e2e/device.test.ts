@@ -7,7 +7,7 @@ import { dropFiles, watchErrors } from './support/page-actions';
 const session = studioSession({ webgpu: true });
 
 describe('device panel (software WebGPU adapter: slow, tiny model)', () => {
-  it('probes the device (cores, isolation, WASM features, adapter, measured GFLOP/s) and checks WebGPU against WASM on the mlp', async () => {
+  it('probes the device (cores, isolation, WASM features, adapter, measured GFLOP/s) and checks WebGPU against WASM on the mlp', async (ctx) => {
     const page = await session.browser().newPage();
     const errors = watchErrors(page);
     await page.goto(session.url());
@@ -31,9 +31,10 @@ describe('device panel (software WebGPU adapter: slow, tiny model)', () => {
 
     const hasAdapter = !/WebGPU adapter none/.test(text);
     if (!hasAdapter) {
-      console.warn('[device e2e] no WebGPU adapter in this Chromium: the WebGPU figures and the cross-backend check were NOT tested here.');
+      // The WASM half above was checked; the report shows the test as skipped, not passed.
       expect(errors).toEqual([]);
       await page.close();
+      ctx.skip('no WebGPU adapter in this Chromium: the WebGPU figures and the cross-backend check were not tested');
       return;
     }
     expect(await profile.getByTestId('device-webgpu').innerText()).toMatch(/maxStorageBufferBindingSize \d/);

@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './support/preview-server';
-import { launchChromium } from './support/chromium';
+import type { Locator, Page } from 'playwright-core';
+import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
 /** Text-orientation samples for PaddleOCR's cls model: printed lines upright (class '0') and turned by 180 degrees (class '180'). */
@@ -17,8 +16,7 @@ const CLS_MODEL = join(dirname(createRequire(import.meta.url).resolve('@gutenye/
 const WIDTH = 192;
 const HEIGHT = 48;
 
-let server: PreviewServer;
-let browser: Browser;
+const session = studioSession();
 let folder: string;
 
 /** Draws each line with Chromium's canvas and fonts (RGBA pixels back as base64). */
@@ -78,11 +76,9 @@ function png(rgba: Uint8Array, turned: boolean): Buffer {
 }
 
 beforeAll(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
   // A labelled folder: odd lines upright in 0/, even lines turned in 180/, and a third class '90' in a second folder for the unknown-label check.
   folder = await mkdtemp(join(tmpdir(), 'fw-eval-'));
-  const page = await browser.newPage();
+  const page = await session.browser().newPage();
   const images = await renderLines(page);
   await page.close();
   for (const cls of ['orientation/0', 'orientation/180', 'unknown/0', 'unknown/90']) await mkdir(join(folder, cls), { recursive: true });
@@ -97,8 +93,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -112,9 +106,9 @@ const numberIn = async (cell: Locator): Promise<number> => Number.parseFloat((aw
 
 describe('evaluation in the studio, as a user', () => {
   it('calibrates int8-static on a labelled folder, shows accuracy before/after and the per-layer error of the PaddleOCR cls model', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (await session.browser().newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
+    await page.goto(session.url());
     await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
     await dropFiles(page, [{ name: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', bytes: await readFile(CLS_MODEL) }]);
     await page.getByTestId('summary').waitFor();
@@ -129,7 +123,7 @@ describe('evaluation in the studio, as a user', () => {
       { name: 'c.webp', bytes: await encodedInPage(page, 'image/webp') },
       { name: 'notes.txt', bytes: new TextEncoder().encode('not a sample') },
     ]);
-    await expect.poll(() => samples.getByTestId('sample-count').textContent()).toBe('3');
+    await expect.poll(() => samples.getByTestId('sample-count').textContent(), { timeout: 30_000 }).toBe('3');
     expect(await samples.getByTestId('sample-summary').textContent()).toMatch(/3 samples \(3 images\).*x \[1×3×48×192\].*unlabelled/);
     expect(await samples.getByTestId('ignored-files').textContent()).toContain('notes.txt');
 
