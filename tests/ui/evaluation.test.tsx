@@ -203,6 +203,24 @@ describe('calibration and evaluation', () => {
     expect(store.getState().evaluation).toBeNull();
   });
 
+  it('cancelling a queued measurement leaves a running evaluation on the shared bench worker alone', async () => {
+    const { store, log } = await withModel({ holdEval: true });
+    await store.getState().compress();
+    const evaluating = store.getState().evaluateVariants();
+    await settle();
+    expect(store.getState().evalStatus).toBe('running');
+    const queued = store.getState().remeasureAll();
+    store.getState().cancelMeasurements();
+    // bench.cancel and evaluation.cancel stop the same worker: no measurement holds it, so neither is called.
+    expect(log.benchCancels).toBe(0);
+    expect(store.getState().evalStatus).toBe('running');
+    expect(Object.values(store.getState().measurements).every((m) => m.status === 'cancelled')).toBe(true);
+    store.getState().cancelEvaluation();
+    await evaluating;
+    await queued;
+    expect(log.calls.filter((c) => c.startsWith('measureAll'))).toHaveLength(1);
+  });
+
   it('runs the per-layer debugger on the newest variant unless another is chosen', async () => {
     const { store, log } = await withModel();
     await store.getState().compress();

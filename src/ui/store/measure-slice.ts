@@ -58,6 +58,8 @@ export const createMeasureSlice =
     /** Bumped by cancel: jobs queued before it find it changed and do nothing. */
     let epoch = 0;
     let rounds = 0;
+    /** A measurement job is running on the bench worker (statuses alone do not say: a new round overwrites them). */
+    let holding = false;
     const { runs, warmup, seed, samples } = COMPARE_SETTINGS;
 
     const queued = (ids: readonly string[], backend: Backend, round: number): void => {
@@ -126,9 +128,11 @@ export const createMeasureSlice =
       const mine = epoch;
       return jobs.run(async () => {
         if (mine !== epoch) return;
+        holding = true;
         try {
           await body();
         } finally {
+          holding = false;
           if (mine === epoch) set({ measurePhase: null });
         }
       });
@@ -172,7 +176,8 @@ export const createMeasureSlice =
         const measurements = get().measurements;
         if (!Object.values(measurements).some(busy)) return;
         epoch += 1;
-        services.bench.cancel();
+        // The bench worker also reads samples and evaluates: stop it only when a measurement holds it.
+        if (holding) services.bench.cancel();
         const next: Record<string, Measurement> = {};
         for (const [id, m] of Object.entries(measurements)) next[id] = busy(m) ? { ...m, status: 'cancelled' } : m;
         set({ measurements: next, measurePhase: null });
