@@ -4,8 +4,12 @@ import { parseRecipe } from '../../../src/core/recipe/parse';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
-import { node } from '../../../src/core/ir/build';
-import { BIAS_CORRECTION_SAMPLES, biasShift } from '../../../src/core/methods/graph/bias-correction';
+import { graph, model as buildModel, node, valueInfo } from '../../../src/core/ir/build';
+import { DT } from '../../../src/core/ir/dtype';
+import { makeFloatTensor } from '../../../src/core/ir/tensor';
+import { create } from '@bufbuild/protobuf';
+import { AttributeProtoSchema, AttributeProto_AttributeType } from '../../../src/core/onnx/schema';
+import { applyBiasShifts, BIAS_CORRECTION_SAMPLES, biasShift, meanRequest } from '../../../src/core/methods/graph/bias-correction';
 import type { OpenModel } from '../../../src/core/methods/types';
 import { mlp } from '../../fixtures/models';
 import { createNodeRuntime } from '../../../src/runtime/node';
@@ -46,9 +50,34 @@ describe('biasShift (hand-computed)', () => {
     expect(s[1]).toBeCloseTo((-2 * -0.7) / 0.5, 5);
   });
 
+  it('says which readers it leaves: MatMul has no bias, ConvTranspose (which has one) is not corrected', () => {
+    expect(meanRequest(node('MatMul', ['x', 'w'], ['y']))).toBe('MatMul has no bias input');
+    expect(meanRequest(node('ConvTranspose', ['x', 'w', 'b'], ['y']))).toMatch(/ConvTranspose is not corrected/);
+  });
+
   it('says why when the means do not fit the weight', () => {
     const r = biasShift({ reader: node('Conv', ['x', 'w'], ['y']), original: new Float32Array(4), dequantized: new Float32Array(4), dims: [2, 2, 1, 1] }, new Float64Array(3));
     expect(r).toMatch(/3 channels, weight expects 2/);
+  });
+});
+
+describe('applyBiasShifts', () => {
+  it('keeps a replaced bias that a subgraph of a graphs-valued attribute outputs', () => {
+    const sub = graph({ name: 'body', nodes: [], inputs: [], outputs: [valueInfo('c', DT.FLOAT, [2])] });
+    const holder = node('Custom', [], ['z'], {}, { domain: 'example.custom' });
+    holder.attribute.push(create(AttributeProtoSchema, { name: 'bodies', type: AttributeProto_AttributeType.GRAPHS, graphs: [sub] }));
+    const m = buildModel(
+      graph({
+        name: 'g',
+        nodes: [node('Gemm', ['x', 'w', 'c'], ['y']), holder],
+        inputs: [valueInfo('x', DT.FLOAT, [1, 2])],
+        outputs: [valueInfo('y', DT.FLOAT, [1, 2]), valueInfo('z', DT.FLOAT, [2])],
+        initializers: [makeFloatTensor('w', [2, 2], Float32Array.of(1, 0, 0, 1)), makeFloatTensor('c', [2], Float32Array.of(1, 2))],
+      }),
+    );
+    const r = applyBiasShifts(m, new Map([['y', Float32Array.of(0.5, 0.5)]]), (base) => base);
+    expect(r.corrected).toBe(1);
+    expect(r.model.graph!.initializer.map((t) => t.name)).toContain('c');
   });
 });
 

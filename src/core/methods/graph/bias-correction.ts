@@ -32,7 +32,7 @@ export function meanRequest(reader: NodeProto): ChannelMeanRequest | string {
   if (!x) return 'no data input';
   if (reader.opType === 'Conv') return { tensor: x, axis: 'second' };
   if (reader.opType === 'Gemm') return (attrInt(reader, 'transA') ?? 0) === 0 ? { tensor: x, axis: 'last' } : 'Gemm with transA';
-  return `${reader.opType} has no bias input`;
+  return reader.opType === 'MatMul' ? 'MatMul has no bias input' : `${reader.opType} is not corrected (Conv and Gemm only)`;
 }
 
 /** The per-output-channel amount to add to the bias, from the weight error and the input's channel means. */
@@ -93,7 +93,7 @@ function currentBias(model: ModelIR, reader: NodeProto, channels: number): { val
 /** Whether any node of the model (subgraphs included) or any graph output still reads `name`. */
 function isRead(nodes: readonly NodeProto[], outputs: readonly string[], name: string): boolean {
   if (outputs.includes(name)) return true;
-  return nodes.some((n) => n.input.includes(name) || n.attribute.some((a) => (a.g && isRead(a.g.node, a.g.output.map((o) => o.name), name)) || a.graphs.some((s) => isRead(s.node, [], name))));
+  return nodes.some((n) => n.input.includes(name) || n.attribute.some((a) => (a.g && isRead(a.g.node, a.g.output.map((o) => o.name), name)) || a.graphs.some((s) => isRead(s.node, s.output.map((o) => o.name), name))));
 }
 
 /**
