@@ -1,5 +1,3 @@
-import type { LatencyStats } from '../evaluate/stats';
-
 /** WebAssembly features the engine accepts (WebAssembly.validate on tiny modules using each). */
 export interface WasmFeatures {
   simd: boolean;
@@ -85,5 +83,3 @@ export interface DeviceProfile {
   /** When the profile was taken (ms since the epoch). */
   takenAt: number;
 }
-
-export type { LatencyStats };
