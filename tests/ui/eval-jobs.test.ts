@@ -98,6 +98,34 @@ describe('evaluation jobs over the bench worker', () => {
     client.cancel();
   });
 
+  it('a cancel while the model files are still being read stops the job: it rejects and the worker never runs it', async () => {
+    const calls: string[] = [];
+    const api = {
+      evaluate: () => {
+        calls.push('evaluate');
+        return { inputs: { kind: 'synthetic' }, candidates: [] };
+      },
+    };
+    const registry = createModelRegistry();
+    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api));
+    const jobs = createEvalJobs(client, registry, createSampleFilesHolder());
+    let release!: () => void;
+    const bytes = new Promise<ArrayBuffer>((ok) => {
+      release = () => ok(new ArrayBuffer(8));
+    });
+    // A large file still being read: its bytes arrive when the test says.
+    const slow = { size: 8, arrayBuffer: () => bytes } as unknown as Blob;
+    const original = registry.add({ name: 'm.onnx', model: slow, external: new Map() });
+    const variant = registry.add({ name: 'v.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
+    const running = jobs.evaluate(original, [variant], null, { backend: 'wasm' }, () => {});
+    await Promise.resolve();
+    jobs.cancel();
+    release();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(calls).toEqual([]);
+  });
+
   it('hands the sample files to compression only when settings are given and files are held', async () => {
     const requests: (SampleRequest | undefined)[] = [];
     const api = {

@@ -27,11 +27,13 @@ export function createDeviceJobs(registry: ModelRegistry, client?: WorkerClient<
     );
   return {
     probe: (onProgress) => worker.run((w) => w.probe({}, Comlink.proxy(onProgress))),
-    async crossBackend(modelId, onProgress) {
-      const files = await readModelFiles(registry, modelId);
-      const transfer = transferables(files.model, ...Object.values(files.external));
-      return worker.run((w) => w.crossBackend(Comlink.transfer(files, transfer), { ...CROSS_CHECK }, Comlink.proxy(onProgress)));
-    },
+    // The files are read inside the job, so a cancel while they are read stops it too.
+    crossBackend: (modelId, onProgress) =>
+      worker.run(async (w) => {
+        const files = await readModelFiles(registry, modelId);
+        const transfer = transferables(files.model, ...Object.values(files.external));
+        return w.crossBackend(Comlink.transfer(files, transfer), { ...CROSS_CHECK }, Comlink.proxy(onProgress));
+      }),
     cancel: () => worker.cancel(),
   };
 }

@@ -32,36 +32,31 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
     return Comlink.transfer(files, transfer);
   };
   const request = (settings: SampleSettings | null) => (settings ? { files: toSampleFiles(sampleFiles.get()), settings } : null);
+  // The model files are read inside the job, so a cancel while they are read stops the job too.
   return {
-    async inspectSamples(modelId, settings, onProgress) {
-      const model = await input(modelId);
-      return client.run((w) => w.inspectSamples(model, { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress)));
-    },
-    async evaluate(referenceId, candidateIds, settings, { backend }, onProgress) {
-      const reference = await input(referenceId);
-      // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
-      const loaded = await Promise.all(candidateIds.map(read));
-      const candidates = Comlink.transfer(
-        loaded.map((c) => c.files),
-        loaded.flatMap((c) => c.transfer),
-      );
-      return client.run((w) =>
-        w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples }, Comlink.proxy(onProgress)),
-      );
-    },
-    async perLayer(referenceId, candidateId, settings, { backend }, onProgress) {
-      const reference = await input(referenceId);
-      const candidate = await input(candidateId);
-      return client.run((w) =>
+    inspectSamples: (modelId, settings, onProgress) =>
+      client.run(async (w) => w.inspectSamples(await input(modelId), { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress))),
+    evaluate: (referenceId, candidateIds, settings, { backend }, onProgress) =>
+      client.run(async (w) => {
+        const reference = await input(referenceId);
+        // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
+        const loaded = await Promise.all(candidateIds.map(read));
+        const candidates = Comlink.transfer(
+          loaded.map((c) => c.files),
+          loaded.flatMap((c) => c.transfer),
+        );
+        return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples }, Comlink.proxy(onProgress));
+      }),
+    perLayer: (referenceId, candidateId, settings, { backend }, onProgress) =>
+      client.run(async (w) =>
         w.perLayer(
-          reference,
-          candidate,
+          await input(referenceId),
+          await input(candidateId),
           request(settings),
           { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES },
           Comlink.proxy(onProgress),
         ),
-      );
-    },
+      ),
     cancel: () => client.cancel(),
   };
 }

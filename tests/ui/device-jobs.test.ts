@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { createWorkerClient } from '../../src/ui/services/worker-client';
+import { createModelRegistry } from '../../src/ui/services/model-registry';
+import { createDeviceJobs } from '../../src/ui/services/device-jobs';
+import type { BenchWorkerRemote } from '../../workers/bench.worker';
+
+describe('device jobs', () => {
+  it('a cancel while the model is still being read stops the cross-backend check before the worker runs it', async () => {
+    const calls: string[] = [];
+    const spawn = (): Worker => {
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose({ crossBackend: () => calls.push('crossBackend') }, port2);
+      return Object.assign(port1, {
+        terminate() {
+          port1.close();
+          port2.close();
+        },
+      }) as unknown as Worker;
+    };
+    const registry = createModelRegistry();
+    const jobs = createDeviceJobs(registry, createWorkerClient<BenchWorkerRemote>(spawn));
+    let release!: () => void;
+    const bytes = new Promise<ArrayBuffer>((ok) => {
+      release = () => ok(new ArrayBuffer(8));
+    });
+    const id = registry.add({ name: 'm.onnx', model: { size: 8, arrayBuffer: () => bytes } as unknown as Blob, external: new Map() });
+    const checking = jobs.crossBackend(id, () => {});
+    await Promise.resolve();
+    jobs.cancel();
+    release();
+    await expect(checking).rejects.toMatchObject({ name: 'AbortError' });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(calls).toEqual([]);
+  });
+});
