@@ -33,7 +33,8 @@ export async function runSamples(runtime: Runtime, bytes: Uint8Array, inputs: re
   }
 }
 
-export type CompareOptions = Omit<RunOptions, 'label'>;
+/** Placements are not asked for here: one callback would hear about both models. */
+export type CompareOptions = Omit<RunOptions, 'label' | 'onPlacements'>;
 
 /**
  * Runs the reference and then the candidate on the same inputs (one session at a time, so

@@ -68,6 +68,8 @@ async function sweep(
   phase: string,
 ): Promise<{ size: number; ms: number }[]> {
   const { backend, threads, signal, onProgress, targetMs = 60, runs = 3 } = options;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`A throughput probe needs at least one timed run per size; got runs = ${runs}.`);
+  if (sizes.length === 0) throw new RangeError('A throughput probe needs at least one problem size to time; got none.');
   const session = await runtime.createSession(bytes, { backend, threads });
   try {
     const out: { size: number; ms: number }[] = [];

@@ -44,8 +44,8 @@ describe('compressed models on WebGPU against WASM, with the nodes that fell bac
   const runtime = createNodeRuntime();
   const variant = async (recipe: string) => encodeModel((await applyRecipe(mlp(), parseRecipe(recipe), { openModel: modelOpener(runtime) })).model);
 
-  // int8-dynamic's integer ops run on WASM even in a WebGPU session (the fallback): the outputs agree exactly,
-  // and the check names the nodes onnxruntime placed off WebGPU.
+  // int8-dynamic's integer ops run on WASM even in a WebGPU session (the fallback), and the check names
+  // the nodes onnxruntime placed off WebGPU.
   const placements: Record<string, RegExp> = {
     'int4:block=32': /^All \d+ nodes ran on WebGPU/,
     // onnxruntime-web 1.30's WebGPU provider has no QuantizeLinear kernel for this model: those nodes run on WASM.
