@@ -85,6 +85,10 @@ export const compressCommand: Command = {
     if (given === 0) throw new UsageError('Missing --recipe <spec>, --recipe-file <recipe.json> or --goal <id>.', NAME);
     if (given > 1) throw new UsageError('Give one of --recipe, --recipe-file or --goal.', NAME);
     if (values.output === undefined) throw new UsageError('Missing -o <out.onnx>.', NAME);
+    if (values.calibration === undefined) {
+      const unused = ['dim', ...Object.keys(PREPROCESS_OPTIONS)].filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+      if (unused.length > 0) throw new UsageError(`--${unused.join(', --')} only shape the samples of --calibration <dir>; give the folder or leave them out.`, NAME);
+    }
     const inPath = positionals[0]!;
     const outPath = values.output;
     await assertOutputIsNotInput(outPath, [inPath], NAME);
