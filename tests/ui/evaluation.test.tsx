@@ -304,6 +304,9 @@ describe('evaluation components', () => {
     expect(within(panel).getByLabelText('Preset')).toBeTruthy();
     expect(within(panel).getByLabelText('Mean (R, G, B)')).toBeTruthy();
     expect(screen.getByTestId('pick-sample-folder').hasAttribute('webkitdirectory')).toBe(true);
+    // The pickers are buttons (a label around a hidden input cannot be reached by keyboard).
+    expect(within(panel).getByRole('button', { name: 'Choose sample files…' })).toBeTruthy();
+    expect(within(panel).getByRole('button', { name: 'Choose a folder…' })).toBeTruthy();
     const file = (rel: string) => Object.defineProperty(new File(['x'], rel.split('/').pop()!), 'webkitRelativePath', { value: rel });
     await act(async () => {
       fireEvent.change(screen.getByTestId('pick-sample-folder'), { target: { files: [file('set/cat/1.png'), file('set/dog/2.png')] } });

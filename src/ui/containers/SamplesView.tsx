@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import { SAMPLE_FIELDS } from '../store/sample-settings';
@@ -25,18 +25,23 @@ function imageInputNote(summary: ModelSummary | null, layout: string): string | 
   }
 }
 
+/** A real button (reachable by keyboard) that opens a hidden file input. */
 function PickButton({ label, folder, onFiles }: { label: string; folder?: boolean; onFiles: (files: DroppedFile[]) => void }) {
+  const input = useRef<HTMLInputElement>(null);
   return (
-    <label className="button">
-      {label}
+    <>
+      <button type="button" className="button" onClick={() => input.current?.click()}>
+        {label}
+      </button>
       <input
+        ref={(el) => {
+          input.current = el;
+          if (el && folder) el.setAttribute('webkitdirectory', '');
+        }}
         type="file"
         multiple
         hidden
         accept={folder ? undefined : ACCEPT}
-        ref={(el) => {
-          if (el && folder) el.setAttribute('webkitdirectory', '');
-        }}
         data-testid={folder ? 'pick-sample-folder' : 'pick-sample-files'}
         onChange={(e) => {
           const files = pickedFiles(e.target.files ?? []);
@@ -44,7 +49,7 @@ function PickButton({ label, folder, onFiles }: { label: string; folder?: boolea
           if (files.length > 0) onFiles(files);
         }}
       />
-    </label>
+    </>
   );
 }
 
