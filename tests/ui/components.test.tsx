@@ -220,6 +220,23 @@ describe('App', () => {
     vi.unstubAllGlobals();
   });
 
+  it('shows why a dropped folder could not be walked instead of dropping it silently', async () => {
+    stubResizeObserver();
+    renderApp();
+    const folder = {
+      isFile: false,
+      isDirectory: true,
+      name: 'set',
+      createReader: () => ({ readEntries: (_ok: unknown, fail: (e: unknown) => void) => fail(new DOMException('A requested file or directory could not be found.', 'NotFoundError')) }),
+    };
+    await act(async () => {
+      fireEvent.drop(window, { dataTransfer: { items: [{ kind: 'file', webkitGetAsEntry: () => folder }], files: [], types: ['Files'] } });
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert.dataset.errorName).toBe('DropReadError');
+    expect(alert.textContent).toContain("'set' could not be read (A requested file or directory could not be found.)");
+  });
+
   it('builds a two-step recipe, makes two variants and compares them with the original', async () => {
     stubResizeObserver();
     const { log } = renderApp();

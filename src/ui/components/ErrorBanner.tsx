@@ -8,6 +8,7 @@ const KIND_LABELS: Record<string, string> = {
   RuntimeError: 'onnxruntime-web could not run the model',
   InputSynthesisError: 'Cannot make test inputs',
   OutputMismatchError: 'Outputs cannot be compared',
+  DropReadError: 'Could not read what was dropped',
 };
 
 export function ErrorBanner({ error, onDismiss }: { error: UiError; onDismiss?: () => void }) {

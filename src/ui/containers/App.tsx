@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
@@ -16,6 +16,7 @@ import { SamplesView } from './SamplesView';
 import { EvaluateView } from './EvaluateView';
 import { routeDrop } from '../store/drop-routing';
 import type { DroppedFile } from '../services/types';
+import { toUiError, type UiError } from '../store/ui-error';
 
 export interface AppProps {
   methods: readonly MethodInfo[];
@@ -40,14 +41,18 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
   const { openFiles, addSamples } = s;
   const hasModel = s.summary !== null;
   const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
+  // A drop whose folder could not be walked: neither a model nor samples, so it is shown here.
+  const [dropError, setDropError] = useState<UiError | null>(null);
+  const onDropError = useCallback((e: unknown) => setDropError(toUiError(e)), []);
   const onDrop = useCallback(
     (dropped: DroppedFile[]) => {
+      setDropError(null);
       if (routeDrop(dropped, hasModel) === 'samples') void addSamples(dropped);
       else void openFiles(dropped.map((d) => d.file));
     },
     [openFiles, addSamples, hasModel],
   );
-  const dragging = useFileDrop(onDrop);
+  const dragging = useFileDrop(onDrop, onDropError);
   const loading = s.status === 'loading';
   return (
     <div className="app">
@@ -67,6 +72,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       </header>
       <main>
         {s.error && <ErrorBanner error={s.error} onDismiss={s.dismiss} />}
+        {dropError && <ErrorBanner error={dropError} onDismiss={() => setDropError(null)} />}
         {loading && <ProgressBar fraction={null} label={`Reading ${s.model?.name ?? 'model'}…`} />}
         {s.summary && s.model ? (
           <>

@@ -8,9 +8,10 @@ function hasFiles(e: DragEvent): boolean {
 
 /**
  * Accepts files and folders dropped anywhere on the page (folders walked, paths kept). Returns
- * whether files are being dragged over it, for the overlay.
+ * whether files are being dragged over it, for the overlay. A folder that cannot be walked goes
+ * to `onError`.
  */
-export function useFileDrop(onFiles: (files: DroppedFile[]) => void): boolean {
+export function useFileDrop(onFiles: (files: DroppedFile[]) => void, onError: (error: unknown) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -37,7 +38,7 @@ export function useFileDrop(onFiles: (files: DroppedFile[]) => void): boolean {
       // The entries must be taken now, inside the event; the folder walk finishes later.
       void collectDropped(e.dataTransfer).then((files) => {
         if (files.length > 0) onFiles(files);
-      });
+      }, onError);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -49,6 +50,6 @@ export function useFileDrop(onFiles: (files: DroppedFile[]) => void): boolean {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [onFiles]);
+  }, [onFiles, onError]);
   return dragging;
 }

@@ -15,16 +15,26 @@ interface EntryLike {
   createReader?(): { readEntries(ok: (entries: EntryLike[]) => void, fail: (e: unknown) => void): void };
 }
 
+/** A dropped file or folder could not be read (moved, deleted or unreadable since the drop). */
+export class DropReadError extends Error {
+  override name = 'DropReadError';
+}
+
+function unreadable(path: string, e: unknown): DropReadError {
+  const why = e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? String((e as { message: unknown }).message) : String(e);
+  return new DropReadError(`'${path}' could not be read (${why}); expected files and folders the browser can open, still where they were when dropped.`);
+}
+
 async function walk(entry: EntryLike, prefix: string, out: DroppedFile[]): Promise<void> {
   const path = prefix + entry.name;
   if (entry.isFile && entry.file) {
-    const file = await new Promise<File>((ok, fail) => entry.file!(ok, fail));
+    const file = await new Promise<File>((ok, fail) => entry.file!(ok, fail)).catch((e: unknown) => Promise.reject(unreadable(path, e)));
     out.push({ path, file });
   } else if (entry.isDirectory && entry.createReader) {
     const reader = entry.createReader();
     // readEntries hands out a directory in batches (100 in Chromium) until it returns none.
     for (;;) {
-      const batch = await new Promise<EntryLike[]>((ok, fail) => reader.readEntries(ok, fail));
+      const batch = await new Promise<EntryLike[]>((ok, fail) => reader.readEntries(ok, fail)).catch((e: unknown) => Promise.reject(unreadable(path, e)));
       if (batch.length === 0) break;
       for (const child of batch) await walk(child, `${path}/`, out);
     }
@@ -43,7 +53,7 @@ const byPath = (a: DroppedFile, b: DroppedFile): number => (a.path < b.path ? -1
 /**
  * Everything a drop holds, folders walked. The entries must be taken during the drop event
  * itself (the browser empties the DataTransfer after it), so call this synchronously from the
- * handler; the walk then finishes asynchronously.
+ * handler; the walk then finishes asynchronously, or rejects with a DropReadError naming the path.
  */
 export function collectDropped(dt: DataTransfer): Promise<DroppedFile[]> {
   const items = [...(dt.items ?? [])].filter((i) => i.kind === 'file');
