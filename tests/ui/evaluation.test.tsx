@@ -11,6 +11,7 @@ import { AccuracyTable } from '../../src/ui/components/AccuracyTable';
 import { PerLayerTable, sortLayers, worstLayers } from '../../src/ui/components/PerLayerTable';
 import { SamplesView } from '../../src/ui/containers/SamplesView';
 import { EvaluateView } from '../../src/ui/containers/EvaluateView';
+import { describeCalibration } from '../../src/ui/components/VariantNotes';
 import type { DroppedFile } from '../../src/ui/services/types';
 import { fakeLayer, fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
 
@@ -163,6 +164,20 @@ describe('calibration and evaluation', () => {
     await store.getState().compress();
     expect(log.compressCalls[1]!.samples).toMatchObject({ classes: { mode: 'auto' }, image: { scale: '0..1' } });
     expect(store.getState().variants[1]!.calibration).toEqual({ kind: 'samples', count: 4, of: 4 });
+  });
+
+  it('a calibration that fell back to synthetic inputs because the samples could not be read does not claim none were given', async () => {
+    const fake = fakeServices();
+    const int8Static = { id: 'int8-static', label: 'int8 static', description: 'QDQ, calibrated', options: [{ kind: 'number' as const, key: 'samples', label: 'Samples', default: 16 }] };
+    const store = createStudioStore({ services: fake.services, methods: [...fakeMethods, int8Static], recipeText: (r) => r.steps.map((st) => st.method).join('+') });
+    await store.getState().openFiles([onnxFile()]);
+    await store.getState().addSamples(dropped('cat/1.png', 'bad/2.png'));
+    expect(store.getState().samplesStatus).toBe('error');
+    store.getState().setStepMethod(0, 'int8-static');
+    await store.getState().compress();
+    const calibration = store.getState().variants[0]!.calibration!;
+    expect(calibration).toEqual({ kind: 'synthetic', count: 16 });
+    expect(describeCalibration(calibration)).toBe('calibrated on 16 seeded synthetic inputs (no usable samples)');
   });
 
   it('evaluates every variant on the samples after the measurements (one queue), with accuracy per variant', async () => {

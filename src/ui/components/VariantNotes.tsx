@@ -6,7 +6,7 @@ export interface VariantNotesProps {
 }
 
 export function describeCalibration(c: CalibrationUsed): string {
-  return c.kind === 'samples' ? `calibrated on ${c.count} of your ${c.of} samples` : `calibrated on ${c.count} seeded synthetic inputs (no samples given)`;
+  return c.kind === 'samples' ? `calibrated on ${c.count} of your ${c.of} samples` : `calibrated on ${c.count} seeded synthetic inputs (no usable samples)`;
 }
 
 /** Per variant: its recipe in the CLI grammar, what each step did, and anything a step warned about. */
