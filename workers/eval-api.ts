@@ -11,7 +11,9 @@ import { runSamples } from '../src/runtime/compare';
 import { perLayerErrors, type LayerError } from '../src/runtime/per-layer';
 import type { Backend, Runtime } from '../src/runtime/types';
 import { decodeInput, type ModelInput } from './model-input';
-import { readSampleSet, spreadSubset, type SampleRequest, type SampleSetInfo } from './sample-input';
+import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
+import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
+import { readSampleSet, type SampleRequest, type SampleSetInfo } from './sample-input';
 
 /** Where the evaluation code gets its runtime and decodes images (the bench worker's host, plus a decoder). */
 export interface EvalHost {
@@ -73,7 +75,10 @@ export function createEvalWorkerApi(host: EvalHost) {
     if (request) {
       const set = await readSampleSet(model, request, host.decodeImage, onProgress ? { onProgress } : {});
       if (set.samples.length === 0) {
-        throw new Error(`None of the ${request.files.length} files is a sample (${set.info.ignored.slice(0, 3).join(', ')}); expected images, .wav, .npy, .npz or .json.`);
+        throw new SampleFormatError(
+          `the ${request.files.length} given file(s)`,
+          `none is a sample (${set.info.ignored.slice(0, 3).join(', ')}); expected images, .wav, .npy, .npz or .json.`,
+        );
       }
       return { feeds: set.samples, labels: set.labels, labelOutput: set.info.labelled?.output, labelled: set.labels !== undefined };
     }

@@ -8,7 +8,8 @@ import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
 import { decodeInput, type ModelInput } from './model-input';
-import { readSampleSet, spreadSubset, type SampleRequest } from './sample-input';
+import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
+import { readSampleSet, type SampleRequest } from './sample-input';
 
 /** A recipe in its JSON form ({ steps: [{ method, options }] }); validated in the worker. */
 export type RecipeInput = Recipe;

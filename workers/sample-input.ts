@@ -168,12 +168,3 @@ export async function readSampleSet(model: ModelIR, request: SampleRequest, deco
     },
   };
 }
-
-/**
- * At most `count` samples spread evenly over the set (a class-folder set lists its classes one
- * after another, so the first n would all be one class).
- */
-export function spreadSubset<T>(items: readonly T[], count: number): T[] {
-  if (count >= items.length) return [...items];
-  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
-}
