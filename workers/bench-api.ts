@@ -101,6 +101,9 @@ export function createBenchWorkerApi(host: BenchHost) {
     return p;
   };
   return {
+    /** WASM threads this worker's runtime times with. */
+    maxThreads: (): Promise<number> => host.defaultThreads(),
+
     async backends(): Promise<Backend[]> {
       return (await getRuntime()).availableBackends();
     },

@@ -8,12 +8,15 @@ import { decodeImageInWorker } from './image-decoder';
 
 /** The bench worker: latency and fidelity through onnxruntime-web (WASM threads, WebGPU when an adapter exists). */
 const capabilities = probeBrowserCapabilities();
+/** A second bench worker named '…-1-thread' times on one WASM thread (onnxruntime fixes its thread count when it starts). */
+const threadCap = /-(\d+)-thread$/.exec((globalThis as { name?: string }).name ?? '')?.[1];
+const threadsFor = (caps: Awaited<typeof capabilities>): number => wasmThreadsFor(caps, threadCap ? Number(threadCap) : undefined);
 
 // One runtime for the benchmarks and the evaluations, so its calls stay serialised.
 let runtime: Promise<Runtime> | undefined;
 const host = {
-  runtime: () => (runtime ??= capabilities.then((caps) => createBrowserRuntime(caps))),
-  defaultThreads: async () => wasmThreadsFor(await capabilities),
+  runtime: () => (runtime ??= capabilities.then((caps) => createBrowserRuntime(caps, threadsFor(caps)))),
+  defaultThreads: async () => threadsFor(await capabilities),
 };
 const exposed = { ...createBenchWorkerApi({ ...host, facts: browserHostFacts }), ...createEvalWorkerApi({ ...host, decodeImage: decodeImageInWorker }) };
 

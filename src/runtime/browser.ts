@@ -45,14 +45,14 @@ export async function probeBrowserCapabilities(): Promise<BrowserCapabilities> {
  * The runtime for a browser worker: onnxruntime-web's WebGPU build, loaded on demand (so it
  * never enters the main bundle), with its .mjs/.wasm served by the app itself, not a CDN.
  */
-export async function createBrowserRuntime(caps?: BrowserCapabilities): Promise<Runtime> {
+export async function createBrowserRuntime(caps?: BrowserCapabilities, threads?: number): Promise<Runtime> {
   const probed = caps ?? (await probeBrowserCapabilities());
   // Before onnxruntime loads: its WASM module binds the console functions when it starts.
   const logCapture = captureConsole();
   const ort = await import('onnxruntime-web/webgpu');
   const base = globalThis.location?.href;
   ort.env.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, base).href, mjs: new URL(ortMjsUrl, base).href };
-  const maxThreads = wasmThreadsFor(probed);
+  const maxThreads = threads ?? wasmThreadsFor(probed);
   ort.env.wasm.numThreads = maxThreads;
   return createOrtRuntime(ort, { webgpu: probed.webgpu, maxThreads, logCapture });
 }

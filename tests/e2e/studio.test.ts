@@ -95,6 +95,13 @@ describe('studio, as a user', () => {
     expect(cosines.length).toBeGreaterThan(0);
     for (const c of cosines) expect(c).toBeGreaterThanOrEqual(0.999);
 
+    // The same models timed on one WASM thread (a second bench worker whose onnxruntime has one).
+    await page.getByLabel('Measure on').selectOption('wasm-1');
+    await page.getByRole('button', { name: /^Re-measure all on WASM, 1 thread/ }).click();
+    await measured(page);
+    await expect.poll(() => page.getByTestId('comparison').innerText(), { timeout: 60_000 }).toMatch(/median of WASM, 1 thread, \d+ runs/);
+    console.info(`[mlp e2e, 1 thread] ${(await page.getByTestId('comparison-table').innerText()).replace(/\s+/g, ' ')}`);
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download mlp.int8.onnx' }).click()]);
     expect(download.suggestedFilename()).toBe('mlp.int8.onnx');
     const bytes = new Uint8Array(await readFile(await download.path()));

@@ -29,10 +29,10 @@ export function fakeSummary(sizeBytes: number, overrides: Partial<ModelSummary> 
   };
 }
 
-export function fakeBench(p50: number): BenchResult {
+export function fakeBench(p50: number, threads = 1): BenchResult {
   return {
     backend: 'wasm',
-    threads: 1,
+    threads,
     sessionMs: 5,
     firstRunMs: p50 * 2,
     latencyMs: { min: p50 * 0.9, p50, p90: p50 * 1.1, max: p50 * 1.2, mean: p50, n: 5 },
@@ -121,6 +121,8 @@ export interface FakeControl {
   /** Keep each measureAll call pending until the test calls `releaseMeasure`. */
   holdMeasure?: boolean;
   webgpu?: boolean;
+  /** WASM threads the fake bench worker reports (1 when unset). */
+  maxThreads?: number;
   /** Median latency of a model of this many bytes (default: size / 100 ms). */
   latencyMs?: (sizeBytes: number) => number;
   /** Model ids that fail to load in measureAll (a RuntimeError for that model only). */
@@ -223,8 +225,11 @@ export function fakeServices(control: FakeControl = {}) {
       async backends() {
         return control.webgpu ? ['wasm', 'webgpu'] : ['wasm'];
       },
+      async maxThreads() {
+        return control.maxThreads ?? 1;
+      },
       async measureAll(ids, options) {
-        log.calls.push(`measureAll ${ids.join(',')}`);
+        log.calls.push(`measureAll ${ids.join(',')}${options.threads ? ` threads=${options.threads}` : ''}`);
         if (control.holdMeasure) {
           const held = deferred<void>();
           heldMeasures.push(held);
@@ -234,7 +239,7 @@ export function fakeServices(control: FakeControl = {}) {
           log.measured.push(`${id}@${options.backend}`);
           if (control.failMeasure?.(id)) return { ok: false as const, error: { name: 'RuntimeError', message: `Model ${id} failed to load.` } };
           const size = registry.get(id)!.model.size;
-          return { ok: true as const, result: fakeBench(control.latencyMs ? control.latencyMs(size) : size / 100) };
+          return { ok: true as const, result: fakeBench(control.latencyMs ? control.latencyMs(size) : size / 100, options.threads ?? control.maxThreads ?? 1) };
         });
       },
       async fidelity(_referenceId, candidateId, options) {

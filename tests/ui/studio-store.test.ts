@@ -338,6 +338,32 @@ describe('variants and measurements', () => {
     expect(fake.log.compressCalls).toEqual([]);
   });
 
+  it('times WASM on one thread when asked (where the bench worker has several), and compares only runs with the same threads', async () => {
+    const { store, log } = setup({ maxThreads: 2 });
+    await store.getState().openFiles([onnxFile('net.onnx')]);
+    await store.getState().compress();
+    await settle();
+    expect(store.getState().maxThreads).toBe(2);
+    const variant = store.getState().variants[0]!.id;
+    const allThreads = comparisonRows(store.getState().model!, store.getState().variants, store.getState().measurements);
+    expect(allThreads.map((r) => r.threads)).toEqual([2, 2]);
+    expect(allThreads[1]!.speedup).not.toBeNull();
+
+    store.getState().setBackend('wasm', true);
+    expect(store.getState().oneThread).toBe(true);
+    log.calls.length = 0;
+    await store.getState().remeasureAll();
+    expect(log.calls[0]).toBe(`measureAll ${store.getState().model!.id},${variant} threads=1`);
+    const oneThread = comparisonRows(store.getState().model!, store.getState().variants, store.getState().measurements);
+    expect(oneThread.map((r) => r.threads)).toEqual([1, 1]);
+    expect(oneThread[1]!.speedup).not.toBeNull();
+    // A variant timed on 2 threads against an original timed on 1: no ratio.
+    const mixed = { ...store.getState().measurements, [variant]: { ...store.getState().measurements[variant]!, bench: { ...store.getState().measurements[variant]!.bench!, threads: 2 } } };
+    expect(comparisonRows(store.getState().model!, store.getState().variants, mixed)[1]!.speedup).toBeNull();
+    store.getState().setBackend('wasm');
+    expect(store.getState().oneThread).toBe(false);
+  });
+
   it('offers WebGPU only when the bench worker reports it, and measures on the chosen backend', async () => {
     const { store, log } = setup({ webgpu: true });
     store.getState().setBackend('webgpu');

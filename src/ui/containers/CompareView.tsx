@@ -43,6 +43,7 @@ export function CompareView() {
       phase: st.measurePhase,
       measuring: selectMeasuring(st),
       backend: st.backend,
+      oneThread: st.oneThread,
       compressing: st.compressStatus === 'running' || st.compressStatus === 'queued',
       remeasureAll: st.remeasureAll,
       cancel: st.cancelMeasurements,
@@ -69,6 +70,7 @@ export function CompareView() {
         {original.backend && <span className="badge">{backendLabel(original.backend)}</span>}
         <button type="button" className="button push-right" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
           Re-measure all on {backendLabel(s.backend)}
+          {s.backend === 'wasm' && s.oneThread ? ', 1 thread' : ''}
         </button>
       </header>
       {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}

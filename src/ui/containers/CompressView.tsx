@@ -39,6 +39,8 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       cancel: st.cancelCompress,
       backend: st.backend,
       backends: st.backends,
+      oneThread: st.oneThread,
+      maxThreads: st.maxThreads,
       setBackend: st.setBackend,
     })),
   );
@@ -81,7 +83,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         <button type="button" className="button" disabled={busy} onClick={s.addStep}>
           + Add step
         </button>
-        <BackendSelect backends={s.backends} value={s.backend} disabled={busy} onChange={s.setBackend} />
+        <BackendSelect backends={s.backends} value={s.backend} oneThread={s.oneThread} maxThreads={s.maxThreads} disabled={busy} onChange={s.setBackend} />
         {s.status === 'cancelled' && <span className="muted">Cancelled.</span>}
       </div>
       {cliRecipe && (

@@ -43,10 +43,14 @@ export function createBrowserServices(): StudioServices {
   const benchWorker = createWorkerClient<BenchWorkerRemote>(
     () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench' }),
   );
+  // Started only when the user asks for one-thread timings (its onnxruntime is fixed to one WASM thread).
+  const oneThreadBenchWorker = createWorkerClient<BenchWorkerRemote>(
+    () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench-1-thread' }),
+  );
   return {
     registry,
     models: createModelJobs(modelWorker, registry, sampleFiles),
-    bench: createBenchJobs(benchWorker, registry),
+    bench: createBenchJobs(benchWorker, registry, oneThreadBenchWorker),
     evaluation: createEvalJobs(benchWorker, registry, sampleFiles),
     sampleFiles,
     loadSample,

@@ -42,6 +42,8 @@ export interface ModelJobs {
 
 export interface BenchOptions {
   backend: Backend;
+  /** 1 times WASM on one thread; absent, on all the threads the bench worker uses. */
+  threads?: 1;
   runs: number;
   warmup: number;
 }
@@ -56,6 +58,8 @@ export interface FidelityOptions {
 export interface BenchJobs {
   /** Backends the bench worker can use here (WebGPU only when an adapter is granted). */
   backends(): Promise<Backend[]>;
+  /** WASM threads the bench worker times with by default (more than 1 only when cross-origin isolated). */
+  maxThreads(): Promise<number>;
   /** Times several models in one run with interleaved timed runs; one item per id, in order. */
   measureAll(ids: readonly string[], options: BenchOptions): Promise<MeasureAllItem[]>;
   fidelity(referenceId: string, candidateId: string, options: FidelityOptions): Promise<FidelityResult>;

@@ -70,7 +70,8 @@ export function comparisonRows(
   const base = measurements[model.id];
   const row = (id: string, label: string, sizeBytes: number, variant: Variant | null): ComparisonRow => {
     const m = measurements[id];
-    const sameBackend = variant !== null && base?.bench != null && m?.bench != null && base.backend === m.backend;
+    // Ratios only between runs on the same backend with the same WASM threads.
+    const sameBackend = variant !== null && base?.bench != null && m?.bench != null && base.backend === m.backend && base.bench.threads === m.bench.threads;
     return {
       id,
       label,

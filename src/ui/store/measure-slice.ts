@@ -22,6 +22,10 @@ export interface MeasureSlice {
   backend: Backend;
   /** What the bench worker reported it can use; ['wasm'] until probed. */
   backends: Backend[];
+  /** WASM threads the bench worker times with (1 until probed; more only when cross-origin isolated). */
+  maxThreads: number;
+  /** Time WASM on one thread instead of all of them (to see what the threads buy). */
+  oneThread: boolean;
   /** By model id: the original's and each variant's. */
   measurements: Record<string, Measurement>;
   /** What the bench worker is doing now, null when idle. */
@@ -31,7 +35,8 @@ export interface MeasureSlice {
    * downloaded only after it loaded, so no file that the runtime rejects is ever offered.
    */
   loadChecks: Record<string, 'ok' | UiError>;
-  setBackend(backend: Backend): void;
+  /** `oneThread` applies to WASM only. */
+  setBackend(backend: Backend, oneThread?: boolean): void;
   probeBackends(): Promise<void>;
   /** Times a new variant together with the original (interleaved runs) and compares its outputs with the original's. */
   measureVariant(id: string): Promise<void>;
@@ -89,7 +94,8 @@ export const createMeasureSlice =
       set({ measurePhase: ids.length === 1 ? `Timing the original and ${labelOf(ids[0]!)}` : `Timing the original and ${ids.length} variants together` });
       let items;
       try {
-        items = await services.bench.measureAll(all, { backend, runs, warmup });
+        const threads = backend === 'wasm' && get().oneThread ? { threads: 1 as const } : {};
+        items = await services.bench.measureAll(all, { backend, runs, warmup, ...threads });
       } catch (e) {
         for (const id of all) fail(id, round, e);
         return;
@@ -141,11 +147,13 @@ export const createMeasureSlice =
     return {
       backend: 'wasm',
       backends: ['wasm'],
+      maxThreads: 1,
+      oneThread: false,
       measurements: {},
       loadChecks: {},
       measurePhase: null,
-      setBackend(backend) {
-        if (get().backends.includes(backend)) set({ backend });
+      setBackend(backend, oneThread = false) {
+        if (get().backends.includes(backend)) set({ backend, oneThread: backend === 'wasm' && oneThread && get().maxThreads > 1 });
       },
       async probeBackends() {
         if (probed) return;
@@ -153,6 +161,7 @@ export const createMeasureSlice =
         try {
           const backends = await services.bench.backends();
           if (backends.length > 0) set({ backends });
+          set({ maxThreads: await services.bench.maxThreads() });
         } catch {
           probed = false; // e.g. cancelled mid-probe: try again next time
         }
