@@ -25,6 +25,13 @@ export interface BenchmarkResult {
   /** The first inference, timed on its own: it pays one-off costs (kernel setup, allocations). */
   firstRunMs: number;
   latencyMs: LatencyStats;
+  /** Inferences per second, one after another (1000 / mean latency). */
+  throughputPerSec: number;
+}
+
+/** Runs per second at this mean latency (0 when nothing was timed). */
+export function throughputOf(latency: LatencyStats): number {
+  return latency.mean > 0 ? 1000 / latency.mean : 0;
 }
 
 /** A run's time: the session's own figure when it runs elsewhere, else the time since `start`. */
@@ -73,7 +80,8 @@ export async function benchmarkModel(runtime: Runtime, bytes: Uint8Array, feeds:
       await session.run(feeds);
       samples.push(runMs(session, t));
     }
-    return { backend: session.backend, threads: session.threads ?? threads, sessionMs, firstRunMs, latencyMs: latencyStats(samples) };
+    const latencyMs = latencyStats(samples);
+    return { backend: session.backend, threads: session.threads ?? threads, sessionMs, firstRunMs, latencyMs, throughputPerSec: throughputOf(latencyMs) };
   } finally {
     await session.release();
   }

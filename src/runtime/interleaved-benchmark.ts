@@ -2,8 +2,14 @@ import type { Feeds } from '../core/evaluate/tensor-data';
 import { latencyStats } from '../core/evaluate/stats';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
-import { runMs, type BenchmarkOptions, type BenchmarkResult } from './benchmark';
+import { runMs, throughputOf, type BenchmarkOptions, type BenchmarkResult } from './benchmark';
 import type { ModelSession, Runtime } from './types';
+
+/** Latency statistics of the timed runs and the throughput they imply. */
+function timing(samples: readonly number[]): Pick<BenchmarkResult, 'latencyMs' | 'throughputPerSec'> {
+  const latencyMs = latencyStats(samples);
+  return { latencyMs, throughputPerSec: throughputOf(latencyMs) };
+}
 
 /** A model to time and the feeds it runs on. */
 export interface TimedModel {
@@ -86,7 +92,13 @@ export async function benchmarkInterleaved(
     const m = loaded.find((x) => x.index === index)!;
     return {
       ok: true,
-      result: { backend: m.session.backend, threads: m.session.threads ?? models[index]!.threads ?? threads, sessionMs: m.sessionMs, firstRunMs: m.firstRunMs, latencyMs: latencyStats(m.samples) },
+      result: {
+        backend: m.session.backend,
+        threads: m.session.threads ?? models[index]!.threads ?? threads,
+        sessionMs: m.sessionMs,
+        firstRunMs: m.firstRunMs,
+        ...timing(m.samples),
+      },
     };
   });
 }

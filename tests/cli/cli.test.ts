@@ -144,7 +144,8 @@ describe('bench', () => {
     const { results } = JSON.parse(r.stdout);
     expect(results.map((x: { model: string }) => x.model)).toEqual([paths.mlp, paths.conv]);
     for (const x of results) {
-      expect(Object.keys(x).sort()).toEqual(['backend', 'firstRunMs', 'latencyMs', 'model', 'sessionMs', 'threads']);
+      expect(Object.keys(x).sort()).toEqual(['backend', 'firstRunMs', 'latencyMs', 'model', 'sessionMs', 'threads', 'throughputPerSec']);
+      expect(x.throughputPerSec).toBeCloseTo(1000 / x.latencyMs.mean, 6);
       expect(x).toMatchObject({ backend: 'wasm', threads: 1 });
       expect(Object.keys(x.latencyMs).sort()).toEqual(['max', 'mean', 'min', 'n', 'p50', 'p90']);
       expect(x.latencyMs.n).toBe(3);

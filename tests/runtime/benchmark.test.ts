@@ -41,6 +41,7 @@ describe('benchmarkModel', () => {
     expect(r.backend).toBe('wasm');
     expect(r.threads).toBe(1);
     expect(r.latencyMs.n).toBe(5);
+    expect(r.throughputPerSec).toBeCloseTo(1000 / r.latencyMs.mean, 6);
     for (const v of [r.sessionMs, r.firstRunMs, r.latencyMs.min, r.latencyMs.mean]) expect(v).toBeGreaterThanOrEqual(0);
     expect(r.latencyMs.min).toBeLessThanOrEqual(r.latencyMs.p50);
     expect(r.latencyMs.p50).toBeLessThanOrEqual(r.latencyMs.p90);

@@ -36,6 +36,7 @@ export function fakeBench(p50: number, threads = 1): BenchResult {
     sessionMs: 5,
     firstRunMs: p50 * 2,
     latencyMs: { min: p50 * 0.9, p50, p90: p50 * 1.1, max: p50 * 1.2, mean: p50, n: 5 },
+    throughputPerSec: 1000 / p50,
     inputShapes: { x: [1, 16] },
     // 1 MFLOP (0.5 M MACs) and 1 MB a run.
     cost: { macs: 500_000, macsComplete: true, weightBytes: 600_000, activationBytes: 400_000, unknownActivations: 0 },

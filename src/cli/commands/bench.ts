@@ -130,7 +130,7 @@ export const benchCommand: Command = {
       const limitColumns = probe ? ['bound ms', '% of limit'] : [];
       env.stdout(
         formatTable(
-          ['model', 'backend', 'threads', 'load ms', 'first ms', 'p50 ms', 'p90 ms', 'min ms', 'max ms', 'mean ms', 'runs', ...limitColumns],
+          ['model', 'backend', 'threads', 'load ms', 'first ms', 'p50 ms', 'p90 ms', 'min ms', 'max ms', 'mean ms', 'runs/s', 'runs', ...limitColumns],
           results.map((r) => [
             r.model,
             r.backend,
@@ -142,10 +142,11 @@ export const benchCommand: Command = {
             formatMs(r.latencyMs.min),
             formatMs(r.latencyMs.max),
             formatMs(r.latencyMs.mean),
+            r.throughputPerSec.toFixed(r.throughputPerSec >= 100 ? 0 : 1),
             String(r.latencyMs.n),
             ...(probe ? [r.bound ? formatMs(r.bound.boundMs) : '-', r.percentOfLimit !== undefined ? `${r.percentOfLimit.toFixed(1)}%${r.bound?.complete ? '' : ' (incomplete)'}` : '-'] : []),
           ]),
-          ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
         ),
       );
       if (probe) {
