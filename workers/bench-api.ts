@@ -29,6 +29,7 @@ export interface BenchHost {
 export type DeviceProbeOptions = Pick<ProbeOptions, 'targetMs' | 'runs' | 'matmulSizes' | 'streamLengths'>;
 
 export interface CrossBackendOptions {
+  dims?: InputDims;
   seed: number;
   samples: number;
   tolerance?: Partial<AgreementTolerance>;
@@ -38,8 +39,12 @@ export interface CrossBackendReport extends CrossBackendResult {
   inputShapes: Record<string, number[]>;
 }
 
+/** Sizes for symbolic input dims, by name (`batch`) or input and axis (`x[2]`); unset ones get defaults. */
+export type InputDims = Readonly<Record<string, number>>;
+
 export interface MeasureOptions {
   backend?: Backend;
+  dims?: InputDims;
   threads?: number;
   runs: number;
   warmup: number;
@@ -59,6 +64,7 @@ export type MeasureAllItem = { ok: true; result: BenchResult } | { ok: false; er
 
 export interface FidelityOptions {
   backend?: Backend;
+  dims?: InputDims;
   seed: number;
   samples: number;
 }
@@ -73,11 +79,16 @@ export interface FidelityResult {
  * Bytes onnxruntime can load on their own, and seeded inputs for them. A model with external
  * data is re-encoded with its weights inline (the runtime gets one buffer).
  */
-function prepare(input: ModelInput, seed: number, samples: number): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
+function prepare(
+  input: ModelInput,
+  seed: number,
+  samples: number,
+  dims: InputDims = {},
+): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
   const specs = graphInputSpecs(model);
-  const feeds = synthesizeInputs(specs, { seed, count: samples });
-  const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s)]));
+  const feeds = synthesizeInputs(specs, { seed, count: samples, dims });
+  const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
   const hasExternal = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
   return { model, bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };
 }
@@ -109,7 +120,7 @@ export function createBenchWorkerApi(host: BenchHost) {
     },
 
     async measure(input: ModelInput, options: MeasureOptions, onProgress?: ProgressCallback): Promise<BenchResult> {
-      const { model, bytes, feeds, inputShapes } = prepare(input, options.seed, 1);
+      const { model, bytes, feeds, inputShapes } = prepare(input, options.seed, 1, options.dims);
       const threads = options.threads ?? (await host.defaultThreads());
       const backend = options.backend ?? 'wasm';
       const result = await benchmarkModel(await ready(backend, threads), bytes, feeds[0]!, {
@@ -124,7 +135,7 @@ export function createBenchWorkerApi(host: BenchHost) {
 
     /** Times several models in one run, their timed runs interleaved, so their ratios are fair. */
     async measureAll(inputs: ModelInput[], options: MeasureOptions, onProgress?: ProgressCallback): Promise<MeasureAllItem[]> {
-      const prepared = inputs.map((input) => prepare(input, options.seed, 1));
+      const prepared = inputs.map((input) => prepare(input, options.seed, 1, options.dims));
       const threads = options.threads ?? (await host.defaultThreads());
       const backend = options.backend ?? 'wasm';
       const results = await benchmarkInterleaved(
@@ -153,7 +164,7 @@ export function createBenchWorkerApi(host: BenchHost) {
 
     /** The model on WASM and on WebGPU on the same seeded inputs, compared; a RuntimeError (BackendUnavailableError) without WebGPU. */
     async crossBackend(input: ModelInput, options: CrossBackendOptions, onProgress?: ProgressCallback): Promise<CrossBackendReport> {
-      const { bytes, feeds, inputShapes } = prepare(input, options.seed, options.samples);
+      const { bytes, feeds, inputShapes } = prepare(input, options.seed, options.samples, options.dims);
       const rt = await getRuntime();
       const result = await crossBackendCheck(rt, bytes, feeds, {
         threads: await host.defaultThreads(),
@@ -164,8 +175,8 @@ export function createBenchWorkerApi(host: BenchHost) {
     },
 
     async fidelity(reference: ModelInput, candidate: ModelInput, options: FidelityOptions, onProgress?: ProgressCallback): Promise<FidelityResult> {
-      const ref = prepare(reference, options.seed, options.samples);
-      const cand = prepare(candidate, options.seed, 0);
+      const ref = prepare(reference, options.seed, options.samples, options.dims);
+      const cand = prepare(candidate, options.seed, 0, options.dims);
       const threads = await host.defaultThreads();
       const backend = options.backend ?? 'wasm';
       const outputs = await compareModels(await ready(backend, threads), ref.bytes, cand.bytes, ref.feeds, {

@@ -12,6 +12,7 @@ import { perLayerErrors, type LayerError } from '../src/runtime/per-layer';
 import type { Backend, Runtime } from '../src/runtime/types';
 import { decodeInput, type ModelInput } from './model-input';
 import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
+import type { InputDims } from './bench-api';
 import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
 import { readSampleSet, type SampleRequest, type SampleSetInfo } from './sample-input';
 
@@ -24,6 +25,8 @@ export interface EvalHost {
 
 export interface EvalOptions {
   backend?: Backend;
+  /** Sizes for symbolic input dims of the synthetic inputs (samples bring their own sizes). */
+  dims?: InputDims;
   /** Seed and count of the synthetic inputs used when no samples are given. */
   seed: number;
   syntheticSamples: number;
@@ -83,8 +86,9 @@ export function createEvalWorkerApi(host: EvalHost) {
       return { feeds: set.samples, labels: set.labels, labelOutput: set.info.labelled?.output, labelled: set.labels !== undefined };
     }
     const specs = graphInputSpecs(model);
-    const feeds = synthesizeInputs(specs, { seed: options.seed, count: options.syntheticSamples });
-    const shapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s)]));
+    const dims = options.dims ?? {};
+    const feeds = synthesizeInputs(specs, { seed: options.seed, count: options.syntheticSamples, dims });
+    const shapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
     return { feeds, shapes };
   };
   const used = (request: SampleRequest | null, count: number, of: number, labelled: boolean, options: EvalOptions, shapes?: Record<string, number[]>): InputsUsed =>

@@ -71,6 +71,10 @@ describe('bench worker API (Node runtime)', () => {
     expect(Object.values(measured.inputShapes)[0]?.every((d) => d > 0)).toBe(true);
     // The mlp at batch 1: Gemm 64x128 and MatMul 128x32 MACs; its float32 weights and biases.
     expect(measured.cost).toMatchObject({ macs: 64 * 128 + 128 * 32, macsComplete: true, weightBytes: 4 * (64 * 128 + 128 + 128 * 32 + 32) });
+    // The user's size for the symbolic batch dim reaches the inputs and the cost.
+    const batch3 = await api.measure({ model: original, external: {} }, { runs: 1, warmup: 0, seed: 1, dims: { batch: 3 } });
+    expect(batch3.inputShapes).toEqual({ x: [3, 64] });
+    expect(batch3.cost.macs).toBe(3 * (64 * 128 + 128 * 32));
     const fidelity = await api.fidelity({ model: original, external: {} }, { model: variant, external: {} }, { seed: 42, samples: 2 });
     expect(fidelity.outputs.length).toBeGreaterThan(0);
     for (const o of fidelity.outputs) {

@@ -10,6 +10,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
 import { GoalPicker } from '../components/GoalPicker';
+import { InputSizes, symbolicDims } from '../components/InputSizes';
 import { parseRecipe } from '../../core/recipe/parse';
 
 export interface CompressViewProps {
@@ -41,10 +42,14 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       backends: st.backends,
       oneThread: st.oneThread,
       maxThreads: st.maxThreads,
+      inputs: st.summary?.inputs,
+      inputDims: st.inputDims,
+      setInputDim: st.setInputDim,
       setBackend: st.setBackend,
     })),
   );
   const busy = s.status === 'running' || s.status === 'queued';
+  const dimNames = useMemo(() => symbolicDims(s.inputs ?? []), [s.inputs]);
   const cliRecipe = useMemo(() => {
     try {
       return describeRecipe(draftToRecipe(s.steps, s.overrides));
@@ -86,6 +91,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         <BackendSelect backends={s.backends} value={s.backend} oneThread={s.oneThread} maxThreads={s.maxThreads} disabled={busy} onChange={s.setBackend} />
         {s.status === 'cancelled' && <span className="muted">Cancelled.</span>}
       </div>
+      <InputSizes names={dimNames} values={s.inputDims} disabled={busy} onChange={s.setInputDim} />
       {cliRecipe && (
         <p className="muted small">
           Same on the command line: <span className="mono">featherweight compress model.onnx --recipe {cliRecipe}</span>

@@ -16,19 +16,19 @@ export function createBenchJobs(client: WorkerClient<BenchWorkerApi>, registry: 
   return {
     backends: () => client.run((w) => w.backends()),
     maxThreads: () => client.run((w) => w.maxThreads()),
-    async measureAll(ids, { backend, threads, runs, warmup }) {
+    async measureAll(ids, { backend, threads, runs, warmup, dims }) {
       const worker = threads === 1 && backend === 'wasm' && oneThread ? oneThread : client;
       return worker.run(async (w) => {
         const inputs = await Promise.all(ids.map(input));
         const files = inputs.map((i) => i.files);
-        return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED });
+        return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED, ...(dims && { dims }) });
       });
     },
-    async fidelity(referenceId, candidateId, { backend, seed, samples }) {
+    async fidelity(referenceId, candidateId, { backend, seed, samples, dims }) {
       const ref = await input(referenceId);
       const cand = await input(candidateId);
       return client.run((w) =>
-        w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples }),
+        w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }) }),
       );
     },
     cancel: () => {

@@ -36,7 +36,7 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
   return {
     inspectSamples: (modelId, settings, onProgress) =>
       client.run(async (w) => w.inspectSamples(await input(modelId), { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress))),
-    evaluate: (referenceId, candidateIds, settings, { backend }, onProgress) =>
+    evaluate: (referenceId, candidateIds, settings, { backend, dims }, onProgress) =>
       client.run(async (w) => {
         const reference = await input(referenceId);
         // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
@@ -45,15 +45,15 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
           loaded.map((c) => c.files),
           loaded.flatMap((c) => c.transfer),
         );
-        return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples }, Comlink.proxy(onProgress));
+        return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, ...(dims && { dims }) }, Comlink.proxy(onProgress));
       }),
-    perLayer: (referenceId, candidateId, settings, { backend }, onProgress) =>
+    perLayer: (referenceId, candidateId, settings, { backend, dims }, onProgress) =>
       client.run(async (w) =>
         w.perLayer(
           await input(referenceId),
           await input(candidateId),
           request(settings),
-          { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES },
+          { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES, ...(dims && { dims }) },
           Comlink.proxy(onProgress),
         ),
       ),

@@ -40,8 +40,12 @@ export interface ModelJobs {
   cancel(): void;
 }
 
+/** Sizes the user set for symbolic input dims (by dim name); the rest get the engine's defaults. */
+export type InputDims = Readonly<Record<string, number>>;
+
 export interface BenchOptions {
   backend: Backend;
+  dims?: InputDims;
   /** 1 times WASM on one thread; absent, on all the threads the bench worker uses. */
   threads?: 1;
   runs: number;
@@ -50,6 +54,7 @@ export interface BenchOptions {
 
 export interface FidelityOptions {
   backend: Backend;
+  dims?: InputDims;
   seed: number;
   samples: number;
 }
@@ -74,6 +79,7 @@ export interface SampleFilesHolder {
 
 export interface EvalRunOptions {
   backend: Backend;
+  dims?: InputDims;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { dimsOf } from './measure-slice';
 import type { StateCreator } from 'zustand';
 import type { EvaluateResult, InputsUsed, PerLayerResult } from '../services/types';
 import { isAbort, toUiError, type UiError } from './ui-error';
@@ -76,7 +77,7 @@ export const createEvaluationSlice =
           const key = sampleKey(get());
           set({ evalStatus: 'running' });
           try {
-            const result = await services.evaluation.evaluate(model.id, ids, settings, { backend }, (p) => {
+            const result = await services.evaluation.evaluate(model.id, ids, settings, { backend, ...dimsOf(get().inputDims) }, (p) => {
               if (mine === evalJob) set({ evalProgress: progressView(get().evalProgress, p) });
             });
             if (mine !== evalJob || get().model?.id !== model.id) return;
@@ -104,7 +105,7 @@ export const createEvaluationSlice =
           const key = sampleKey(get());
           set({ perLayerStatus: 'running', perLayerProgress: { fraction: null, label: 'Loading both models with every activation exposed' } });
           try {
-            const result = await services.evaluation.perLayer(model.id, variantId, settings, { backend }, (p) => {
+            const result = await services.evaluation.perLayer(model.id, variantId, settings, { backend, ...dimsOf(get().inputDims) }, (p) => {
               if (mine === layerJob) set({ perLayerProgress: progressView(get().perLayerProgress, p) });
             });
             if (mine !== layerJob || get().model?.id !== model.id) return;

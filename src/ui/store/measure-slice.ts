@@ -26,6 +26,10 @@ export interface MeasureSlice {
   maxThreads: number;
   /** Time WASM on one thread instead of all of them (to see what the threads buy). */
   oneThread: boolean;
+  /** Sizes the user set for the model's symbolic input dims (by name); the others get defaults. Cleared with the model. */
+  inputDims: Record<string, number>;
+  /** Sets one symbolic dim's size, or goes back to its default with null. Applies to the next measurement. */
+  setInputDim(name: string, size: number | null): void;
   /** By model id: the original's and each variant's. */
   measurements: Record<string, Measurement>;
   /** What the bench worker is doing now, null when idle. */
@@ -47,6 +51,9 @@ export interface MeasureSlice {
   remeasureAll(): Promise<void>;
   cancelMeasurements(): void;
 }
+
+/** The user's symbolic dim sizes as a job option, absent when none is set. */
+export const dimsOf = (dims: Record<string, number>): { dims?: Record<string, number> } => (Object.keys(dims).length > 0 ? { dims } : {});
 
 /** How the studio measures: a few timed runs each, the same seeded inputs for every model. */
 export const COMPARE_SETTINGS = { runs: 10, warmup: 2, seed: 42, samples: 2 } as const;
@@ -79,6 +86,7 @@ export const createMeasureSlice =
       set({ measurements: { ...get().measurements, [id]: { ...m, ...changes } } });
       return true;
     };
+    const dimsOption = (): { dims?: Record<string, number> } => dimsOf(get().inputDims);
     const labelOf = (id: string): string => (id === get().model?.id ? 'the original' : (get().variants.find((v) => v.id === id)?.label ?? id));
     const fail = (id: string, round: number, e: unknown): void => {
       const error = toUiError(e);
@@ -95,7 +103,7 @@ export const createMeasureSlice =
       let items;
       try {
         const threads = backend === 'wasm' && get().oneThread ? { threads: 1 as const } : {};
-        items = await services.bench.measureAll(all, { backend, runs, warmup, ...threads });
+        items = await services.bench.measureAll(all, { backend, runs, warmup, ...threads, ...dimsOption() });
       } catch (e) {
         for (const id of all) fail(id, round, e);
         return;
@@ -123,7 +131,7 @@ export const createMeasureSlice =
       if (!update(id, round, { status: 'running' })) return;
       set({ measurePhase: `Comparing the outputs of ${labelOf(id)}` });
       try {
-        const fidelity = await services.bench.fidelity(originalId, id, { backend, seed, samples });
+        const fidelity = await services.bench.fidelity(originalId, id, { backend, seed, samples, ...dimsOption() });
         update(id, round, { fidelity, status: 'done' });
       } catch (e) {
         fail(id, round, e);
@@ -149,6 +157,14 @@ export const createMeasureSlice =
       backends: ['wasm'],
       maxThreads: 1,
       oneThread: false,
+      inputDims: {},
+      setInputDim(name, size) {
+        const next = { ...get().inputDims };
+        if (size === null) delete next[name];
+        else if (Number.isInteger(size) && size >= 1) next[name] = size;
+        else return;
+        set({ inputDims: next });
+      },
       measurements: {},
       loadChecks: {},
       measurePhase: null,

@@ -172,7 +172,7 @@ export const createVariantsSlice =
         get().cancelMeasurements();
         get().clearEvaluation();
         for (const v of get().variants) services.registry.remove(v.id);
-        set({ variants: [], measurements: {}, loadChecks: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
+        set({ variants: [], measurements: {}, loadChecks: {}, inputDims: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
       },
     };
   };
