@@ -1,7 +1,7 @@
 import { listExternalLocations } from '../src/core/onnx/decode';
 import { encodeModel } from '../src/core/onnx/encode';
 import { graphInputSpecs } from '../src/core/evaluate/io-spec';
-import { synthesizeInputs, resolveShape } from '../src/core/evaluate/inputs';
+import { synthesizeModelInputs, resolveShape } from '../src/core/evaluate/inputs';
 import type { OutputMetrics } from '../src/core/evaluate/metrics';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ProgressCallback } from '../src/core/util/progress';
@@ -87,7 +87,7 @@ function prepare(
 ): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
   const specs = graphInputSpecs(model);
-  const feeds = synthesizeInputs(specs, { seed, count: samples, dims });
+  const feeds = synthesizeModelInputs(model, { seed, count: samples, dims });
   const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
   const hasExternal = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
   return { model, bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };

@@ -1,6 +1,6 @@
 import { evaluateOutputs, type Evaluation } from '../src/core/evaluate/evaluation';
 import { graphInputSpecs } from '../src/core/evaluate/io-spec';
-import { resolveShape, synthesizeInputs } from '../src/core/evaluate/inputs';
+import { resolveShape, synthesizeModelInputs } from '../src/core/evaluate/inputs';
 import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
@@ -87,7 +87,7 @@ export function createEvalWorkerApi(host: EvalHost) {
     }
     const specs = graphInputSpecs(model);
     const dims = options.dims ?? {};
-    const feeds = synthesizeInputs(specs, { seed: options.seed, count: options.syntheticSamples, dims });
+    const feeds = synthesizeModelInputs(model, { seed: options.seed, count: options.syntheticSamples, dims });
     const shapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
     return { feeds, shapes };
   };

@@ -1,7 +1,7 @@
 import { labelledOutput } from '../../core/evaluate/accuracy';
 import { evaluateOutputs, type Evaluation } from '../../core/evaluate/evaluation';
 import { graphInputSpecs } from '../../core/evaluate/io-spec';
-import { synthesizeInputs } from '../../core/evaluate/inputs';
+import { synthesizeModelInputs } from '../../core/evaluate/inputs';
 import { assertNoUnknownLabels, resolveLabels } from '../../core/evaluate/loaders/labels';
 import { outputLayout } from '../../core/evaluate/output-kind';
 import type { Feeds } from '../../core/evaluate/tensor-data';
@@ -82,7 +82,7 @@ export const evalCommand: Command = {
     if (files && files.samples.length === 0) {
       throw new UsageError(`'${files.folder}' holds no sample files (${files.ignored.length} other files); expected images, .wav, .npy, .npz or .json.`, NAME);
     }
-    const inputs = files ? files.samples : synthesizeInputs(specs, { seed, count: samples, dims, ...(float && { float }) });
+    const inputs = files ? files.samples : synthesizeModelInputs(reference.model, { seed, count: samples, dims, ...(float && { float }) });
 
     const runtime = await env.runtime();
     const refOut = await runSamples(runtime, runtimeBytes(reference), inputs, { label: 'reference', ...(signal && { signal }) });

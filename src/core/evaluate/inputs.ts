@@ -1,4 +1,6 @@
 import type { ModelIR } from '../ir/model';
+import { tensorDims } from '../ir/tensor';
+import { constantTensor } from '../ir/walk';
 import type { DTypeName } from '../ir/dtype';
 import { float32ToFloat16Bits } from '../ir/fp16';
 import { UnsupportedModelError } from '../util/errors';
@@ -25,6 +27,8 @@ export interface SynthesisOptions {
   float?: FloatDistribution;
   /** Integer values are drawn uniformly from [min, max); default [0, 10). */
   intRange?: { min: number; max: number };
+  /** Per input name, an integer range that wins over `intRange` (token ids below a vocabulary size). */
+  intRanges?: Readonly<Record<string, { min: number; max: number }>>;
 }
 
 /** Default size of an unknown dim: batch (axis 0) 1, spatial dims of a rank-4 float input 64, else 16. */
@@ -116,7 +120,8 @@ export function synthesizeInputs(inputs: readonly IOSpecLike[], options: Synthes
   }
   const fill = fillers(options);
   const plans = inputs.map((spec) => {
-    const make = fill[spec.dtype as DTypeName];
+    const own = options.intRanges?.[spec.name];
+    const make = (own ? fillers({ ...options, intRange: own }) : fill)[spec.dtype as DTypeName];
     if (!make) {
       throw new InputSynthesisError(
         `Input '${spec.name}' has dtype ${spec.dtype}, which cannot be synthesized; expected a float, integer or bool tensor.`,
@@ -142,7 +147,39 @@ export function synthesizeInputs(inputs: readonly IOSpecLike[], options: Synthes
   });
 }
 
-/** synthesizeInputs over a model's graph inputs (those that are not initializers). */
+/**
+ * Integer inputs the model uses as indices into a stored table (an embedding Gather): ids in
+ * [0, table size along the gathered axis), the smallest table when several read the same input.
+ */
+export function embeddingIdRanges(model: ModelIR): Record<string, { min: number; max: number }> {
+  const g = model.graph;
+  if (!g) return {};
+  const inputs = new Set(g.input.map((i) => i.name));
+  const tables = new Map<string, number[]>();
+  for (const t of g.initializer) tables.set(t.name, tensorDims(t));
+  for (const n of g.node) {
+    const t = constantTensor(n);
+    if (t && n.output[0]) tables.set(n.output[0], tensorDims(t));
+  }
+  const ranges: Record<string, { min: number; max: number }> = {};
+  for (const n of g.node) {
+    if (n.opType !== 'Gather' || !(n.domain === '' || n.domain === 'ai.onnx')) continue;
+    const [table, ids] = [n.input[0] ?? '', n.input[1] ?? ''];
+    const dims = tables.get(table);
+    if (!dims || !inputs.has(ids) || tables.has(ids)) continue;
+    const attr = n.attribute.find((a) => a.name === 'axis');
+    const axis = attr ? Number(attr.i) : 0;
+    const size = dims[axis < 0 ? axis + dims.length : axis];
+    if (!size || size < 1) continue;
+    ranges[ids] = { min: 0, max: Math.min(size, ranges[ids]?.max ?? Infinity) };
+  }
+  return ranges;
+}
+
+/**
+ * synthesizeInputs over a model's graph inputs (those that are not initializers); integer inputs
+ * that index an embedding table get ids below its size (see embeddingIdRanges) unless the options say otherwise.
+ */
 export function synthesizeModelInputs(model: ModelIR, options: SynthesisOptions): Feeds[] {
-  return synthesizeInputs(graphInputSpecs(model), options);
+  return synthesizeInputs(graphInputSpecs(model), { ...options, intRanges: { ...embeddingIdRanges(model), ...options.intRanges } });
 }

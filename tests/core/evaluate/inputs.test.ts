@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputSynthesisError, resolveShape, synthesizeInputs, synthesizeModelInputs } from '../../../src/core/evaluate/inputs';
+import { embeddingIdRanges, InputSynthesisError, resolveShape, synthesizeInputs, synthesizeModelInputs } from '../../../src/core/evaluate/inputs';
 import { graphInputSpecs } from '../../../src/core/evaluate/io-spec';
 import type { IOSpecLike } from '../../../src/core/evaluate/io-spec';
 import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
@@ -7,6 +7,8 @@ import { DT } from '../../../src/core/ir/dtype';
 import { makeFloatTensor } from '../../../src/core/ir/tensor';
 import { UnsupportedModelError } from '../../../src/core/util/errors';
 import { constantsInIf, mlp } from '../../fixtures/models';
+import { createNodeRuntime } from '../../../src/runtime/node';
+import { runModel } from '../methods/run-helpers';
 
 const spec = (name: string, dtype: string, shape: IOSpecLike['shape']): IOSpecLike => ({ name, dtype, shape });
 
@@ -105,5 +107,35 @@ describe('model inputs', () => {
       }),
     );
     expect(graphInputSpecs(m).map((s) => s.name)).toEqual(['x']);
+  });
+});
+
+describe('token ids for embedding inputs', () => {
+  /** ids[batch, seq] (int64) -> Gather from a 50 x 8 table -> y. */
+  const embedding = () =>
+    model(
+      graph({
+        name: 'embed',
+        inputs: [valueInfo('ids', DT.INT64, ['batch', 'seq'])],
+        outputs: [valueInfo('y', DT.FLOAT, ['batch', 'seq', 8])],
+        initializers: [makeFloatTensor('table', [50, 8], Float32Array.from({ length: 400 }, (_, i) => i / 400))],
+        nodes: [node('Gather', ['table', 'ids'], ['y'], {}, { name: 'embed' })],
+      }),
+    );
+
+  it('an integer input that indexes a stored table gets ids across the whole table, and the model runs on them', async () => {
+    const m = embedding();
+    expect(embeddingIdRanges(m)).toEqual({ ids: { min: 0, max: 50 } });
+    const [feeds] = synthesizeModelInputs(m, { seed: 3, count: 1, dims: { seq: 64 } });
+    const ids = [...(feeds!.ids!.data as BigInt64Array)].map(Number);
+    expect(Math.min(...ids)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...ids)).toBeLessThan(50);
+    // Beyond the plain default range [0, 10): the table's rows are all reachable.
+    expect(Math.max(...ids)).toBeGreaterThanOrEqual(10);
+    const out = await runModel(createNodeRuntime(), m, feeds!);
+    expect(out.y!.dims).toEqual([1, 64, 8]);
+    // An explicit range still wins.
+    const [narrow] = synthesizeModelInputs(m, { seed: 3, count: 1, dims: { seq: 64 }, intRanges: { ids: { min: 0, max: 2 } } });
+    expect(Math.max(...[...(narrow!.ids!.data as BigInt64Array)].map(Number))).toBeLessThan(2);
   });
 });
