@@ -19,7 +19,7 @@ export const GOALS: readonly Goal[] = [
     id: 'fastest-cpu',
     label: 'Fastest on this CPU',
     recipe: 'int8-dynamic',
-    why: 'The fastest int8 form onnxruntime-web\'s WASM kernels ran here: ConvInteger/MatMulInteger with dynamic activations, 1.2-2.0x fp32 on the PaddleOCR detector and 1.35-1.56x on the recogniser (one thread); int8-weight and int8-static ran at 0.83-1.02x. CPU only: WebGPU falls back.',
+    why: 'The fastest int8 form onnxruntime-web\'s WASM kernels ran here: ConvInteger/MatMulInteger with dynamic activations, 1.45x fp32 on the PaddleOCR detector and 1.62x on the recogniser (one thread, npm run bench); int8-static ran at 1.21x / 0.97x and int8-weight at 1.00x / 0.97x. CPU only: WebGPU falls back.',
   },
   {
     id: 'smallest',
