@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
+import { channelWorker } from './channel-worker';
 import { createWorkerClient } from '../../src/ui/services/worker-client';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
 import { createDeviceJobs } from '../../src/ui/services/device-jobs';
@@ -8,16 +8,7 @@ import type { BenchWorkerRemote } from '../../workers/bench.worker';
 describe('device jobs', () => {
   it('a cancel while the model is still being read stops the cross-backend check before the worker runs it', async () => {
     const calls: string[] = [];
-    const spawn = (): Worker => {
-      const { port1, port2 } = new MessageChannel();
-      Comlink.expose({ crossBackend: () => calls.push('crossBackend') }, port2);
-      return Object.assign(port1, {
-        terminate() {
-          port1.close();
-          port2.close();
-        },
-      }) as unknown as Worker;
-    };
+    const { spawn } = channelWorker({ crossBackend: () => calls.push('crossBackend') });
     const registry = createModelRegistry();
     const jobs = createDeviceJobs(registry, createWorkerClient<BenchWorkerRemote>(spawn));
     let release!: () => void;

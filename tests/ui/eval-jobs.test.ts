@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
+import { channelWorker } from './channel-worker';
 import { createWorkerClient } from '../../src/ui/services/worker-client';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
 import { createModelJobs } from '../../src/ui/services/model-jobs';
@@ -7,20 +8,6 @@ import { createEvalJobs, createSampleFilesHolder, PER_LAYER_MAX_SAMPLES, SYNTHET
 import type { BenchWorkerRemote } from '../../workers/bench.worker';
 import type { ModelWorkerRemote } from '../../workers/model.worker';
 import type { SampleRequest, SampleSettings } from '../../workers/sample-input';
-
-/** A worker stand-in over a MessageChannel. */
-function channelWorker(api: object): () => Worker {
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose(api, port2);
-    return Object.assign(port1, {
-      terminate() {
-        port1.close();
-        port2.close();
-      },
-    }) as unknown as Worker;
-  };
-}
 
 const settings: SampleSettings = { image: { preset: 'none', scale: '-1..1' }, classes: { mode: 'list', names: ['0', '180'] } };
 
@@ -48,7 +35,7 @@ describe('evaluation jobs over the bench worker', () => {
     };
     const registry = createModelRegistry();
     const holder = createSampleFilesHolder();
-    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api));
+    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api).spawn);
     const jobs = createEvalJobs(client, registry, holder);
     const original = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
     const variant = registry.add({ name: 'm.int8.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
@@ -66,25 +53,10 @@ describe('evaluation jobs over the bench worker', () => {
   });
 
   it('transfers every candidate model to the worker, not only the reference', async () => {
-    const transfers: Transferable[][] = [];
     const api = {
       evaluate: () => ({ inputs: { kind: 'synthetic' }, candidates: [] }),
     };
-    const spawn = (): Worker => {
-      const { port1, port2 } = new MessageChannel();
-      Comlink.expose(api, port2);
-      const post = port1.postMessage.bind(port1);
-      return Object.assign(port1, {
-        postMessage(message: unknown, transfer?: Transferable[]) {
-          transfers.push(transfer ?? []);
-          post(message, transfer ?? []);
-        },
-        terminate() {
-          port1.close();
-          port2.close();
-        },
-      }) as unknown as Worker;
-    };
+    const { spawn, transfers } = channelWorker(api);
     const registry = createModelRegistry();
     const client = createWorkerClient<BenchWorkerRemote>(spawn);
     const jobs = createEvalJobs(client, registry, createSampleFilesHolder());
@@ -107,7 +79,7 @@ describe('evaluation jobs over the bench worker', () => {
       },
     };
     const registry = createModelRegistry();
-    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api));
+    const client = createWorkerClient<BenchWorkerRemote>(channelWorker(api).spawn);
     const jobs = createEvalJobs(client, registry, createSampleFilesHolder());
     let release!: () => void;
     const bytes = new Promise<ArrayBuffer>((ok) => {
@@ -137,7 +109,7 @@ describe('evaluation jobs over the bench worker', () => {
     };
     const registry = createModelRegistry();
     const holder = createSampleFilesHolder();
-    const client = createWorkerClient<ModelWorkerRemote>(channelWorker(api));
+    const client = createWorkerClient<ModelWorkerRemote>(channelWorker(api).spawn);
     const jobs = createModelJobs(client, registry, holder);
     const id = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
     const recipe = { steps: [{ method: 'int8-static', options: {} }] };

@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
+import { channelWorker } from './channel-worker';
 import { createWorkerClient } from '../../src/ui/services/worker-client';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
 import { createModelJobs } from '../../src/ui/services/model-jobs';
 import type { ModelWorkerRemote } from '../../workers/model.worker';
 import type { Progress } from '../../src/core/util/progress';
 import type { ModelInput } from '../../workers/model-input';
-
-/** A worker stand-in over a MessageChannel that records what the page transfers to it. */
-function channelWorker(api: object) {
-  const transfers: Transferable[][] = [];
-  const spawn = (): Worker => {
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose(api, port2);
-    const post = port1.postMessage.bind(port1);
-    return Object.assign(port1, {
-      postMessage(message: unknown, transfer?: Transferable[]) {
-        transfers.push(transfer ?? []);
-        post(message, transfer ?? []);
-      },
-      terminate() {
-        port1.close();
-        port2.close();
-      },
-    }) as unknown as Worker;
-  };
-  return { spawn, transfers };
-}
 
 describe('model jobs over a worker', () => {
   it('transfers the model and its external files to the worker, and registers the variant it sends back', async () => {

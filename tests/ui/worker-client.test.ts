@@ -1,27 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
+import { channelWorker } from './channel-worker';
 import { createWorkerClient } from '../../src/ui/services/worker-client';
 
-/** A Worker stand-in over a MessageChannel, exposing an API whose `slow` call never returns. */
-function fakeWorkerFactory() {
-  const made: { terminated: boolean; port: MessagePort }[] = [];
-  const spawn = (): Worker => {
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose({ echo: (x: number) => x * 2, slow: () => new Promise<never>(() => undefined) }, port2);
-    const record = { terminated: false, port: port1 };
-    made.push(record);
-    return Object.assign(port1, {
-      terminate() {
-        record.terminated = true;
-        port1.close();
-        port2.close();
-      },
-    }) as unknown as Worker;
-  };
-  return { spawn, made };
-}
-
 type Api = { echo(x: number): number; slow(): Promise<never> };
+
+/** The stand-in worker's API: `slow` never returns. */
+const API: Api = { echo: (x) => x * 2, slow: () => new Promise<never>(() => undefined) };
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -31,7 +15,7 @@ afterEach(() => {
 
 describe('worker client', () => {
   it('starts one worker lazily and reuses it', async () => {
-    const { spawn, made } = fakeWorkerFactory();
+    const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
     cleanups.push(() => client.cancel());
     expect(made).toHaveLength(0);
@@ -41,7 +25,7 @@ describe('worker client', () => {
   });
 
   it('cancel terminates the worker, rejects the pending job with AbortError, and the next job gets a fresh worker', async () => {
-    const { spawn, made } = fakeWorkerFactory();
+    const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
     cleanups.push(() => client.cancel());
     const pending = client.run((w) => w.slow());
@@ -54,7 +38,7 @@ describe('worker client', () => {
   });
 
   it('cancel with no job pending keeps the idle worker', async () => {
-    const { spawn, made } = fakeWorkerFactory();
+    const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
     cleanups.push(() => client.cancel());
     await client.run((w) => w.echo(1));
