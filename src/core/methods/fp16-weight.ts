@@ -11,6 +11,7 @@ import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
+import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
 
 export type Fp16WeightOptions = {
@@ -100,11 +101,8 @@ async function convertWeights(model: ModelIR, o: Fp16WeightOptions, ctx: MethodC
   if (overridable.length > 0) {
     warnings.push(`${overridable.length} converted initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   }
+  if (plans.length === 0) return unchangedOutcome(model, 'No float32 weight matched (size threshold, operators or exclusions)', warnings, layers);
   const bytesBefore = storedBytes(model);
-  if (plans.length === 0) {
-    warnings.push('No float32 weight matched (size threshold, operators or exclusions); the model is unchanged.');
-    return { model, tensors: 0, bytesBefore, bytesAfter: bytesBefore, warnings, layers };
-  }
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: rewriting graph' });
   const out = applyCastWeightPlans(model, plans);
   return { model: out, tensors: plans.length, bytesBefore, bytesAfter: storedBytes(out), warnings, layers };

@@ -19,6 +19,7 @@ import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
 import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
+import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
 
 const WEIGHT_OPS = ['MatMul', 'Gemm'] as const;
@@ -254,9 +255,7 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
   if (overridable.length > 0) warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   if (swaps.length === 0) {
     const reason = candidates.length === 0 ? 'No MatMul/Gemm weight matched (operators, 2-D float32, size threshold or exclusions)' : 'No weight could be quantized';
-    warnings.push(`${reason}; the model is unchanged.`);
-    const bytes = storedBytes(model);
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings, layers };
+    return unchangedOutcome(model, reason, warnings, layers);
   }
   onProgress?.({ kind: 'phase', phase: 'int4: rewriting graph' });
   const tensors = swaps.length;

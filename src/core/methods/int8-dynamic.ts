@@ -5,13 +5,12 @@ import type { ModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
-import { UnsupportedModelError } from '../util/errors';
 import { attrFloat, attrInt } from './graph/attrs';
 import { convIntegerNodes, gemmIntegerNodes, matMulIntegerNodes, transposeNode, type QuantizedWeightNames } from './graph/dynamic-patterns';
 import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from './graph/dynamic-rewrite';
 import { nameAllocator } from './graph/names';
-import { defaultOpset, withDefaultOpset } from './graph/opset';
-import { upgradeOpset } from './graph/opset-upgrade';
+import { requireOpset } from './graph/opset-upgrade';
+import { unchangedOutcome } from './unchanged';
 import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
@@ -222,18 +221,7 @@ function nodePlan(target: Target, weightDims: readonly number[], w: QuantizedWei
 
 /** Lifts the model to the opset DynamicQuantizeLinear needs, when it is older. */
 function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
-  const current = defaultOpset(model);
-  if (current === undefined) return withDefaultOpset(model, DYNAMIC_OPSET);
-  if (current >= DYNAMIC_OPSET) return model;
-  const up = upgradeOpset(model, DYNAMIC_OPSET);
-  if (!up.ok) {
-    throw new UnsupportedModelError(
-      `int8-dynamic needs DynamicQuantizeLinear (ai.onnx opset ${DYNAMIC_OPSET} or later); this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`,
-    );
-  }
-  const conv = Object.entries(up.converted).map(([op, n]) => `${n} ${op}`);
-  warnings.push(`Raised the ai.onnx opset from ${current} to ${DYNAMIC_OPSET} for DynamicQuantizeLinear${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`);
-  return up.model;
+  return requireOpset(model, DYNAMIC_OPSET, 'DynamicQuantizeLinear', `int8-dynamic needs DynamicQuantizeLinear (ai.onnx opset ${DYNAMIC_OPSET} or later)`, warnings);
 }
 
 async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
@@ -284,10 +272,7 @@ async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodC
   if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
   if (weightPlans.length === 0) {
     const reason = candidates.length === 0 ? 'No operator matched (operators, size threshold or exclusions)' : 'No weight could be quantized';
-    const kept = warnings.filter((w) => !w.startsWith('Raised the ai.onnx opset'));
-    kept.push(`${reason}; the model is unchanged.`);
-    const bytes = storedBytes(model);
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: kept, layers };
+    return unchangedOutcome(model, reason, warnings, layers);
   }
   onProgress?.({ kind: 'phase', phase: 'int8-dynamic: rewriting graph' });
   const out = applyDynamicPlans(work, weightPlans, nodePlans, fresh);

@@ -12,8 +12,7 @@ import { spreadSubset } from './calibration/spread-subset';
 import { attrInt } from './graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
 import { nameAllocator } from './graph/names';
-import { defaultOpset, withDefaultOpset } from './graph/opset';
-import { upgradeOpset } from './graph/opset-upgrade';
+import { requireOpset } from './graph/opset-upgrade';
 import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
 import { QDQ_OPS, planQdq, type QdqTarget } from './graph/qdq-plan';
 import { insertActivationQdq, uint8Params, type ActivationQdq } from './graph/qdq-rewrite';
@@ -21,6 +20,7 @@ import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
 import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
+import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
 
 export type Int8StaticOptions = {
@@ -92,18 +92,7 @@ const INT32_MAX = 2147483647;
 export class CalibrationUnavailableError extends UnsupportedModelError {}
 
 function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
-  const current = defaultOpset(model);
-  if (current === undefined) return withDefaultOpset(model, QDQ_OPSET);
-  if (current >= QDQ_OPSET) return model;
-  const up = upgradeOpset(model, QDQ_OPSET);
-  if (!up.ok) {
-    throw new UnsupportedModelError(
-      `int8-static needs per-axis QuantizeLinear/DequantizeLinear (ai.onnx opset ${QDQ_OPSET}); this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`,
-    );
-  }
-  const conv = Object.entries(up.converted).map(([op, n]) => `${n} ${op}`);
-  warnings.push(`Raised the ai.onnx opset from ${current} to ${QDQ_OPSET} for QDQ${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`);
-  return up.model;
+  return requireOpset(model, QDQ_OPSET, 'QDQ', `int8-static needs per-axis QuantizeLinear/DequantizeLinear (ai.onnx opset ${QDQ_OPSET})`, warnings);
 }
 
 function weightAxis(n: NodeProto, rank: number): number | undefined {
@@ -170,13 +159,8 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
   const grouped = (n: NodeProto): boolean => !o.groupedConv && n.opType === 'Conv' && (attrInt(n, 'group') ?? 1) > 1;
   const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
-  const groupedKept = plan.left > 0 ? [`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`] : [];
-  if (plan.targets.length === 0) {
-    const bytes = storedBytes(model);
-    const none = 'No operator matched (op types or exclusions); the model is unchanged.';
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: [...groupedKept, none], layers: [] };
-  }
-  warnings.push(...groupedKept);
+  if (plan.left > 0) warnings.push(`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
+  if (plan.targets.length === 0) return unchangedOutcome(model, 'No operator matched (op types or exclusions)', warnings);
 
   // The host may give more samples than the option asks for (the CLI hands over a whole folder).
   const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, o.samples) : synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });

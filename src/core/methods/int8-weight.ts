@@ -11,7 +11,8 @@ import { attrInt } from './graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
 import { nameAllocator } from './graph/names';
 import { defaultOpset, withDefaultOpset } from './graph/opset';
-import { upgradeOpset } from './graph/opset-upgrade';
+import { opsetLiftNote, upgradeOpset } from './graph/opset-upgrade';
+import { unchangedOutcome } from './unchanged';
 import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, dequantizeInt8, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
@@ -111,8 +112,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
     if (current >= PER_AXIS_OPSET) return { model, perChannel: true };
     const up = upgradeOpset(model, PER_AXIS_OPSET);
     if (up.ok) {
-      const conv = Object.entries(up.converted).map(([op, n]) => `${n} ${op}`);
-      warnings.push(`Raised the ai.onnx opset from ${current} to ${PER_AXIS_OPSET} for per-channel DequantizeLinear${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`);
+      warnings.push(opsetLiftNote(current, PER_AXIS_OPSET, 'per-channel DequantizeLinear', up.converted));
       return { model: up.model, perChannel: true };
     }
     warnings.push(`Per-channel scales need opset ${PER_AXIS_OPSET} and this opset-${current} model cannot be lifted (${up.reasons.join('; ')}); used one scale per tensor instead.`);
@@ -124,7 +124,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
       `int8-weight needs DequantizeLinear (ai.onnx opset ${PER_TENSOR_OPSET} or later); this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`,
     );
   }
-  warnings.push(`Raised the ai.onnx opset from ${current} to ${PER_TENSOR_OPSET} for DequantizeLinear.`);
+  warnings.push(opsetLiftNote(current, PER_TENSOR_OPSET, 'DequantizeLinear'));
   return { model: up.model, perChannel: false };
 }
 
@@ -211,12 +211,8 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
     warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   }
   if (plans.length === 0) {
-    // Nothing to rewrite: hand back the input itself, without the opset lift prepared for it.
     const reason = candidates.length === 0 ? 'No weights matched (operators, size threshold or exclusions)' : 'No weight could be quantized';
-    const kept = warnings.filter((w) => !w.startsWith('Raised the ai.onnx opset'));
-    kept.push(`${reason}; the model is unchanged.`);
-    const bytes = storedBytes(model);
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: kept, layers };
+    return unchangedOutcome(model, reason, warnings, layers);
   }
   onProgress?.({ kind: 'phase', phase: 'int8-weight: rewriting graph' });
   let out = applyDequantizePlans(work, plans);

@@ -2,6 +2,7 @@ import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto } from '../../onnx/schema';
+import { UnsupportedModelError } from '../../util/errors';
 import { isDefaultDomain } from './attrs';
 import { nameAllocator } from './names';
 import { defaultOpset, withDefaultOpset } from './opset';
@@ -74,4 +75,32 @@ export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
   });
   if (failures.length > 0) return { ok: false, from, to, reasons: [...new Set(failures)] };
   return { ok: true, model: withDefaultOpset(patch(model, { graph }), to), from, to, converted };
+}
+
+const LIFT_NOTE = 'Raised the ai.onnx opset';
+
+/** The warning a method gives when it lifts the model's opset, with the operators converted on the way. */
+export function opsetLiftNote(from: number, to: number, purpose: string, converted: Readonly<Record<string, number>> = {}): string {
+  const conv = Object.entries(converted).map(([op, n]) => `${n} ${op}`);
+  return `${LIFT_NOTE} from ${from} to ${to} for ${purpose}${conv.length ? ` (converted ${conv.join(', ')})` : ''}.`;
+}
+
+export function isOpsetLiftNote(warning: string): boolean {
+  return warning.startsWith(LIFT_NOTE);
+}
+
+/**
+ * The model at ai.onnx opset `target` or later: itself when it already is, stamped with `target`
+ * when it imports no ai.onnx opset, else converted up (noted in `warnings` as lifted for
+ * `purpose`). A model that cannot be lifted is an UnsupportedModelError that starts with
+ * `requirement` (what the method needs) and says why.
+ */
+export function requireOpset(model: ModelIR, target: number, purpose: string, requirement: string, warnings: string[]): ModelIR {
+  const current = defaultOpset(model);
+  if (current === undefined) return withDefaultOpset(model, target);
+  if (current >= target) return model;
+  const up = upgradeOpset(model, target);
+  if (!up.ok) throw new UnsupportedModelError(`${requirement}; this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`);
+  warnings.push(opsetLiftNote(current, target, purpose, up.converted));
+  return up.model;
 }
