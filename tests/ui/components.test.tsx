@@ -10,7 +10,7 @@ import type { ComparisonRow } from '../../src/ui/store/comparison-rows';
 import { App } from '../../src/ui/containers/App';
 import { StoreProvider } from '../../src/ui/store/store-context';
 import { createStudioStore } from '../../src/ui/store/studio-store';
-import { fakeMethods, fakeRecipeText, fakeServices, onnxFile } from './fakes';
+import { fakeMethods, fakeRecipeText, fakeServices, onnxFile, stubResizeObserver } from './fakes';
 
 afterEach(cleanup);
 
@@ -177,16 +177,6 @@ describe('VariantsTable downloads', () => {
 });
 
 describe('App', () => {
-  const stubResizeObserver = () =>
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        unobserve() {}
-        disconnect() {}
-      },
-    );
-
   function renderApp() {
     const fake = fakeServices();
     const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });

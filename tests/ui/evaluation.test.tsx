@@ -13,7 +13,7 @@ import { SamplesView } from '../../src/ui/containers/SamplesView';
 import { EvaluateView } from '../../src/ui/containers/EvaluateView';
 import { describeCalibration } from '../../src/ui/components/VariantNotes';
 import type { DroppedFile } from '../../src/ui/services/types';
-import { fakeLayer, fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
+import { fakeLayer, fakeMethods, fakeRecipeText, fakeServices, onnxFile, stubResizeObserver, type FakeControl } from './fakes';
 
 afterEach(() => {
   cleanup();
@@ -300,14 +300,7 @@ describe('evaluation components', () => {
   });
 
   it('the samples and evaluation panels: pick a folder, see the labels, evaluate and show per-layer rows', async () => {
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        unobserve() {}
-        disconnect() {}
-      },
-    );
+    stubResizeObserver();
     const { store } = await withModel();
     render(
       <StoreProvider store={store}>

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import type { ModelSummary } from '../../src/core/analyze/summary';
 import { AbortError, ModelFormatError } from '../../src/core/util/errors';
 import { SampleFormatError } from '../../src/core/evaluate/loaders/sample-error';
@@ -309,3 +310,15 @@ export function fakeServices(control: FakeControl = {}) {
 }
 
 export const onnxFile = (name = 'tiny.onnx', body = 'ONNX model bytes, 32 bytes long.'): File => new File([body], name);
+
+/** jsdom has no ResizeObserver; recharts' ResponsiveContainer needs one (restored by vi.unstubAllGlobals). */
+export function stubResizeObserver(): void {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+}
