@@ -42,4 +42,23 @@ describe('model jobs over a worker', () => {
     expect(registry.get(id)?.model.size).toBe(10);
     client.cancel();
   });
+
+  it('a cancel while the model is still being read stops the job before the worker runs it', async () => {
+    const calls: string[] = [];
+    const { spawn } = channelWorker({ analyze: () => calls.push('analyze') });
+    const registry = createModelRegistry();
+    const jobs = createModelJobs(createWorkerClient<ModelWorkerRemote>(spawn), registry);
+    let release!: () => void;
+    const bytes = new Promise<ArrayBuffer>((ok) => {
+      release = () => ok(new ArrayBuffer(8));
+    });
+    const id = registry.add({ name: 'm.onnx', model: { size: 8, arrayBuffer: () => bytes } as unknown as Blob, external: new Map() });
+    const analyzing = jobs.analyze(id);
+    await Promise.resolve();
+    jobs.cancel();
+    release();
+    await expect(analyzing).rejects.toMatchObject({ name: 'AbortError' });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(calls).toEqual([]);
+  });
 });

@@ -24,13 +24,12 @@ export function createBenchJobs(client: WorkerClient<BenchWorkerApi>, registry: 
         return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED, ...(dims && { dims }) });
       });
     },
-    async fidelity(referenceId, candidateId, { backend, seed, samples, dims }) {
-      const ref = await input(referenceId);
-      const cand = await input(candidateId);
-      return client.run((w) =>
-        w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }) }),
-      );
-    },
+    fidelity: (referenceId, candidateId, { backend, seed, samples, dims }) =>
+      client.run(async (w) => {
+        const ref = await input(referenceId);
+        const cand = await input(candidateId);
+        return w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }) });
+      }),
     cancel: () => {
       client.cancel();
       oneThread?.cancel();
