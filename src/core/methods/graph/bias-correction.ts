@@ -1,7 +1,6 @@
 import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../ir/tensor';
-import { constantTensor } from '../../ir/walk';
 import { DT } from '../../ir/dtype';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { synthesizeModelInputs } from '../../evaluate/inputs';
@@ -10,6 +9,7 @@ import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/cha
 import { spreadSubset } from '../calibration/spread-subset';
 import type { MethodContext } from '../types';
 import { attrFloat, attrInt } from './attrs';
+import { listStoredWeights } from './weight-uses';
 
 /**
  * Bias correction: rounding a layer's weights shifts the mean of its outputs by
@@ -78,16 +78,15 @@ export function biasShift(t: BiasTarget, mean: Float64Array): Float32Array | str
 }
 
 /** The bias the node reads now: its values and shape, zeros when it has none, or why it cannot be changed. */
-function currentBias(model: ModelIR, reader: NodeProto, channels: number): { values: Float32Array; dims: number[] } | string {
+function currentBias(stored: ReadonlyMap<string, TensorProto>, reader: NodeProto, channels: number): { values: Float32Array; dims: number[] } | string {
   const name = reader.input[2];
   if (!name) return { values: new Float32Array(channels), dims: [channels] };
-  const g = model.graph!;
-  const stored = g.initializer.find((t) => t.name === name) ?? g.node.map((n) => (n.output[0] === name ? constantTensor(n) : undefined)).find(Boolean);
-  if (!stored) return `bias '${name}' is computed, not stored`;
-  if (stored.dataType !== DT.FLOAT) return `bias '${name}' is not float32`;
-  const values = readFloat32(stored);
+  const tensor = stored.get(name);
+  if (!tensor) return `bias '${name}' is computed, not stored`;
+  if (tensor.dataType !== DT.FLOAT) return `bias '${name}' is not float32`;
+  const values = readFloat32(tensor);
   if (values.length !== channels) return `bias '${name}' has ${values.length} values for ${channels} channels`;
-  return { values, dims: tensorDims(stored) };
+  return { values, dims: tensorDims(tensor) };
 }
 
 /** Whether any node of the model (subgraphs included) or any graph output still reads `name`. */
@@ -103,13 +102,14 @@ function isRead(nodes: readonly NodeProto[], outputs: readonly string[], name: s
  */
 export function applyBiasShifts(model: ModelIR, shifts: ReadonlyMap<string, Float32Array>, fresh: (base: string) => string): { model: ModelIR; corrected: number; skipped: string[] } {
   const g = model.graph!;
+  const stored = new Map(listStoredWeights([g]).map((w) => [w.name, w.tensor]));
   const skipped: string[] = [];
   const added: TensorProto[] = [];
   const replaced = new Set<string>();
   const node = g.node.map((n) => {
     const shift = n.output[0] !== undefined ? shifts.get(n.output[0]) : undefined;
     if (!shift) return n;
-    const bias = currentBias(model, n, shift.length);
+    const bias = currentBias(stored, n, shift.length);
     if (typeof bias === 'string') {
       skipped.push(`${n.name || n.output[0]} (${bias})`);
       return n;
