@@ -1,14 +1,11 @@
-import { listExternalLocations } from '../src/core/onnx/decode';
-import { encodeModel } from '../src/core/onnx/encode';
-import { graphInputSpecs } from '../src/core/evaluate/io-spec';
-import { synthesizeModelInputs, resolveShape } from '../src/core/evaluate/inputs';
+import { modelInputShapes, synthesizeModelInputs } from '../src/core/evaluate/inputs';
 import type { OutputMetrics } from '../src/core/evaluate/metrics';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ProgressCallback } from '../src/core/util/progress';
 import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../src/runtime/benchmark';
 import { compareModels } from '../src/runtime/compare';
 import type { Backend, Runtime } from '../src/runtime/types';
-import { decodeInput, type ModelInput } from './model-input';
+import { decodeInput, runnableBytes, type ModelInput } from './model-input';
 import { benchmarkInterleaved } from '../src/runtime/interleaved-benchmark';
 import type { DeviceProfile } from '../src/core/device/profile';
 import { probeDevice, type HostFacts, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
@@ -86,11 +83,8 @@ function prepare(
   dims: InputDims = {},
 ): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
-  const specs = graphInputSpecs(model);
   const feeds = synthesizeModelInputs(model, { seed, count: samples, dims });
-  const inputShapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
-  const hasExternal = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
-  return { model, bytes: hasExternal ? encodeModel(model) : input.model, feeds, inputShapes };
+  return { model, bytes: runnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
 }
 
 export function createBenchWorkerApi(host: BenchHost) {

@@ -1,16 +1,13 @@
 import { evaluateOutputs, type Evaluation } from '../src/core/evaluate/evaluation';
-import { graphInputSpecs } from '../src/core/evaluate/io-spec';
-import { resolveShape, synthesizeModelInputs } from '../src/core/evaluate/inputs';
+import { modelInputShapes, synthesizeModelInputs } from '../src/core/evaluate/inputs';
 import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
-import { listExternalLocations } from '../src/core/onnx/decode';
-import { encodeModel } from '../src/core/onnx/encode';
 import type { ProgressCallback } from '../src/core/util/progress';
 import { runSamples } from '../src/runtime/compare';
 import { perLayerErrors, type LayerError } from '../src/runtime/per-layer';
 import type { Backend, Runtime } from '../src/runtime/types';
-import { decodeInput, type ModelInput } from './model-input';
+import { decodeInput, runnableBytes, type ModelInput } from './model-input';
 import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
 import type { InputDims } from './bench-api';
 import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
@@ -59,11 +56,6 @@ function errorData(e: unknown): { name: string; message: string } {
   return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
 }
 
-/** Bytes onnxruntime loads on their own: a model with external data is re-encoded with its weights inline. */
-function runnable(input: ModelInput, model: ModelIR): Uint8Array {
-  const external = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
-  return external ? encodeModel(model) : input.model;
-}
 
 /**
  * Evaluation in the bench worker, so it runs serialised with the benchmarks: the user's samples
@@ -85,11 +77,9 @@ export function createEvalWorkerApi(host: EvalHost) {
       }
       return { feeds: set.samples, labels: set.labels, labelOutput: set.info.labelled?.output, labelled: set.labels !== undefined };
     }
-    const specs = graphInputSpecs(model);
     const dims = options.dims ?? {};
     const feeds = synthesizeModelInputs(model, { seed: options.seed, count: options.syntheticSamples, dims });
-    const shapes = Object.fromEntries(specs.map((s) => [s.name, resolveShape(s, dims)]));
-    return { feeds, shapes };
+    return { feeds, shapes: modelInputShapes(model, dims) };
   };
   const used = (request: SampleRequest | null, count: number, of: number, labelled: boolean, options: EvalOptions, shapes?: Record<string, number[]>): InputsUsed =>
     request ? { kind: 'samples', count, of, labelled } : { kind: 'synthetic', count, seed: options.seed, shapes: shapes ?? {} };
@@ -109,11 +99,11 @@ export function createEvalWorkerApi(host: EvalHost) {
       const inputs = await inputsFor(refModel, request, options, onProgress);
       const rt = await getRuntime();
       const run = { backend: options.backend ?? 'wasm', threads: await host.defaultThreads(), ...(onProgress && { onProgress }) };
-      const refOut = await runSamples(rt, runnable(reference, refModel), inputs.feeds, { ...run, label: 'original' });
+      const refOut = await runSamples(rt, runnableBytes(reference, refModel), inputs.feeds, { ...run, label: 'original' });
       const results: CandidateEvaluation[] = [];
       for (const [i, candidate] of candidates.entries()) {
         try {
-          const out = await runSamples(rt, runnable(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
+          const out = await runSamples(rt, runnableBytes(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
           const evaluation = evaluateOutputs(refOut, out, {
             ...('labels' in inputs && inputs.labels && { labels: inputs.labels }),
             ...('labelOutput' in inputs && inputs.labelOutput !== undefined && { labelOutput: inputs.labelOutput }),

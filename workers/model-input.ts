@@ -1,4 +1,5 @@
-import { decodeModel } from '../src/core/onnx/decode';
+import { decodeModel, listExternalLocations } from '../src/core/onnx/decode';
+import { encodeModel } from '../src/core/onnx/encode';
 import type { ExternalFiles } from '../src/core/onnx/external-data';
 import type { ModelIR } from '../src/core/ir/model';
 
@@ -18,4 +19,10 @@ export function droppedExternalFiles(files: Readonly<Record<string, Uint8Array<A
 
 export function decodeInput(input: ModelInput): ModelIR {
   return decodeModel(input.model, { externalFiles: droppedExternalFiles(input.external) });
+}
+
+/** Bytes onnxruntime loads on their own: a model with external data is re-encoded with its weights inline. */
+export function runnableBytes(input: ModelInput, model: ModelIR): Uint8Array<ArrayBuffer> {
+  const external = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
+  return external ? encodeModel(model) : input.model;
 }

@@ -147,6 +147,11 @@ export function synthesizeInputs(inputs: readonly IOSpecLike[], options: Synthes
   });
 }
 
+/** The concrete shape of each graph input with `dims` (and the defaults) filling its open dims. */
+export function modelInputShapes(model: ModelIR, dims: Readonly<Record<string, number>> = {}): Record<string, number[]> {
+  return Object.fromEntries(graphInputSpecs(model).map((s) => [s.name, resolveShape(s, dims)]));
+}
+
 /**
  * Integer inputs the model uses as indices into a stored table (an embedding Gather): ids in
  * [0, table size along the gathered axis), the smallest table when several read the same input.
