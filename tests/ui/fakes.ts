@@ -3,7 +3,7 @@ import type { ModelSummary } from '../../src/core/analyze/summary';
 import { AbortError, ModelFormatError } from '../../src/core/util/errors';
 import { SampleFormatError } from '../../src/core/evaluate/loaders/sample-error';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
-import type { BenchResult, DroppedFile, EvaluateResult, FidelityResult, Progress, RecipeInput, SampleSettings, StudioServices, VariantInfo } from '../../src/ui/services/types';
+import type { BenchResult, DroppedFile, EvaluateResult, FidelityResult, Progress, RecipeInput, SampleSettings, StepReport, StudioServices, VariantInfo } from '../../src/ui/services/types';
 import type { LayerError } from '../../src/runtime/per-layer';
 import type { MethodInfo } from '../../src/ui/store/studio-state';
 
@@ -201,13 +201,18 @@ export function fakeServices(control: FakeControl = {}) {
         const size = Math.round(registry.get(id)!.model.size / shrink);
         const makeVariant = (): VariantInfo => {
           const variantId = registry.add({ name, model: new Blob([new Uint8Array(size)]), external: new Map() });
-          const steps = recipe.steps.map((st) => ({
+          const steps = recipe.steps.map((st): StepReport => ({
             method: st.method,
+            options: st.options,
             tensors: 2,
             ms: 1,
-            bytesBefore: size * shrink,
-            bytesAfter: size,
             warnings: st.method === 'int4' ? ['w2 stays float: 4 rows is less than one block'] : [],
+            changes: [
+              { kind: 'weight-error', name: 'w1', maxAbsError: 0.01, meanAbsError: 0.001, sqnrDb: 40 },
+              { kind: 'weight-error', name: 'w2', maxAbsError: 0.02, meanAbsError: 0.002, sqnrDb: 35 },
+            ],
+            before: { parameters: 1000, macs: 5000, storedBytes: size * shrink, gzipBytes: size * shrink },
+            after: { parameters: 1000, macs: 5000, storedBytes: size, gzipBytes: size },
           }));
           const calibrates = recipe.steps.some((st) => st.method === 'int8-static');
           const calibration = samples ? { kind: 'samples' as const, count: Math.min(16, sampleFiles.length), of: sampleFiles.length } : { kind: 'synthetic' as const, count: 16 };

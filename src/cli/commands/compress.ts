@@ -1,6 +1,17 @@
-import { encodeModel } from '../../core/onnx/encode';
 import { readFileSync } from 'node:fs';
-import { applyRecipe, goalRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
+import {
+  applyRecipe,
+  calibrationSubset,
+  createTeacher,
+  goalRecipe,
+  parseOverride,
+  parseRecipe,
+  recipeFromJson,
+  recipeToJson,
+  type Recipe,
+  type StepReport,
+} from '../../core/recipe';
+import { summarizeChanges } from '../../core/methods/changes';
 import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
 import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
@@ -9,7 +20,7 @@ import { graphInputSpecs } from '../../core/evaluate/io-spec';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatBytes, formatMs, formatTable } from '../format';
+import { formatBytes, formatCount, formatMs, formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
@@ -72,6 +83,27 @@ async function readCalibration(values: CompressFlags, folder: string, model: Par
   return files;
 }
 
+const arrow = (before: string, after: string): string => (before === after ? before : `${before} -> ${after}`);
+
+/** The human form of the step reports: one row of totals per step, then each step's changes by kind. */
+function stepTable(steps: readonly StepReport[]): string {
+  const table = formatTable(
+    ['step', 'tensors', 'ms', 'parameters', 'MACs', 'stored', 'gzip'],
+    steps.map((s) => [
+      s.overrideNodes ? `${s.method} (${s.overrideNodes.join(', ')})` : s.method,
+      String(s.tensors),
+      formatMs(s.ms),
+      arrow(formatCount(s.before.parameters), formatCount(s.after.parameters)),
+      arrow(formatCount(s.before.macs), formatCount(s.after.macs)),
+      arrow(formatBytes(s.before.storedBytes), formatBytes(s.after.storedBytes)),
+      arrow(formatBytes(s.before.gzipBytes), formatBytes(s.after.gzipBytes)),
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const changes = steps.flatMap((s) => summarizeChanges(s.changes).map((line) => `  ${s.method}: ${line}`));
+  return [table, ...changes].join('\n');
+}
+
 export const compressCommand: Command = {
   async run(argv, env) {
     const { values, positionals } = parseCommandArgs(NAME, argv, OPTIONS);
@@ -101,49 +133,44 @@ export const compressCommand: Command = {
     // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
     const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, env.signal);
-    const result = await applyRecipe(input.model, recipe, {
-      openModel,
-      ...(env.signal && { signal: env.signal }),
-      ...(calibration && { calibrationInputs: calibration.samples }),
-    });
-    const bytes = encodeModel(result.model);
+    // As many of the samples as the recipe runs, spread over the folder (the studio picks them the same way).
+    const calibrationInputs = calibration && calibrationSubset(calibration.samples, recipe);
+    const teacher = createTeacher(input.model, openModel);
+    let result;
+    try {
+      result = await applyRecipe(input.model, recipe, {
+        openModel,
+        teacher,
+        ...(env.signal && { signal: env.signal }),
+        ...(calibrationInputs && { calibrationInputs }),
+      });
+    } finally {
+      await teacher.release();
+    }
+    const { bytes, steps } = result;
     await verifyModelLoads(await env.runtime(), bytes);
     await writeFileAtomic(outPath, bytes);
     const ms = performance.now() - start;
 
-    const steps = result.steps.map((s) => ({
-      method: s.method,
-      options: s.options,
-      ...(s.overrideNodes && { overrideNodes: s.overrideNodes }),
-      tensors: s.tensors,
-      ms: s.ms,
-      bytesBefore: s.bytesBefore,
-      bytesAfter: s.bytesAfter,
-      warnings: s.warnings,
-    }));
     if (values.json) {
       env.stdout(
         toJson({
           input: { path: inPath, sizeBytes: input.sizeBytes },
           output: { path: outPath, sizeBytes: bytes.byteLength },
-          ...(calibration && { calibration: { folder: calibration.folder, samples: calibration.samples.length, ignored: calibration.ignored } }),
+          recipe: recipeToJson(recipe),
+          ...(calibration && { calibration: { folder: calibration.folder, samples: calibration.samples.length, used: calibrationInputs?.length ?? 0, ignored: calibration.ignored } }),
           steps,
           ms,
         }),
       );
       return EXIT.ok;
     }
+    if (calibration && !calibrationInputs) env.stderr(`warning: no step of this recipe calibrates, so the samples in '${calibration.folder}' were not used.`);
     if (calibration?.ignored.length) env.stderr(`warning: ${calibration.ignored.length} file(s) in '${calibration.folder}' are not samples: ${calibration.ignored.slice(0, 5).join(', ')}.`);
     for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
     const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
     env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)} ms`);
-    env.stdout(
-      formatTable(
-        ['step', 'tensors', 'ms', 'weights before', 'weights after'],
-        steps.map((s) => [s.method, String(s.tensors), formatMs(s.ms), formatBytes(s.bytesBefore), formatBytes(s.bytesAfter)]),
-        ['left', 'right', 'right', 'right', 'right'],
-      ),
-    );
+    env.stdout(stepTable(steps));
     return EXIT.ok;
   },
 };

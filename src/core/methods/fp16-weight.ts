@@ -4,50 +4,18 @@ import { elementCount, isExternal } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './graph/float16-cast-weights';
-import { HalfConversionNotes, OUT_OF_RANGE_CHOICES, halfLayerError, toHalfTensor, type OutOfRange } from './graph/float16-tensor';
+import { HalfConversionNotes, halfLayerError, toHalfTensor } from './graph/float16-tensor';
 import { nameAllocator } from './graph/names';
-import { changeableNodes, NODE_PATTERN_HELP, type NodeMatcher } from './graph/node-patterns';
+import { changeableNodes, type NodeMatcher } from './graph/node-patterns';
 import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
 import { resolveOptions } from './resolve-options';
-import { storedBytes } from './stored-bytes';
 import { unchangedOutcome } from './unchanged';
-import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
+import { fp16WeightDeclaration, FP16_WEIGHT_OPTIONS, type Fp16WeightOptions } from './declarations/fp16-weight';
+import { weightErrors } from './changes';
 
-export type Fp16WeightOptions = {
-  minElements: number;
-  opTypes: string[];
-  excludeNodes: string[];
-  outOfRange: OutOfRange;
-};
 
-export const FP16_WEIGHT_OPTIONS: readonly OptionField[] = [
-  {
-    kind: 'number',
-    key: 'minElements',
-    label: 'Minimum weight size',
-    help: 'Weights with fewer elements stay float32 (a Cast node costs more than it saves on tiny tensors).',
-    default: 16,
-    min: 1,
-    integer: true,
-  },
-  {
-    kind: 'string-list',
-    key: 'opTypes',
-    label: 'Operators',
-    help: 'Only weights whose every reader is one of these operators (empty: any operator).',
-    default: [],
-  },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Weights read by these nodes stay float32: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
-  {
-    kind: 'enum',
-    key: 'outOfRange',
-    label: 'Values beyond ±65504',
-    help: "keep-float32: a tensor holding such values stays float32 (named in a warning). clamp: they become ±65504 (a warning names the tensors and counts); this changes the model's results (on PaddleOCR's detector, output cosine 0.84 against 0.99999 kept).",
-    default: 'keep-float32',
-    choices: OUT_OF_RANGE_CHOICES,
-  },
-];
 
 /** Yield to the event loop at least this often (ms) so cancellation and progress get through. */
 const YIELD_EVERY_MS = 30;
@@ -102,19 +70,14 @@ async function convertWeights(model: ModelIR, o: Fp16WeightOptions, ctx: MethodC
     warnings.push(`${overridable.length} converted initializer(s) were also graph inputs (overridable defaults); they are constants now.`);
   }
   if (plans.length === 0) return unchangedOutcome(model, 'No float32 weight matched (size threshold, operators or exclusions)', warnings, layers);
-  const bytesBefore = storedBytes(model);
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: rewriting graph' });
   const out = applyCastWeightPlans(model, plans);
-  return { model: out, tensors: plans.length, bytesBefore, bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
 }
 
-export const fp16Weight: MethodModule<Fp16WeightOptions> = {
-  id: 'fp16-weight',
-  label: 'Float16 weights',
-  description:
-    'Stores every float32 weight as float16 and casts it back to float32 when the model loads: half the download, the same float32 compute.',
-  options: FP16_WEIGHT_OPTIONS,
+export const fp16Weight: MethodModule<typeof FP16_WEIGHT_OPTIONS> = {
+  ...fp16WeightDeclaration,
   async apply(model, options, ctx = {}) {
-    return convertWeights(model, resolveOptions('fp16-weight', FP16_WEIGHT_OPTIONS, options) as Fp16WeightOptions, ctx);
+    return convertWeights(model, resolveOptions(fp16WeightDeclaration.id, FP16_WEIGHT_OPTIONS, options), ctx);
   },
 };

@@ -1,5 +1,5 @@
 import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
-import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
+import { changeableNodes } from './graph/node-patterns';
 import { planGatherQuantized } from './graph/gather-quantized';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
@@ -18,71 +18,15 @@ import { transposeNode } from './graph/dynamic-patterns';
 import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
 import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
 import { resolveOptions } from './resolve-options';
-import { storedBytes } from './stored-bytes';
 import { unchangedOutcome } from './unchanged';
-import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
+import { int4Declaration, INT4_OPTIONS, type Int4Options } from './declarations/int4';
+import { weightErrors } from './changes';
 
-const WEIGHT_OPS = ['MatMul', 'Gemm'] as const;
 const MS_DOMAIN = 'com.microsoft';
 const YIELD_EVERY_MS = 30;
 
-export type Int4Options = {
-  block: number;
-  symmetric: boolean;
-  accuracyLevel: number;
-  gather: boolean;
-  minElements: number;
-  opTypes: string[];
-  excludeNodes: string[];
-};
 
-export const INT4_OPTIONS: readonly OptionField[] = [
-  {
-    kind: 'number',
-    key: 'block',
-    label: 'Block size',
-    help: `Weights per scale along the input dimension: ${INT4_BLOCK_SIZES.join(', ')}. Smaller blocks are more accurate and a little larger.`,
-    default: 32,
-    min: 16,
-    max: 256,
-    integer: true,
-  },
-  {
-    kind: 'boolean',
-    key: 'symmetric',
-    label: 'Symmetric',
-    help: 'On: one scale per block and the implied zero point 8. Off: a 4-bit zero point per block as well (fits skewed blocks better).',
-    default: true,
-  },
-  {
-    kind: 'number',
-    key: 'accuracyLevel',
-    label: 'Accuracy level',
-    help: "MatMulNBits' accuracy_level: the lowest precision the runtime may compute in (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations).",
-    default: 0,
-    min: 0,
-    max: 4,
-    integer: true,
-  },
-  {
-    kind: 'boolean',
-    key: 'gather',
-    label: 'Gather embeddings',
-    help: "Also store embedding tables read by Gather (axis 0) as 4-bit blocks, run by onnxruntime's com.microsoft.GatherBlockQuantized (on WASM, checked with onnxruntime-web 1.30). Rows must be a whole number of blocks.",
-    default: false,
-  },
-  {
-    kind: 'number',
-    key: 'minElements',
-    label: 'Minimum weight size',
-    help: 'Weights with fewer elements stay float.',
-    default: 128,
-    min: 1,
-    integer: true,
-  },
-  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose constant 2-D weight becomes MatMulNBits.', default: [...WEIGHT_OPS], choices: WEIGHT_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes whose weights stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
-];
 
 /** How one consumer reads the weight: as K x N ('kn': MatMul, Gemm transB=0) or N x K ('nk': Gemm transB=1). */
 type Orientation = 'kn' | 'nk';
@@ -261,7 +205,7 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
   const tensors = swaps.length;
   swaps.push(...biases.droppable(replace));
   const out = withDomainImport(applyWeightSwaps(model, swaps, replace), MS_DOMAIN, 1);
-  return { model: out, tensors, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors, warnings, changes: weightErrors(layers) };
 }
 
 /**
@@ -338,13 +282,9 @@ function rewriteNode(t: Target, s: Stored, scalesName: string, o: Int4Options, b
   ];
 }
 
-export const int4: MethodModule<Int4Options> = {
-  id: 'int4',
-  label: 'Int4 weights (MatMulNBits)',
-  description:
-    "Stores the constant 2-D weights of MatMul and Gemm (any transA/transB, alpha and beta) as 4-bit codes with a float scale per block of input features and runs them with onnxruntime's com.microsoft.MatMulNBits. About 6x smaller weights (4 bits plus a float32 scale per block of 32); activations stay float. Runs on onnxruntime's WASM and WebGPU backends.",
-  options: INT4_OPTIONS,
+export const int4: MethodModule<typeof INT4_OPTIONS> = {
+  ...int4Declaration,
   async apply(model, options, ctx = {}) {
-    return quantizeModel(model, resolveOptions('int4', INT4_OPTIONS, options) as Int4Options, ctx);
+    return quantizeModel(model, resolveOptions(int4Declaration.id, INT4_OPTIONS, options), ctx);
   },
 };

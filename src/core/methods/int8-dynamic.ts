@@ -1,5 +1,4 @@
 import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
-import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
@@ -15,63 +14,12 @@ import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
 import { resolveOptions } from './resolve-options';
-import { storedBytes } from './stored-bytes';
-import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
+import { int8DynamicDeclaration, INT8_DYNAMIC_OPTIONS, type Int8DynamicOptions } from './declarations/int8-dynamic';
+import { weightErrors } from './changes';
 
-const DYNAMIC_OPS = ['MatMul', 'Gemm', 'Conv'] as const;
 
-export type Int8DynamicOptions = {
-  perChannel: boolean;
-  symmetric: boolean;
-  weightType: 'int8' | 'uint8';
-  groupedConv: boolean;
-  minElements: number;
-  opTypes: string[];
-  excludeNodes: string[];
-};
 
-export const INT8_DYNAMIC_OPTIONS: readonly OptionField[] = [
-  {
-    kind: 'boolean',
-    key: 'perChannel',
-    label: 'Per output channel',
-    help: 'One weight scale per output channel (per column of a MatMul/Gemm weight, per filter of a Conv). Conv filters then share one zero point, so they are quantized symmetrically.',
-    default: true,
-  },
-  {
-    kind: 'boolean',
-    key: 'symmetric',
-    label: 'Symmetric weights',
-    help: 'On: weight zero point at the middle of the range and scale = max|w| / 127. Off: each channel\'s [min, max] maps onto the full range (MatMul/Gemm per channel, any op per tensor).',
-    default: false,
-  },
-  {
-    kind: 'enum',
-    key: 'weightType',
-    label: 'MatMul/Gemm weight type',
-    help: 'Stored type of MatMul and Gemm weights (MatMulInteger takes both). Conv weights are always uint8: ConvInteger is defined for uint8 filters.',
-    default: 'int8',
-    choices: ['int8', 'uint8'],
-  },
-  {
-    kind: 'boolean',
-    key: 'groupedConv',
-    label: 'Grouped/depthwise Conv',
-    help: 'Also quantize Convs with group > 1. Off by default: onnxruntime runs ConvInteger one group at a time, far slower than its float depthwise kernel, and these small filters cost the most accuracy.',
-    default: false,
-  },
-  {
-    kind: 'number',
-    key: 'minElements',
-    label: 'Minimum weight size',
-    help: 'Operators with smaller weights stay float (quantizing their input costs more than it saves).',
-    default: 128,
-    min: 1,
-    integer: true,
-  },
-  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Which operators become integer operators.', default: [...DYNAMIC_OPS], choices: DYNAMIC_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes that stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
-];
 
 /** DynamicQuantizeLinear appeared in ai.onnx opset 11 (MatMulInteger and ConvInteger in 10). */
 const DYNAMIC_OPSET = 11;
@@ -276,17 +224,12 @@ async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodC
   }
   onProgress?.({ kind: 'phase', phase: 'int8-dynamic: rewriting graph' });
   const out = applyDynamicPlans(work, weightPlans, nodePlans, fresh);
-  return { model: out, tensors: layers.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors: layers.length, warnings, changes: weightErrors(layers) };
 }
 
-export const int8Dynamic: MethodModule<Int8DynamicOptions> = {
-  id: 'int8-dynamic',
-  label: 'Int8 dynamic (CPU only)',
-  description:
-    'The quantize_dynamic pattern: MatMul and Gemm become DynamicQuantizeLinear + MatMulInteger + rescale, Conv becomes ConvInteger with uint8 filters; activations are quantized at run time, biases stay float. About 4x smaller weights and integer compute on the WASM (CPU) backend. CPU only: WebGPU has no kernels for these operators, so the model falls back to the CPU off WebGPU.',
-  options: INT8_DYNAMIC_OPTIONS,
-  backends: ['wasm'],
+export const int8Dynamic: MethodModule<typeof INT8_DYNAMIC_OPTIONS> = {
+  ...int8DynamicDeclaration,
   async apply(model, options, ctx = {}) {
-    return quantizeModel(model, resolveOptions('int8-dynamic', INT8_DYNAMIC_OPTIONS, options) as Int8DynamicOptions, ctx);
+    return quantizeModel(model, resolveOptions(int8DynamicDeclaration.id, INT8_DYNAMIC_OPTIONS, options), ctx);
   },
 };

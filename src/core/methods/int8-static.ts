@@ -6,83 +6,26 @@ import type { NodeProto } from '../onnx/schema';
 import { synthesizeModelInputs } from '../evaluate/inputs';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
-import { CALIBRATORS, type CalibratorKind, type TensorRange } from './calibration/calibrators';
+import { type TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
 import { spreadSubset } from './calibration/spread-subset';
 import { attrInt } from './graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
 import { nameAllocator } from './graph/names';
 import { requireOpset } from './graph/opset-upgrade';
-import { changeableNodes, NODE_PATTERN_HELP } from './graph/node-patterns';
-import { QDQ_OPS, planQdq, type QdqTarget } from './graph/qdq-plan';
+import { changeableNodes } from './graph/node-patterns';
+import { planQdq, type QdqTarget } from './graph/qdq-plan';
 import { insertActivationQdq, uint8Params, type ActivationQdq } from './graph/qdq-rewrite';
 import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
 import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
-import { storedBytes } from './stored-bytes';
 import { unchangedOutcome } from './unchanged';
-import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
+import { int8StaticDeclaration, INT8_STATIC_OPTIONS, type Int8StaticOptions } from './declarations/int8-static';
+import { weightErrors } from './changes';
 
-export type Int8StaticOptions = {
-  calibrator: CalibratorKind;
-  percentile: number;
-  samples: number;
-  perChannel: boolean;
-  quantizeOutputs: boolean;
-  groupedConv: boolean;
-  opTypes: string[];
-  excludeNodes: string[];
-  minElements: number;
-};
 
-const INT8_STATIC_DEFAULT_SAMPLES = 16;
 
-export const INT8_STATIC_OPTIONS: readonly OptionField[] = [
-  {
-    kind: 'enum',
-    key: 'calibrator',
-    label: 'Calibrator',
-    help:
-      'How each activation range is chosen: minmax (observed extremes), percentile (tails cut), entropy (KL-optimal threshold; it can clip heavy-tailed activations hard: PaddleOCR rec 0.51 output cosine on rendered text, percentile 0.99).',
-    // Percentile beat minmax on all three PaddleOCR models (text-image calibration): output cosine
-    // cls 0.991 vs 0.985, det 0.992 vs 0.983, rec 0.995 vs 0.989; the fixtures are equal.
-    default: 'percentile',
-    choices: CALIBRATORS,
-  },
-  { kind: 'number', key: 'percentile', label: 'Percentile', help: 'Percent of activation values the percentile range keeps.', default: 99.999, min: 90, max: 100 },
-  {
-    kind: 'number',
-    key: 'samples',
-    label: 'Calibration samples',
-    help: 'How many calibration samples run: of yours when given (spread over the set), else seeded synthetic ones.',
-    default: INT8_STATIC_DEFAULT_SAMPLES,
-    min: 1,
-    max: 1024,
-    integer: true,
-  },
-  { kind: 'boolean', key: 'perChannel', label: 'Per output channel', help: 'One weight scale per output channel (else one per tensor).', default: true },
-  {
-    kind: 'boolean',
-    key: 'quantizeOutputs',
-    label: 'Quantize outputs',
-    // PaddleOCR det (160x160 text images, minmax): on, the map's SQNR fell from 20 to 13 dB (cosine 0.983 -> 0.939); on 320x320 WASM it ran 1.02x fp32, no gain.
-    help:
-      'Also QDQ each operator\'s output when no quantized operator reads it (the full QLinearConv pattern). Off by default: where a float affine (an unfolded BatchNorm as Mul/Add) follows, it costs accuracy and onnxruntime-web gained no speed from it.',
-    default: false,
-  },
-  {
-    kind: 'boolean',
-    key: 'groupedConv',
-    label: 'Grouped Convs',
-    // PaddleOCR rec on rendered text lines: output cosine 0.976 with them quantized, 0.991 kept float (their
-    // per-tensor uint8 inputs mix channels of very different ranges); their weights are a small share of the bytes.
-    help: 'Also quantize grouped/depthwise Convs. Off by default: a per-tensor uint8 input serves their channels badly, and they hold few weights.',
-    default: false,
-  },
-  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Operators run on quantized values.', default: [...QDQ_OPS], choices: QDQ_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes left in float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
-  { kind: 'number', key: 'minElements', label: 'Minimum weight size', help: 'Smaller weights stay float.', default: 128, min: 1, integer: true },
-];
 
 const QDQ_OPSET = 13;
 const CALIBRATION_SEED = 20240611;
@@ -250,17 +193,12 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   warnings.push(
     `${o.calibrator} calibration on ${inputs.length} ${ctx.calibrationInputs ? 'given' : 'seeded synthetic'} sample(s); QDQ on ${params.size} activation(s) around ${plan.targets.length} operator(s), ${quantizedWeights.size} int8 weight(s), ${biases} int32 bias(es).`,
   );
-  return { model: out, tensors: plans.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
 }
 
-export const int8Static: MethodModule<Int8StaticOptions> = {
-  id: 'int8-static',
-  label: 'Int8 static (QDQ)',
-  description:
-    'Calibrates activation ranges by running the model, then wraps Conv, MatMul and Gemm in QuantizeLinear/DequantizeLinear pairs (uint8 activations, int8 per-channel weights, int32 bias): the pattern onnxruntime fuses into QLinearConv/QLinearMatMul.',
-  options: INT8_STATIC_OPTIONS,
-  calibrationSamples: (options) => Number(options.samples ?? INT8_STATIC_DEFAULT_SAMPLES),
+export const int8Static: MethodModule<typeof INT8_STATIC_OPTIONS> = {
+  ...int8StaticDeclaration,
   async apply(model, options, ctx = {}) {
-    return quantizeStatic(model, resolveOptions('int8-static', INT8_STATIC_OPTIONS, options) as Int8StaticOptions, ctx);
+    return quantizeStatic(model, resolveOptions(int8StaticDeclaration.id, INT8_STATIC_OPTIONS, options), ctx);
   },
 };

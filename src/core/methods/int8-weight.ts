@@ -1,5 +1,4 @@
 import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
-import { NODE_PATTERN_HELP } from './graph/node-patterns';
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
 import type { ModelIR } from '../ir/model';
@@ -16,68 +15,15 @@ import { unchangedOutcome } from './unchanged';
 import { type StoredWeight, type ValueUse } from './graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, dequantizeInt8, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
-import { BIAS_CORRECTION_SAMPLES, correctBiases, type BiasTarget } from './graph/bias-correction';
+import { correctBiases, type BiasTarget } from './graph/bias-correction';
 import { resolveOptions } from './resolve-options';
-import { storedBytes } from './stored-bytes';
-import type { LayerError, MethodContext, MethodModule, MethodOutcome, OptionField } from './types';
+import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
+import { int8WeightDeclaration, INT8_WEIGHT_OPTIONS, type Int8WeightOptions } from './declarations/int8-weight';
+import { weightErrors } from './changes';
 
 /** Operators whose weight input (input 1) this method can quantize, and the axis of their output channels. */
-const WEIGHT_OPS = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose'] as const;
 
-export type Int8WeightOptions = {
-  perChannel: boolean;
-  symmetric: boolean;
-  weightType: 'int8' | 'uint8';
-  minElements: number;
-  opTypes: string[];
-  excludeNodes: string[];
-  biasCorrection: boolean;
-};
 
-export const INT8_WEIGHT_OPTIONS: readonly OptionField[] = [
-  {
-    kind: 'boolean',
-    key: 'perChannel',
-    label: 'Per output channel',
-    help: 'One scale per output channel (needs opset 13; older models are converted when possible, else one scale per tensor).',
-    default: true,
-  },
-  {
-    kind: 'boolean',
-    key: 'symmetric',
-    label: 'Symmetric',
-    // Asymmetric is the default: on the PaddleOCR detector it lifted output cosine from 0.966 to 0.997 on text-like images.
-    help: 'On: zero point 0 (128 in uint8) and scale = max|w| / 127. Off: each channel\'s [min, max] maps onto the full range, [-128, 127] or [0, 255] (a zero point per channel, usually more accurate).',
-    default: false,
-  },
-  {
-    kind: 'enum',
-    key: 'weightType',
-    label: 'Stored type',
-    help: 'int8: values in [-128, 127], symmetric zero point 0. uint8: the same steps shifted into [0, 255], symmetric zero point 128 (for runtimes or tools that expect uint8 weights). Same accuracy and size.',
-    default: 'int8',
-    choices: ['int8', 'uint8'],
-  },
-  {
-    kind: 'number',
-    key: 'minElements',
-    label: 'Minimum weight size',
-    help: 'Weights with fewer elements stay float (the scales would cost more than they save).',
-    default: 128,
-    min: 1,
-    integer: true,
-  },
-  { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose weight input is quantized.', default: ['MatMul', 'Gemm', 'Conv'], choices: WEIGHT_OPS },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes whose weights stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
-  {
-    kind: 'boolean',
-    key: 'biasCorrection',
-    label: 'Bias correction',
-    // On the PaddleOCR recogniser (rendered text lines) it lifted held-out output cosine from 0.9973 to 0.9993.
-    help: 'Folds the mean output shift the rounded weights cause into each Conv/Gemm bias, measured by running the model on calibration samples (yours when given, else seeded synthetic inputs, which can hurt on images).',
-    default: false,
-  },
-];
 
 /** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
 const PER_AXIS_OPSET = 13;
@@ -221,17 +167,12 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
     out = corrected.model;
     warnings.push(...corrected.warnings);
   }
-  return { model: out, tensors: plans.length, bytesBefore: storedBytes(model), bytesAfter: storedBytes(out), warnings, layers };
+  return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
 }
 
-export const int8Weight: MethodModule<Int8WeightOptions> = {
-  id: 'int8-weight',
-  label: 'Int8 weights',
-  description:
-    'Stores the weights of MatMul, Gemm and Conv as int8 with a float scale per output channel, and puts a DequantizeLinear in front of each consumer. About 4x smaller weights; activations stay float.',
-  options: INT8_WEIGHT_OPTIONS,
-  calibrationSamples: (options) => (options.biasCorrection === true ? BIAS_CORRECTION_SAMPLES : undefined),
+export const int8Weight: MethodModule<typeof INT8_WEIGHT_OPTIONS> = {
+  ...int8WeightDeclaration,
   async apply(model, options, ctx = {}) {
-    return quantizeModel(model, resolveOptions('int8-weight', INT8_WEIGHT_OPTIONS, options) as Int8WeightOptions, ctx);
+    return quantizeModel(model, resolveOptions(int8WeightDeclaration.id, INT8_WEIGHT_OPTIONS, options), ctx);
   },
 };

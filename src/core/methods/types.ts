@@ -1,6 +1,9 @@
 import type { Feeds } from '../evaluate/tensor-data';
 import type { ModelIR } from '../ir/model';
 import type { LongCallOptions } from '../util/progress';
+import type { LayerChange } from './changes';
+
+export type { LayerChange, LayerError } from './changes';
 
 /**
  * One option of a method, as data: the recipe editor's form and the CLI's key=value parsing
@@ -22,6 +25,56 @@ export type OptionField =
       patterns?: boolean;
     };
 
+/** The value type one field yields: number, boolean, the union of an enum's choices, or a string list. */
+export type OptionValueOf<F extends OptionField> = F extends { kind: 'number' }
+  ? number
+  : F extends { kind: 'boolean' }
+    ? boolean
+    : F extends { kind: 'enum'; choices: readonly (infer C extends string)[] }
+      ? C
+      : string[];
+
+/**
+ * The options object a method's apply receives, derived from its `as const` field tuple, so the
+ * declaration is the only place an option is written down.
+ */
+export type OptionsOf<Fields extends readonly OptionField[]> = { -readonly [F in Fields[number] as F['key']]: OptionValueOf<F> };
+
+/** What a method does to a model; the UI groups methods by it. */
+export type MethodFamily = 'quantization' | 'pruning' | 'distillation' | 'structure';
+
+/** A runtime backend a method's output is built for. */
+export type MethodBackend = 'wasm' | 'webgpu';
+
+/**
+ * Everything known about a method without loading its code: the studio lists methods and builds
+ * their forms from this alone (declarations/*.ts hold one each); the implementation adds `apply`.
+ */
+export interface MethodDeclaration<Fields extends readonly OptionField[] = readonly OptionField[]> {
+  id: string;
+  label: string;
+  description: string;
+  family: MethodFamily;
+  options: Fields;
+  /**
+   * The backends whose kernels run the output as intended; absent means all. A method limited to
+   * 'wasm' emits operators WebGPU lacks, so the UI shows it as "CPU only, falls back off WebGPU".
+   */
+  backends?: readonly MethodBackend[];
+  /**
+   * How many calibration samples the method runs with these (resolved) options, or undefined when
+   * it does not run the model with them. Absent means never. Hosts read that many of the user's samples.
+   */
+  calibrationSamples?(options: OptionsOf<Fields>): number | undefined;
+  /** The method reads the original model (the teacher, MethodContext.teacher), e.g. to distil from it. */
+  needsTeacher: boolean;
+  /**
+   * Each rewritten tensor depends on that tensor alone, so a host may stream the weights one at a
+   * time. Steps that run the model (calibrationSamples gives a count) still need it whole.
+   */
+  streamsTensors: boolean;
+}
+
 /** A loaded model a method may run (calibration): one sample's feeds in, the named outputs back. */
 export interface RunnableModel {
   run(feeds: Feeds, outputNames: readonly string[]): Promise<Feeds>;
@@ -31,11 +84,25 @@ export interface RunnableModel {
 /** Loads model bytes into the host's runtime. Methods are pure core: the host (CLI, worker, tests) injects this. */
 export type OpenModel = (modelBytes: Uint8Array) => Promise<RunnableModel>;
 
+/**
+ * The original model of a recipe (before any step) and a way to run it, for methods that learn
+ * from it (distillation, layer-wise reconstruction). Hosts build it from their runtime (createTeacher).
+ */
+export interface Teacher {
+  model: ModelIR;
+  /** Runs the original model on one sample and returns the named values, intermediate ones included. */
+  activations(feeds: Feeds, names: readonly string[]): Promise<Feeds>;
+  /** Frees what the runs loaded. */
+  release(): Promise<void>;
+}
+
 export interface MethodContext extends LongCallOptions {
   /** How methods that must execute the model (int8-static calibration) run it; absent on hosts without a runtime. */
   openModel?: OpenModel;
   /** Calibration samples (one feeds object each); methods synthesize seeded inputs when absent. */
   calibrationInputs?: readonly Feeds[];
+  /** The recipe's original model and how to run it; absent on hosts without a runtime. */
+  teacher?: Teacher;
   /**
    * Set by applyRecipe for per-layer overrides: the method changes only nodes whose names pass
    * (on top of its own excludeNodes); absent, every node is in scope.
@@ -43,43 +110,23 @@ export interface MethodContext extends LongCallOptions {
   nodeScope?: (nodeName: string) => boolean;
 }
 
-/** Error figures for one rewritten weight tensor. */
-export interface LayerError {
-  name: string;
-  maxAbsError: number;
-  meanAbsError: number;
-  /** Signal-to-quantization-noise ratio in dB; Infinity when the tensor came back exactly. */
-  sqnrDb: number;
-}
-
+/**
+ * What one method run hands back. Model totals (parameters, MACs, bytes, gzip size) are not here:
+ * applyRecipe measures them once for every step (see recipe/totals.ts).
+ */
 export interface MethodOutcome {
   model: ModelIR;
   /** How many weight tensors the method rewrote. */
   tensors: number;
-  /** Bytes of every stored tensor in the model before and after. */
-  bytesBefore: number;
-  bytesAfter: number;
   warnings: string[];
-  layers: LayerError[];
+  /** What changed, layer by layer. */
+  changes: LayerChange[];
 }
 
-/** A runtime backend a method's output is built for. */
-export type MethodBackend = 'wasm' | 'webgpu';
-
-export interface MethodModule<O extends Record<string, unknown> = Record<string, unknown>> {
-  id: string;
-  label: string;
-  description: string;
-  options: readonly OptionField[];
+export interface MethodModule<Fields extends readonly OptionField[] = readonly OptionField[]> extends MethodDeclaration<Fields> {
   /**
-   * The backends whose kernels run the output as intended; absent means all. A method limited to
-   * 'wasm' emits operators WebGPU lacks, so the UI shows it as "CPU only, falls back off WebGPU".
+   * `options` are a recipe step's, possibly partial and unchecked: the method resolves them
+   * against its fields (resolveOptions gives them the OptionsOf<Fields> type).
    */
-  backends?: readonly MethodBackend[];
-  /**
-   * How many calibration samples the method runs with these options (hosts read that many of the
-   * user's samples), or undefined when it does not run the model. Absent means never.
-   */
-  calibrationSamples?(options: Record<string, unknown>): number | undefined;
-  apply(model: ModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
+  apply(model: ModelIR, options: Record<string, unknown>, ctx?: MethodContext): Promise<MethodOutcome>;
 }

@@ -1,13 +1,12 @@
 import type { ModelIR } from '../ir/model';
 import { isOpsetLiftNote } from './graph/opset-upgrade';
-import { storedBytes } from './stored-bytes';
-import type { LayerError, MethodOutcome } from './types';
+import { weightErrors, type LayerError } from './changes';
+import type { MethodOutcome } from './types';
 
 /**
  * What a method hands back when it rewrote nothing: the input model itself (without any opset lift
  * prepared for it, so the lift's notes are dropped), the warnings gathered so far, and why.
  */
-export function unchangedOutcome(model: ModelIR, reason: string, warnings: readonly string[], layers: LayerError[] = []): MethodOutcome {
-  const bytes = storedBytes(model);
-  return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: [...warnings.filter((w) => !isOpsetLiftNote(w)), `${reason}; the model is unchanged.`], layers };
+export function unchangedOutcome(model: ModelIR, reason: string, warnings: readonly string[], layers: readonly LayerError[] = []): MethodOutcome {
+  return { model, tensors: 0, warnings: [...warnings.filter((w) => !isOpsetLiftNote(w)), `${reason}; the model is unchanged.`], changes: weightErrors(layers) };
 }

@@ -1,38 +1,41 @@
 import type { ModelIR } from '../ir/model';
+import { encodeModel } from '../onnx/encode';
 import { getMethod } from '../methods/registry';
-import type { LayerError, MethodContext } from '../methods/types';
+import type { MethodContext } from '../methods/types';
 import { throwIfAborted } from '../util/abort';
 import { planOverrides } from './overrides';
+import type { StepReport } from './step-report';
+import { modelTotals, type ModelTotals } from './totals';
 import type { Recipe } from './types';
-
-export interface StepReport {
-  method: string;
-  options: Record<string, unknown>;
-  /** For a step added by per-layer overrides, the node patterns it was restricted to. */
-  overrideNodes?: string[];
-  tensors: number;
-  ms: number;
-  bytesBefore: number;
-  bytesAfter: number;
-  warnings: string[];
-  layers: LayerError[];
-}
 
 export interface RecipeResult {
   model: ModelIR;
+  /** The encoded output model (measured for the totals anyway, so hosts need not encode it again). */
+  bytes: Uint8Array<ArrayBuffer>;
   steps: StepReport[];
+}
+
+interface Measured {
+  model: ModelIR;
+  bytes: Uint8Array<ArrayBuffer>;
+  totals: ModelTotals;
+}
+
+function measure(model: ModelIR): Measured {
+  const bytes = encodeModel(model);
+  return { model, bytes, totals: modelTotals(model, bytes) };
 }
 
 /**
  * Runs the recipe's steps in order, each on the previous step's model, then the steps its
  * per-layer overrides add (see planOverrides), each restricted to its nodes. The input model is
  * never modified; progress from each method is passed through, cancellation stops between and
- * within steps.
+ * within steps. The model totals of every step are measured here, once per model, not by methods.
  */
 export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodContext = {}): Promise<RecipeResult> {
   const runs = planOverrides(recipe);
   const methods = runs.map((r) => getMethod(r.step.method));
-  let current = model;
+  let current = measure(model);
   const steps: StepReport[] = [];
   for (let i = 0; i < runs.length; i++) {
     throwIfAborted(ctx.signal);
@@ -41,20 +44,21 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
     const label = overrideNodes ? `${method.id} on ${overrideNodes.join(', ')}` : method.id;
     ctx.onProgress?.({ kind: 'phase', phase: `step ${i + 1}/${runs.length}: ${label}` });
     const t0 = performance.now();
-    const out = await method.apply(current, step.options, scope ? { ...ctx, nodeScope: scope } : ctx);
+    const out = await method.apply(current.model, step.options, scope ? { ...ctx, nodeScope: scope } : ctx);
     const ms = performance.now() - t0;
+    const after = out.model === current.model ? current : measure(out.model);
     steps.push({
       method: method.id,
       options: step.options,
       ...(overrideNodes && { overrideNodes }),
       tensors: out.tensors,
       ms,
-      bytesBefore: out.bytesBefore,
-      bytesAfter: out.bytesAfter,
       warnings: out.warnings,
-      layers: out.layers,
+      changes: out.changes,
+      before: current.totals,
+      after: after.totals,
     });
-    current = out.model;
+    current = after;
   }
-  return { model: current, steps };
+  return { model: current.model, bytes: current.bytes, steps };
 }

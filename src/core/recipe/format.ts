@@ -1,11 +1,11 @@
-import { getMethod } from '../methods/registry';
+import { getDeclaration } from '../methods/declarations';
 import { defaultOptions, formatOptionText, sameOptionValue, type OptionValue } from '../methods/options';
 import { shellQuote } from './override-text';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride } from './types';
 
 /** One step's text, `name[:key=value,...]`, listing only options that differ from their defaults. */
 export function stepToString(step: { method: string; options?: Record<string, unknown> | undefined }): string {
-  const method = getMethod(step.method);
+  const method = getDeclaration(step.method);
   const defaults = defaultOptions(method.options);
   const options = step.options ?? {};
   const pairs = method.options

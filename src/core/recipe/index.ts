@@ -1,7 +1,12 @@
 export type { Recipe, RecipeOverride, RecipeStep } from './types';
 export { FLOAT_OVERRIDE } from './types';
 export { parseOverride, parseRecipe } from './parse';
-export { recipeFromJson } from './json';
+export { recipeFromJson, recipeToJson, type RecipeJson } from './json';
+export { RECIPE_VERSION } from './migrate';
 export { overrideToString, recipeToString, stepToString } from './format';
-export { applyRecipe, type RecipeResult, type StepReport } from './apply';
+export { applyRecipe, type RecipeResult } from './apply';
+export type { StepReport } from './step-report';
+export type { ModelTotals } from './totals';
+export { calibrationSubset, recipeCalibrationSamples } from './calibration';
+export { createTeacher } from './teacher';
 export { GOALS, findGoal, goalRecipe, type Goal } from './goals';

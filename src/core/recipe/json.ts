@@ -1,7 +1,8 @@
-import { getMethod } from '../methods/registry';
+import { getDeclaration } from '../methods/declarations';
 import { checkOptionValue, defaultOptions } from '../methods/options';
 import { RecipeError } from '../util/errors';
 import { compileNodePattern } from '../methods/graph/node-patterns';
+import { migrateRecipeJson, RECIPE_VERSION } from './migrate';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 
 function kindOf(v: unknown): string {
@@ -14,15 +15,27 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A recipe as written out: the current version, its steps and any overrides (defaults filled in). */
+export interface RecipeJson extends Recipe {
+  version: number;
+}
+
+/** The JSON form of a recipe, stamped with the version this code writes (recipeFromJson reads it back). */
+export function recipeToJson(recipe: Recipe): RecipeJson {
+  return { version: RECIPE_VERSION, ...recipe };
+}
+
 /**
- * Validates a recipe from JSON ({ steps: [{ method, options? }], overrides?: [{ nodes, method,
- * options? }] }), as saved by the UI or passed to the CLI, and fills in option defaults. Errors
- * name the bad part and what was expected.
+ * Validates a recipe from JSON ({ version?, steps: [{ method, options? }], overrides?: [{ nodes,
+ * method, options? }] }), as saved by the UI or passed to the CLI, and fills in option defaults.
+ * Older versions are migrated first (a missing version is 1); a newer one is refused. Errors name
+ * the bad part and what was expected.
  */
-export function recipeFromJson(json: unknown): Recipe {
-  if (!isRecord(json)) throw new RecipeError(`A recipe must be an object { "steps": [...] }; found ${kindOf(json)}.`);
+export function recipeFromJson(input: unknown): Recipe {
+  if (!isRecord(input)) throw new RecipeError(`A recipe must be an object { "steps": [...] }; found ${kindOf(input)}.`);
+  const json = migrateRecipeJson(input);
   const extra = Object.keys(json).filter((k) => k !== 'steps' && k !== 'overrides');
-  if (extra.length > 0) throw new RecipeError(`A recipe has only "steps" and "overrides"; found unexpected key(s) ${extra.map((k) => `"${k}"`).join(', ')}.`);
+  if (extra.length > 0) throw new RecipeError(`A recipe has only "version", "steps" and "overrides"; found unexpected key(s) ${extra.map((k) => `"${k}"`).join(', ')}.`);
   const { steps, overrides } = json;
   if (!Array.isArray(steps)) throw new RecipeError(`recipe.steps must be an array of steps; found ${kindOf(steps)}.`);
   if (steps.length === 0) throw new RecipeError('recipe.steps is empty; expected at least one step.');
@@ -56,7 +69,7 @@ function stepFromJson(step: unknown, where: string, orFloat = ''): RecipeStep {
   if (typeof step.method !== 'string') throw new RecipeError(`${where}.method must be a method name${orFloat}; found ${kindOf(step.method)}.`);
   let method;
   try {
-    method = getMethod(step.method);
+    method = getDeclaration(step.method);
   } catch (e) {
     throw new RecipeError(`${where}.method: ${(e as Error).message.replace(/\.$/, '')}${orFloat}.`);
   }

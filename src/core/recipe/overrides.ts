@@ -1,5 +1,5 @@
 import { compileNodePattern, type NodeMatcher } from '../methods/graph/node-patterns';
-import { getMethod } from '../methods/registry';
+import { getDeclaration } from '../methods/declarations';
 import { defaultOptions, sameOptionValue } from '../methods/options';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 
@@ -13,7 +13,7 @@ export interface ScopedStep {
 
 function sameMethodAndOptions(o: RecipeOverride, s: RecipeStep): boolean {
   if (o.method !== s.method) return false;
-  const fields = getMethod(s.method).options;
+  const fields = getDeclaration(s.method).options;
   const defaults = defaultOptions(fields);
   return fields.every((f) => sameOptionValue(o.options?.[f.key] ?? defaults[f.key], s.options[f.key] ?? defaults[f.key]));
 }
@@ -50,7 +50,7 @@ export function planOverrides(recipe: Recipe): ScopedStep[] {
     if (o.method === FLOAT_OVERRIDE || recipe.steps.some((s) => sameMethodAndOptions(o, s))) return;
     const group = extra.find((e) => sameMethodAndOptions(o, e.step));
     if (group) group.members.push(k);
-    else extra.push({ step: { method: o.method, options: { ...defaultOptions(getMethod(o.method).options), ...o.options } }, members: [k] });
+    else extra.push({ step: { method: o.method, options: { ...defaultOptions(getDeclaration(o.method).options), ...o.options } }, members: [k] });
   });
   for (const e of extra) {
     const members = new Set(e.members);

@@ -1,4 +1,4 @@
-import { getMethod } from '../methods/registry';
+import { getDeclaration } from '../methods/declarations';
 import { defaultOptions, parseOptionText } from '../methods/options';
 import { RecipeError } from '../util/errors';
 import { compileNodePattern, indexOutsideRegex, splitOutsideRegex } from '../methods/graph/node-patterns';
@@ -31,7 +31,7 @@ export function parseStep(part: string, where: string): RecipeStep {
   if (name === '') throw new RecipeError(`${where} ('${part}') has no method name before ':'.`);
   let method;
   try {
-    method = getMethod(name);
+    method = getDeclaration(name);
   } catch (e) {
     throw new RecipeError(`${where}: ${(e as Error).message}`);
   }

@@ -1,6 +1,7 @@
 import type { ModelSummary } from '../../core/analyze/summary';
 import type { Progress } from '../../core/util/progress';
-import type { CompressResult, CompressStep, RecipeInput } from '../../../workers/model-api';
+import type { StepReport } from '../../core/recipe/step-report';
+import type { CompressResult, RecipeInput } from '../../../workers/model-api';
 import type { BenchResult, FidelityResult, MeasureAllItem } from '../../../workers/bench-api';
 import type { Backend } from '../../runtime/types';
 import type { CalibrationUsed } from '../../../workers/model-api';
@@ -8,7 +9,7 @@ import type { EvaluateResult, InputsUsed, PerLayerResult } from '../../../worker
 import type { ClassMapping, SampleSetInfo, SampleSettings } from '../../../workers/sample-input';
 import type { DroppedFile } from './dropped-files';
 
-export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, CompressStep, FidelityResult, RecipeInput, Backend };
+export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, StepReport, FidelityResult, RecipeInput, Backend };
 export type { CalibrationUsed, EvaluateResult, InputsUsed, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
 
 /** Files the user gave for one model: the .onnx and any external data files beside it. */

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { CalibrationUsed, CompressStep, Progress, RecipeInput } from '../services/types';
+import type { CalibrationUsed, Progress, RecipeInput, StepReport } from '../services/types';
 import { RecipeError } from '../../core/util/errors';
 import { isAbort, toUiError, type UiError } from './ui-error';
 import type { SliceDeps, StudioState } from './studio-state';
@@ -25,7 +25,7 @@ export interface Variant {
   recipe: RecipeInput;
   fileName: string;
   sizeBytes: number;
-  steps: CompressStep[];
+  steps: StepReport[];
   /** Decode + recipe + encode, wall time in the worker. */
   ms: number;
   /** Some step's method declares it does not run on WebGPU. */

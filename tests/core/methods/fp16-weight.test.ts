@@ -12,6 +12,8 @@ import type { ModelIR } from '../../../src/core/ir/model';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { constantsInIf, convBnRelu, mlp, mlpWithExternalData, transformerBlock } from '../../fixtures/models';
 import { randn, runModel, seededFeeds, worstCosine } from './run-helpers';
+import { layerErrors } from '../../../src/core/methods/changes';
+import { storedBytes } from '../../../src/core/methods/stored-bytes';
 
 const runtime = createNodeRuntime();
 
@@ -47,8 +49,8 @@ describe('fp16-weight on the fixtures', () => {
       const out = await fp16Weight.apply(m, {} as never);
       expect(encodeModel(m)).toEqual(before);
       expect(out.tensors).toBeGreaterThan(0);
-      expect(out.layers).toHaveLength(out.tensors);
-      for (const l of out.layers) {
+      expect(layerErrors(out.changes)).toHaveLength(out.tensors);
+      for (const l of layerErrors(out.changes)) {
         expect(l.sqnrDb).toBeGreaterThan(60);
         expect(l.maxAbsError).toBeLessThan(1e-3);
       }
@@ -58,7 +60,7 @@ describe('fp16-weight on the fixtures', () => {
       expect(casts).toHaveLength(out.tensors);
       for (const { node: c } of casts) expect(Number(c.attribute.find((a) => a.name === 'to')!.i)).toBe(DT.FLOAT);
       // Weights under minElements (convBnRelu's 8-channel norm parameters) stay float32.
-      expect(out.bytesAfter / out.bytesBefore).toBeLessThanOrEqual(f.name === 'convBnRelu' ? 0.6 : 0.501);
+      expect(storedBytes(out.model) / storedBytes(m)).toBeLessThanOrEqual(f.name === 'convBnRelu' ? 0.6 : 0.501);
       const feeds = seededFeeds(f.shapes);
       const cos = worstCosine(await runModel(runtime, m, feeds), await runModel(runtime, out.model, feeds));
       expect(cos).toBeGreaterThanOrEqual(0.9999);
@@ -124,7 +126,7 @@ describe('fp16-weight on the fixtures', () => {
     expect(clamped.warnings.join(' ')).toMatch(/Clamped values outside the float16 range to ±65504 in 1 tensor\(s\): 'wide' \(2 values\)/);
     const wide = readFloat32(listWeights(clamped.model).find((w) => w.name === 'wide_fp16')!.tensor);
     expect([wide[3], wide[7]]).toEqual([65504, -65504]);
-    expect(clamped.layers.find((l) => l.name === 'wide')!.maxAbsError).toBe(1e6 - 65504);
+    expect(layerErrors(clamped.changes).find((l) => l.name === 'wide')!.maxAbsError).toBe(1e6 - 65504);
     const feeds = seededFeeds({ x: { dtype: 'float32', dims: [1, 256] } });
     const got = await runModel(runtime, clamped.model, feeds);
     expect(Array.from(got.y!.data as Float32Array).every(Number.isFinite)).toBe(true);

@@ -9,6 +9,7 @@ import { encodeModel } from '../../../src/core/onnx/encode';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { textImage } from '../../fixtures/text-images';
 import { OCR_REC, readOcrModel } from '../onnx/model-corpus';
+import { layerErrors } from '../../../src/core/methods/changes';
 
 const runtime = createNodeRuntime();
 
@@ -33,8 +34,8 @@ describe('int4 on the PaddleOCR recognizer (executed in onnxruntime-web, text-li
     // The input's weights are views into the file bytes: they must be exactly as read.
     expect(bytes).toEqual(copy);
     expect(out.tensors).toBe(9);
-    expect(out.layers.map((l) => l.name)).toContain('linear_85.w_0');
-    for (const l of out.layers) expect(l.sqnrDb).toBeGreaterThan(15);
+    expect(layerErrors(out.changes).map((l) => l.name)).toContain('linear_85.w_0');
+    for (const l of layerErrors(out.changes)) expect(l.sqnrDb).toBeGreaterThan(15);
     const inputs: Feeds[] = [3, 5].map((seed) => ({ x: textImage(seed, 48, 320) }));
     const ref = await runAll(model, inputs);
     const cand = await runAll(out.model, inputs);

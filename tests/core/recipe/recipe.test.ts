@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { applyRecipe, parseRecipe, recipeFromJson, recipeToString } from '../../../src/core/recipe';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { mlp } from '../../fixtures/models';
+import { gzipSync } from 'fflate';
+import { storedBytes } from '../../../src/core/methods/stored-bytes';
 
 const DEFAULTS = { perChannel: true, symmetric: false, weightType: 'int8', minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [], biasCorrection: false };
 
@@ -97,8 +99,13 @@ describe('applyRecipe', () => {
       ['int8-weight', 1],
       ['int8-weight', 1],
     ]);
-    expect(r.steps[1]!.bytesBefore).toBe(r.steps[0]!.bytesAfter);
-    expect(r.steps.every((s) => s.ms >= 0 && s.layers.length === s.tensors)).toBe(true);
+    expect(r.steps[1]!.before).toEqual(r.steps[0]!.after);
+    expect(r.steps[0]!.before.storedBytes).toBe(storedBytes(m));
+    expect(r.steps[1]!.after.storedBytes).toBe(storedBytes(r.model));
+    expect(r.steps[1]!.after.storedBytes).toBeLessThan(r.steps[0]!.before.storedBytes);
+    expect(r.steps[1]!.after.gzipBytes).toBe(gzipSync(r.bytes, { level: 6 }).byteLength);
+    expect(r.bytes).toEqual(encodeModel(r.model));
+    expect(r.steps.every((s) => s.ms >= 0 && s.changes.length === s.tensors && s.changes.every((c) => c.kind === 'weight-error'))).toBe(true);
     expect(phases.filter((p) => p.startsWith('step '))).toEqual(['step 1/2: int8-weight', 'step 2/2: int8-weight']);
     expect(encodeModel(m)).toEqual(before);
   });
