@@ -58,4 +58,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The studio lists methods and builds their forms from the declarations alone: method code
+    // (the registry and the modules it lists, kernels, calibration) stays out of the UI bundle.
+    // tests/core/methods/ui-method-code.test.ts walks the import graph for what this cannot see.
+    files: ['src/ui/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/core/methods/(?!(types|changes|options|declarations(/[\\w-]+)?|graph/node-patterns)$)',
+              message: 'src/ui may import only method declarations (core/methods/declarations), types, options, changes and node patterns, not method code.',
+            },
+            { regex: '/core/recipe(/index|/apply)?$', message: 'src/ui must not import recipe apply (it loads every method); the model worker runs recipes.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { methods } from '../core/methods/registry';
+import { declarations } from '../core/methods/declarations';
 import { recipeToString } from '../core/recipe/format';
 import { createBrowserServices, SAMPLE_MODEL } from './services/browser-services';
 import { createStudioStore } from './store/studio-store';
@@ -11,7 +11,7 @@ import { createDeviceJobs } from './services/device-jobs';
 import { createDeviceStore, DeviceStoreProvider } from './store/device-store';
 import './styles.css';
 
-const methodInfo = methods.map(toMethodInfo);
+const methodInfo = declarations.map(toMethodInfo);
 const services = createBrowserServices();
 const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
 const deviceStore = createDeviceStore(createDeviceJobs(services.registry));

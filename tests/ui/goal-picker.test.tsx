@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { GoalPicker } from '../../src/ui/components/GoalPicker';
 import { GOALS, type Goal } from '../../src/core/recipe/goals';
 import { createStudioStore } from '../../src/ui/store/studio-store';
-import { methods } from '../../src/core/methods/registry';
+import { declarations as methods } from '../../src/core/methods/declarations';
 import { fakeRecipeText, fakeServices } from './fakes';
 
 afterEach(cleanup);

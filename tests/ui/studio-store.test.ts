@@ -9,7 +9,7 @@ import { comparisonRows, mixedRounds, outputNames } from '../../src/ui/store/com
 import { methodTag, recipeLabel, uniqueLabel, variantFileName } from '../../src/ui/store/recipe';
 import { createSerialQueue } from '../../src/ui/store/serial-queue';
 import { toMethodInfo } from '../../src/ui/store/studio-state';
-import { methods } from '../../src/core/methods/registry';
+import { declarations as methods } from '../../src/core/methods/declarations';
 import { deferred, fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
 
 function setup(control: FakeControl = {}) {
@@ -401,7 +401,7 @@ describe('helpers', () => {
     const infos = methods.map(toMethodInfo);
     expect(infos.map((m) => m.id)).toContain('int8-weight');
     for (const m of infos) {
-      expect(Object.keys(m).sort()).toEqual(m.backends ? ['backends', 'description', 'id', 'label', 'options'] : ['description', 'id', 'label', 'options']);
+      expect(Object.keys(m).sort()).toEqual(m.backends ? ['backends', 'description', 'family', 'id', 'label', 'options'] : ['description', 'family', 'id', 'label', 'options']);
     }
   });
 

@@ -6,6 +6,7 @@ import { decodeModel } from '../../src/core/onnx/decode';
 import { createNodeRuntime } from '../../src/runtime/node';
 import type { Progress } from '../../src/core/util/progress';
 import { mlp, mlpWithExternalData } from '../fixtures/models';
+import { MEASURE_PHASE } from '../../src/core/recipe/apply';
 
 const nodeHost = { runtime: async () => createNodeRuntime(), defaultThreads: async () => 1 };
 
@@ -45,7 +46,7 @@ describe('model worker API', () => {
     expect(result.sizeBytes).toBeLessThan(bytes.byteLength);
     expect(result.steps[0]).toMatchObject({ method: 'int8-weight' });
     expect(result.steps[0]!.tensors).toBeGreaterThan(0);
-    expect(events.some((e) => e.kind === 'phase' && e.phase === 'Encoding')).toBe(true);
+    expect(events.some((e) => e.kind === 'phase' && e.phase === MEASURE_PHASE)).toBe(true);
     expect(decodeModel(result.bytes).graph?.node.some((n) => n.opType === 'DequantizeLinear')).toBe(true);
   });
 

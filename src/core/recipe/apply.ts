@@ -21,7 +21,11 @@ interface Measured {
   totals: ModelTotals;
 }
 
-function measure(model: ModelIR): Measured {
+/** Progress phase while a model is encoded and measured (before the first step and after each). */
+export const MEASURE_PHASE = 'Encoding and measuring the model';
+
+function measure(model: ModelIR, ctx: MethodContext): Measured {
+  ctx.onProgress?.({ kind: 'phase', phase: MEASURE_PHASE });
   const bytes = encodeModel(model);
   return { model, bytes, totals: modelTotals(model, bytes) };
 }
@@ -35,7 +39,7 @@ function measure(model: ModelIR): Measured {
 export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodContext = {}): Promise<RecipeResult> {
   const runs = planOverrides(recipe);
   const methods = runs.map((r) => getMethod(r.step.method));
-  let current = measure(model);
+  let current = measure(model, ctx);
   const steps: StepReport[] = [];
   for (let i = 0; i < runs.length; i++) {
     throwIfAborted(ctx.signal);
@@ -46,7 +50,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
     const t0 = performance.now();
     const out = await method.apply(current.model, step.options, scope ? { ...ctx, nodeScope: scope } : ctx);
     const ms = performance.now() - t0;
-    const after = out.model === current.model ? current : measure(out.model);
+    const after = out.model === current.model ? current : measure(out.model, ctx);
     steps.push({
       method: method.id,
       options: step.options,

@@ -27,6 +27,7 @@ export function MethodPicker({ id, methods, value, disabled, onChange }: MethodP
       </div>
       {chosen && (
         <p className="method-description muted small">
+          {chosen.family && <span className="method-family">{chosen.family} · </span>}
           {chosen.description} {isCpuOnly(chosen) && <CpuOnlyBadge />}
         </p>
       )}

@@ -1,4 +1,4 @@
-import type { MethodModule } from '../../core/methods/types';
+import type { MethodDeclaration } from '../../core/methods/types';
 import type { RecipeInput, StudioServices } from '../services/types';
 import type { ModelSlice } from './model-slice';
 import type { RecipeSlice } from './recipe-slice';
@@ -14,11 +14,11 @@ export type StudioState = ModelSlice & RecipeSlice & VariantsSlice & MeasureSlic
  * What the UI needs to know of a method: its declaration, not its implementation. `backends`,
  * when present, lists where its output runs as intended (no 'webgpu': "CPU only").
  */
-export type MethodInfo = Pick<MethodModule, 'id' | 'label' | 'description' | 'options' | 'backends'>;
+export type MethodInfo = Pick<MethodDeclaration, 'id' | 'label' | 'description' | 'options' | 'backends'> & Partial<Pick<MethodDeclaration, 'family'>>;
 
-/** The declaration part of a registered method, as the store and the components see it. */
-export function toMethodInfo({ id, label, description, options, backends }: MethodModule): MethodInfo {
-  return backends ? { id, label, description, options, backends } : { id, label, description, options };
+/** A method's declaration (declarations/index.ts, no method code), as the store and the components see it. */
+export function toMethodInfo({ id, label, description, family, options, backends }: MethodDeclaration): MethodInfo {
+  return backends ? { id, label, description, family, options, backends } : { id, label, description, family, options };
 }
 
 /** What the store is built with: the outside world, the methods the recipe form offers, and how recipes read. */

@@ -69,7 +69,9 @@ describe('recipeFromJson', () => {
     [{ steps: [{ method: 'int8-weight', options: { minElements: '12' } }] }, /expects an integer/],
     [{ steps: [{ method: 'int8-weight', options: { opTypes: 'MatMul' } }] }, /expects a list/],
     [{ steps: [{ method: 'int8-weight', extra: 1 }] }, /unexpected key\(s\) "extra"/],
-    [{ steps: [{ method: 'int8-weight' }], version: 2 }, /unexpected key\(s\) "version"/],
+    [{ steps: [{ method: 'int8-weight' }], version: 2 }, /recipe is version 2, written by a newer Featherweight; this one reads recipe versions 1 to 1/],
+    [{ steps: [{ method: 'int8-weight' }], version: '1' }, /recipe\.version must be a whole number from 1 to 1; found '1'/],
+    [{ steps: [{ method: 'int8-weight' }], version: 0 }, /recipe\.version must be a whole number from 1 to 1; found 0/],
   ];
   for (const [json, message] of bad) {
     it(`rejects ${JSON.stringify(json)}`, () => {
