@@ -19,7 +19,7 @@ export const declarations: readonly MethodDeclaration[] = [
   int4Declaration,
   fp16Declaration,
   fp16WeightDeclaration,
-] as readonly MethodDeclaration[];
+];
 
 export function getDeclaration(id: string): MethodDeclaration {
   const m = declarations.find((x) => x.id === id);
