@@ -26,6 +26,13 @@ describe('compress with a method the CLI has never heard of (registered by the t
     expect(zeros).toEqual([0.75, 0.75]);
   });
 
+  it('hands methods the original model as their teacher', async () => {
+    const input = tmp.write('mlp3.onnx', encodeModel(mlp()));
+    const r = await cli('compress', input, '--recipe', 'int4:minElements=16+teacher-probe', '-o', tmp.path('mlp3.out.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning \(teacher-probe\): teacher ran: '\S+' has \d+ values; the teacher is the original, not this step's input\./);
+  });
+
   it('reports every change and the totals before and after in --json, with the recipe it ran', async () => {
     const input = tmp.write('mlp2.onnx', encodeModel(mlp()));
     const r = await cli('compress', input, '--recipe', 'zero-fraction', '-o', tmp.path('mlp2.out.onnx'), '--json');

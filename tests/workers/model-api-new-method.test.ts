@@ -3,6 +3,8 @@ import { modelWorkerApi } from '../../workers/model-api';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { storedBytes } from '../../src/core/methods/stored-bytes';
 import { mlp } from '../fixtures/models';
+import { modelOpener } from '../../src/runtime/calibrate';
+import { createNodeRuntime } from '../../src/runtime/node';
 
 vi.mock('../../src/core/methods/declarations', async (importOriginal) => (await import('../fixtures/with-test-method')).declarationsWithTestMethod(importOriginal));
 vi.mock('../../src/core/methods/registry', async (importOriginal) => (await import('../fixtures/with-test-method')).registryWithTestMethod(importOriginal));
@@ -21,6 +23,16 @@ describe('model worker API with a method registered by the test', () => {
     expect(result.calibration).toBeUndefined();
     // The report crosses the worker boundary as it is: structured clone keeps every field.
     expect(structuredClone(result.steps)).toEqual(result.steps);
+  });
+
+  it('gives methods the original model as their teacher, run through the runtime it was handed', async () => {
+    const result = await modelWorkerApi.compress(
+      { model: encodeModel(mlp()), external: {} },
+      { steps: [{ method: 'int8-weight', options: {} }, { method: 'teacher-probe', options: {} }] },
+      undefined,
+      modelOpener(createNodeRuntime()),
+    );
+    expect(result.steps[1]!.warnings).toEqual([expect.stringMatching(/^teacher ran: '\S+' has \d+ values; the teacher is the original, not this step's input\.$/)]);
   });
 
   it('mixes it with a real method in one recipe, each step measured on the model the step before left', async () => {
