@@ -28,7 +28,7 @@ Recipe: steps joined by '+', each name[:key=value,...], for example
 
 Options:
   --recipe <spec>      the recipe to apply
-  --recipe-file <path> the same recipe as JSON: {"steps":[{"method":"int4","options":{"block":32}}]}
+  --recipe-file <path> the same recipe as JSON: {"version":1,"steps":[{"method":"int4","options":{"block":32}}]}
   --goal <id>          a named starting recipe: fastest-cpu, smallest, small-everywhere, half-exact,
                        webgpu-fp16 ('featherweight recipes' says what each is and why)
   --override <n>=<m>   per-layer override, repeatable, first match wins: nodes (exact name, glob or
@@ -39,7 +39,9 @@ Options:
   --preset, --scale, --mean, --std, --bgr, --resize, --crop-fraction, --layout, --sample-rate
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
-  --json               print {input{path,sizeBytes}, output{path,sizeBytes}, calibration?, steps[{method,tensors,ms}], ms}
+  --json               print {input{path,sizeBytes}, output{path,sizeBytes}, recipe, calibration?,
+                       steps[{method,options,tensors,ms,warnings,changes[{kind,...}],before,after}], ms};
+                       before/after: {parameters,macs,storedBytes,gzipBytes}
   -h, --help           show this help`;
 
 const BENCH_USAGE = `Usage: featherweight bench <model.onnx>... [options]

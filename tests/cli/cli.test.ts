@@ -290,14 +290,18 @@ describe('recipes', () => {
   it('lists every registered method with its options, from the same declarations as the studio', async () => {
     const r = await cli('recipes', '--json');
     expect(r.code).toBe(0);
-    const listed = JSON.parse(r.stdout).methods as { id: string; options: { key: string; default: unknown }[] }[];
+    const json = JSON.parse(r.stdout);
+    expect(json.recipeVersion).toBe(1);
+    const listed = json.methods as { id: string; family: string; needsTeacher: boolean; streamsTensors: boolean; options: { key: string; default: unknown }[] }[];
     expect(listed.map((m) => m.id)).toEqual(methods.map((m) => m.id));
     for (const m of methods) {
-      expect(listed.find((x) => x.id === m.id)!.options).toEqual(m.options.map((f) => ({ ...f })));
+      const shown = listed.find((x) => x.id === m.id)!;
+      expect(shown.options).toEqual(m.options.map((f) => ({ ...f })));
+      expect(shown).toMatchObject({ family: m.family, needsTeacher: m.needsTeacher, streamsTensors: m.streamsTensors });
     }
     const text = await cli('recipes');
     for (const m of methods) expect(text.stdout).toContain(`${m.id}`);
-    expect(text.stdout).toMatch(/int8-dynamic \(CPU only\)/);
+    expect(text.stdout).toMatch(/int8-dynamic \(CPU only\): Int8 dynamic \(CPU only\) \(quantization\)/);
     expect(text.stdout).toMatch(/block\s+32\s/);
   });
 });

@@ -36,9 +36,15 @@ describe('compress --calibration DIR', () => {
   it("int8-static runs no more of the folder's samples than its samples option asks for", async () => {
     const r = await cli('compress', model, '--recipe', 'int8-static:samples=2', '--calibration', folder, '-o', tmp.path('static2.onnx'), '--json');
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { calibration: { samples: number }; steps: { warnings: string[] }[] };
-    expect(json.calibration.samples).toBe(5);
+    const json = JSON.parse(r.stdout) as { calibration: { samples: number; used: number }; steps: { warnings: string[] }[] };
+    expect(json.calibration).toMatchObject({ samples: 5, used: 2 });
     expect(json.steps[0]!.warnings.join(' ')).toMatch(/calibration on 2 given sample/);
+  });
+
+  it('says the folder went unused when no step of the recipe calibrates', async () => {
+    const r = await cli('compress', model, '--recipe', 'int8-weight', '--calibration', folder, '-o', tmp.path('plain.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/no step of this recipe calibrates, so the samples in '.*calib' were not used/);
   });
 
   it('int8-weight bias correction takes its activation means from the folder', async () => {

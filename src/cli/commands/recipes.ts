@@ -1,5 +1,5 @@
-import { methods } from '../../core/methods/registry';
-import { GOALS } from '../../core/recipe';
+import { declarations as methods } from '../../core/methods/declarations';
+import { GOALS, RECIPE_VERSION } from '../../core/recipe';
 import type { OptionField } from '../../core/methods/types';
 import { COMMON_OPTIONS, parseCommandArgs, requirePositionals } from '../args';
 import type { Command } from '../command';
@@ -49,7 +49,17 @@ export const recipesCommand: Command = {
     if (values.json) {
       env.stdout(
         toJson({
-          methods: methods.map((m) => ({ id: m.id, label: m.label, description: m.description, backends: m.backends ?? null, options: m.options })),
+          recipeVersion: RECIPE_VERSION,
+          methods: methods.map((m) => ({
+            id: m.id,
+            label: m.label,
+            description: m.description,
+            family: m.family,
+            backends: m.backends ?? null,
+            needsTeacher: m.needsTeacher,
+            streamsTensors: m.streamsTensors,
+            options: m.options,
+          })),
           overrides: OVERRIDES_DOC,
           goals: GOALS,
         }),
@@ -58,7 +68,7 @@ export const recipesCommand: Command = {
     }
     for (const m of methods) {
       const cpuOnly = m.backends && !m.backends.includes('webgpu') ? ' (CPU only)' : '';
-      env.stdout(`${m.id}${cpuOnly}: ${m.label}\n  ${m.description}\n`);
+      env.stdout(`${m.id}${cpuOnly}: ${m.label} (${m.family})\n  ${m.description}\n`);
       env.stdout(
         formatTable(
           ['option', 'default', 'accepts', 'meaning'],
