@@ -15,8 +15,6 @@ import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './t
 import { fp16WeightDeclaration, FP16_WEIGHT_OPTIONS, type Fp16WeightOptions } from './declarations/fp16-weight';
 import { weightErrors } from './changes';
 
-
-
 /** Yield to the event loop at least this often (ms) so cancellation and progress get through. */
 const YIELD_EVERY_MS = 30;
 

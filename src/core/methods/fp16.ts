@@ -13,9 +13,6 @@ import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './t
 import { fp16Declaration, FP16_OPTIONS, type Fp16Options } from './declarations/fp16';
 import { weightErrors } from './changes';
 
-
-
-
 /** Yield to the event loop at least this often (ms) so cancellation and progress get through. */
 const YIELD_EVERY_MS = 30;
 

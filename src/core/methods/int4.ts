@@ -26,8 +26,6 @@ import { weightErrors } from './changes';
 const MS_DOMAIN = 'com.microsoft';
 const YIELD_EVERY_MS = 30;
 
-
-
 /** How one consumer reads the weight: as K x N ('kn': MatMul, Gemm transB=0) or N x K ('nk': Gemm transB=1). */
 type Orientation = 'kn' | 'nk';
 

@@ -18,9 +18,6 @@ import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './t
 import { int8DynamicDeclaration, INT8_DYNAMIC_OPTIONS, type Int8DynamicOptions } from './declarations/int8-dynamic';
 import { weightErrors } from './changes';
 
-
-
-
 /** DynamicQuantizeLinear appeared in ai.onnx opset 11 (MatMulInteger and ConvInteger in 10). */
 const DYNAMIC_OPSET = 11;
 const YIELD_EVERY_MS = 30;

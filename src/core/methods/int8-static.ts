@@ -6,7 +6,7 @@ import type { NodeProto } from '../onnx/schema';
 import { synthesizeModelInputs } from '../evaluate/inputs';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
-import { type TensorRange } from './calibration/calibrators';
+import type { TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
 import { spreadSubset } from './calibration/spread-subset';
 import { attrInt } from './graph/attrs';
@@ -23,9 +23,6 @@ import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
 import { int8StaticDeclaration, INT8_STATIC_OPTIONS, type Int8StaticOptions } from './declarations/int8-static';
 import { weightErrors } from './changes';
-
-
-
 
 const QDQ_OPSET = 13;
 const CALIBRATION_SEED = 20240611;

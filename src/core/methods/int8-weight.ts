@@ -21,10 +21,6 @@ import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './t
 import { int8WeightDeclaration, INT8_WEIGHT_OPTIONS, type Int8WeightOptions } from './declarations/int8-weight';
 import { weightErrors } from './changes';
 
-/** Operators whose weight input (input 1) this method can quantize, and the axis of their output channels. */
-
-
-
 /** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
 const PER_AXIS_OPSET = 13;
 const PER_TENSOR_OPSET = 10;
