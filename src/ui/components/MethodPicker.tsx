@@ -10,19 +10,40 @@ export interface MethodPickerProps {
   onChange(methodId: string): void;
 }
 
-/** Every registered method by its label, with the chosen one's description. */
+function optionOf(m: MethodInfo) {
+  return (
+    <option key={m.id} value={m.id}>
+      {m.label} ({m.id})
+    </option>
+  );
+}
+
+/** The methods grouped by family, in the order each family first appears. */
+function byFamily(methods: readonly MethodInfo[]): [string, MethodInfo[]][] {
+  const groups = new Map<string, MethodInfo[]>();
+  for (const m of methods) {
+    const family = m.family ?? 'other';
+    groups.set(family, [...(groups.get(family) ?? []), m]);
+  }
+  return [...groups];
+}
+
+/** Every registered method by its label (grouped by family when there are several), with the chosen one's description. */
 export function MethodPicker({ id, methods, value, disabled, onChange }: MethodPickerProps) {
   const chosen = methods.find((m) => m.id === value);
+  const groups = byFamily(methods);
   return (
     <div className="method-picker">
       <div className="field">
         <label htmlFor={id}>Method</label>
         <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
-          {methods.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label} ({m.id})
-            </option>
-          ))}
+          {groups.length > 1
+            ? groups.map(([family, members]) => (
+                <optgroup key={family} label={family[0]!.toUpperCase() + family.slice(1)}>
+                  {members.map(optionOf)}
+                </optgroup>
+              ))
+            : methods.map(optionOf)}
         </select>
       </div>
       {chosen && (
