@@ -35,6 +35,13 @@ describe('model worker API with a method registered by the test', () => {
     expect(result.steps[1]!.warnings).toEqual([expect.stringMatching(/^teacher ran: '\S+' has \d+ values; the teacher is the original, not this step's input\.$/)]);
   });
 
+  it('refuses a recipe whose method needs the teacher when the worker was given no runtime to run it', async () => {
+    await expect(modelWorkerApi.compress({ model: encodeModel(mlp()), external: {} }, { steps: [{ method: 'teacher-probe', options: {} }] })).rejects.toMatchObject({
+      name: 'RecipeError',
+      message: expect.stringMatching(/'teacher-probe' learns from the original model, so it needs a teacher .*this host gave none/),
+    });
+  });
+
   it('mixes it with a real method in one recipe, each step measured on the model the step before left', async () => {
     const result = await modelWorkerApi.compress({ model: encodeModel(mlp()), external: {} }, { steps: [{ method: 'zero-fraction', options: {} }, { method: 'int8-weight', options: {} }] });
     expect(result.steps.map((s) => s.method)).toEqual(['zero-fraction', 'int8-weight']);

@@ -7,7 +7,13 @@ import { int8Static } from './int8-static';
 import { int8Weight } from './int8-weight';
 import type { MethodModule } from './types';
 
-/** Every compression method, in the order the UI lists them. Adding a method = one module + one line here. */
+/**
+ * Every compression method's implementation, in the order the UI lists them (declarations/index.ts
+ * lists their declarations in the same order; a test checks it). Hosts that run recipes (the model
+ * worker, the CLI, tests) load this; the studio's page loads only the declarations. Adding a method
+ * is its declaration (declarations/<id>.ts, a line in declarations/index.ts) and its implementation
+ * (<id>.ts, a line here); the CLI, the worker and the studio need nothing more.
+ */
 export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight];
 
 export function getMethod(id: string): MethodModule {

@@ -3,6 +3,7 @@ import { encodeModel } from '../onnx/encode';
 import { getMethod } from '../methods/registry';
 import type { MethodContext } from '../methods/types';
 import { throwIfAborted } from '../util/abort';
+import { RecipeError } from '../util/errors';
 import { planOverrides } from './overrides';
 import type { StepReport } from './step-report';
 import { modelTotals, type ModelTotals } from './totals';
@@ -39,6 +40,10 @@ function measure(model: ModelIR, ctx: MethodContext): Measured {
 export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodContext = {}): Promise<RecipeResult> {
   const runs = planOverrides(recipe);
   const methods = runs.map((r) => getMethod(r.step.method));
+  const needy = methods.find((m) => m.needsTeacher);
+  if (needy && !ctx.teacher) {
+    throw new RecipeError(`Method '${needy.id}' learns from the original model, so it needs a teacher (a host with a runtime: the CLI or the studio's worker); this host gave none.`);
+  }
   let current = measure(model, ctx);
   const steps: StepReport[] = [];
   for (let i = 0; i < runs.length; i++) {
