@@ -40,3 +40,26 @@ describe('the studio bundle and method code', () => {
     expect(graph.has(DECLARATIONS)).toBe(true);
   });
 });
+
+describe('the lint rule that keeps method code out of src/ui', () => {
+  it('flags value imports of the registry, a method module, kernels and recipe apply, and lets declarations and report types through', async () => {
+    const { ESLint } = await import('eslint');
+    const eslint = new ESLint({ cwd: ROOT });
+    const source = [
+      "import { methods } from '../core/methods/registry';",
+      "import { int4 } from '../core/methods/int4';",
+      "import { quantizeInt8 } from '../core/methods/kernels/quantize-int8';",
+      "import { applyRecipe } from '../core/recipe';",
+      "import { declarations } from '../core/methods/declarations';",
+      "import { int4Declaration } from '../core/methods/declarations/int4';",
+      "import { formatChange } from '../core/methods/changes';",
+      "import type { StepReport } from '../core/recipe';",
+      'export const used = [methods, int4, quantizeInt8, applyRecipe, declarations, int4Declaration, formatChange];',
+      'export type Report = StepReport;',
+      '',
+    ].join('\n');
+    const [result] = await eslint.lintText(source, { filePath: join(ROOT, 'src/ui/probe.ts') });
+    const flagged = result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.line);
+    expect(flagged).toEqual([1, 2, 3, 4]);
+  }, 60_000);
+});
