@@ -25,10 +25,11 @@ interface Measured {
 /** Progress phase while a model is encoded and measured (before the first step and after each). */
 export const MEASURE_PHASE = 'Encoding and measuring the model';
 
-function measure(model: ModelIR, ctx: MethodContext): Measured {
+async function measure(model: ModelIR, ctx: MethodContext): Promise<Measured> {
+  throwIfAborted(ctx.signal);
   ctx.onProgress?.({ kind: 'phase', phase: MEASURE_PHASE });
   const bytes = encodeModel(model);
-  return { model, bytes, totals: modelTotals(model, bytes) };
+  return { model, bytes, totals: await modelTotals(model, bytes, ctx) };
 }
 
 /**
@@ -44,7 +45,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
   if (needy && !ctx.teacher) {
     throw new RecipeError(`Method '${needy.id}' learns from the original model, so it needs a teacher (a host with a runtime: the CLI or the studio's worker); this host gave none.`);
   }
-  let current = measure(model, ctx);
+  let current = await measure(model, ctx);
   const steps: StepReport[] = [];
   for (let i = 0; i < runs.length; i++) {
     throwIfAborted(ctx.signal);
@@ -55,7 +56,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
     const t0 = performance.now();
     const out = await method.apply(current.model, step.options, scope ? { ...ctx, nodeScope: scope } : ctx);
     const ms = performance.now() - t0;
-    const after = out.model === current.model ? current : measure(out.model, ctx);
+    const after = out.model === current.model ? current : await measure(out.model, ctx);
     steps.push({
       method: method.id,
       options: step.options,

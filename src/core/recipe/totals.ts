@@ -1,9 +1,11 @@
-import { gzipSync } from 'fflate';
+import { Gzip } from 'fflate';
 import { analyzeModel } from '../analyze/summary';
 import type { ModelIR } from '../ir/model';
 import { elementCount } from '../ir/tensor';
 import { listWeights } from '../ir/walk';
 import { storedBytes } from '../methods/stored-bytes';
+import { throwIfAborted, yieldToLoop } from '../util/abort';
+import type { LongCallOptions } from '../util/progress';
 
 /** Sizes of a whole model, measured the same way before and after every step. */
 export interface ModelTotals {
@@ -17,12 +19,34 @@ export interface ModelTotals {
   gzipBytes: number;
 }
 
+/** Bytes gzip is fed at a time; between chunks the call yields, so progress and cancellation get through. */
+export const GZIP_CHUNK_BYTES = 4 << 20;
+
+/**
+ * The gzip size of `bytes`, compressed as one stream fed in chunks (gzip runs at some tens of
+ * MB/s, seconds on a large model, so it must not block a worker or the CLI without a way out).
+ */
+export async function gzipSize(bytes: Uint8Array, options: LongCallOptions = {}): Promise<number> {
+  let size = 0;
+  const gzip = new Gzip({ level: 6 }, (chunk) => {
+    size += chunk.byteLength;
+  });
+  const total = Math.max(1, Math.ceil(bytes.byteLength / GZIP_CHUNK_BYTES));
+  for (let i = 0; i < total; i++) {
+    throwIfAborted(options.signal);
+    if (total > 1) options.onProgress?.({ kind: 'step', phase: 'gzip size', index: i, total });
+    gzip.push(bytes.subarray(i * GZIP_CHUNK_BYTES, (i + 1) * GZIP_CHUNK_BYTES), i === total - 1);
+    if (i < total - 1) await yieldToLoop();
+  }
+  return size;
+}
+
 /** The totals of `model`, whose encoded bytes are `encoded`. */
-export function modelTotals(model: ModelIR, encoded: Uint8Array): ModelTotals {
+export async function modelTotals(model: ModelIR, encoded: Uint8Array, options: LongCallOptions = {}): Promise<ModelTotals> {
   return {
     parameters: listWeights(model).reduce((n, w) => n + elementCount(w.tensor), 0),
     macs: analyzeModel(model, encoded.byteLength).macs.total,
     storedBytes: storedBytes(model),
-    gzipBytes: gzipSync(encoded, { level: 6 }).byteLength,
+    gzipBytes: await gzipSize(encoded, options),
   };
 }
