@@ -1,65 +1,16 @@
 import { graphInputSpecs, graphOutputSpecs, type IOSpecLike } from '../src/core/evaluate/io-spec';
-import type { ImageOptions } from '../src/core/evaluate/loaders/image-input';
+import type { LoadedSampleSet, SampleSetInfo } from '../src/core/evaluate/loaders/sample-set-info';
 import { loadLabelledSamples } from '../src/core/evaluate/loaders/labelled-set';
-import { assertNoUnknownLabels, labelsFromFolders, parseLabelCsv, resolveLabels, type LabelledFile, type ResolvedLabels } from '../src/core/evaluate/loaders/labels';
+import { assertNoUnknownLabels, labelsFromFolders, parseLabelCsv, resolveLabels, type LabelledFile } from '../src/core/evaluate/loaders/labels';
 import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
-import { loadSamples, sampleKindOf, type ImageDecoder, type SampleKind, type SampleSource } from '../src/core/evaluate/loaders/sample-set';
+import { loadSamples, sampleKindOf, type ImageDecoder, type SampleSource } from '../src/core/evaluate/loaders/sample-set';
 import { outputLayout } from '../src/core/evaluate/output-kind';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
 import type { LongCallOptions } from '../src/core/util/progress';
+import type { SampleFile, SampleRequest } from './eval-api';
 
-/** One file the user dropped or picked, with its path inside the dropped folder ('/'-separated). */
-export interface SampleFile {
-  path: string;
-  blob: Blob;
-}
-
-/** How labels become output indices: the core's rule, or the user's class list (index = position). */
-export type ClassMapping = { mode: 'auto' } | { mode: 'list'; names: readonly string[] };
-
-/** How sample files become model inputs: all plain data, so the same settings go to every worker. */
-export interface SampleSettings {
-  image: ImageOptions;
-  /** Rate WAV samples are resampled to. */
-  sampleRate?: number;
-  classes: ClassMapping;
-}
-
-/** What a worker needs to read the user's samples again: the files (Blobs cross by reference) and the settings. */
-export interface SampleRequest {
-  files: readonly SampleFile[];
-  settings: SampleSettings;
-}
-
-/** What the studio shows of a sample set; no tensor data. */
-export interface SampleSetInfo {
-  count: number;
-  files: string[];
-  /** Files that are not samples (reported, not silently dropped). */
-  ignored: string[];
-  /** Samples per kind, e.g. { image: 12 }. */
-  kinds: Partial<Record<SampleKind, number>>;
-  /** Per model input, the distinct shapes the samples fill it with. */
-  shapes: Record<string, number[][]>;
-  labelled?: {
-    /** 'class folders' or the CSV's path. */
-    source: string;
-    mapping: ResolvedLabels['mapping'];
-    /** Label as written -> output index, with the sample count per label, in index order. */
-    classes: { label: string; index: number; count: number }[];
-    /** The classifier output the labels index into, when the model declares one. */
-    output?: string;
-    classCount?: number;
-  };
-}
-
-export interface LoadedSampleSet {
-  samples: Feeds[];
-  /** Output index per sample, when labelled. */
-  labels?: number[];
-  info: SampleSetInfo;
-}
+export type { SampleFile, SampleRequest } from './eval-api';
 
 const CSV = /\.csv$/i;
 

@@ -1,5 +1,5 @@
 import type { Evaluation } from '../core/evaluate/evaluation';
-import type { LayerError } from '../runtime/per-layer';
+import type { LayerError } from '../core/evaluate/per-layer-result';
 import { formatMetric, formatTable } from './format';
 
 const pct = (share: number | undefined): string => (share === undefined ? '' : `${(100 * share).toFixed(1)}%`);

@@ -3,7 +3,8 @@ import { boundFor, modelCost, percentOfLimit, type LatencyBound } from '../../co
 import { webgpuFallbackNodes, type FallbackNode } from '../../core/device/webgpu-fallback';
 import type { BackendFigures } from '../../core/device/profile';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
-import { warmUpRuntime, type BenchmarkResult } from '../../runtime/benchmark';
+import { warmUpRuntime } from '../../runtime/benchmark';
+import type { BenchmarkResult } from '../../core/evaluate/bench-result';
 import { benchmarkInterleaved, type TimedModel } from '../../runtime/interleaved-benchmark';
 import { measureBackend } from '../../runtime/throughput';
 import { RuntimeError } from '../../core/util/errors';

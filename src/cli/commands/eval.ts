@@ -6,7 +6,8 @@ import { assertNoUnknownLabels, resolveLabels } from '../../core/evaluate/loader
 import { outputLayout } from '../../core/evaluate/output-kind';
 import type { Feeds } from '../../core/evaluate/tensor-data';
 import { runSamples } from '../../runtime/compare';
-import { perLayerErrors, type LayerError } from '../../runtime/per-layer';
+import { perLayerErrors } from '../../runtime/per-layer';
+import type { LayerError } from '../../core/evaluate/per-layer-result';
 import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, rangeFlag, requirePositionals } from '../args';
 import { UsageError } from '../cli-errors';
 import type { Command } from '../command';

@@ -83,3 +83,6 @@ export interface DeviceProfile {
   /** When the profile was taken (ms since the epoch). */
   takenAt: number;
 }
+
+/** What the host says about itself, before anything is measured. */
+export type HostFacts = Omit<DeviceProfile, 'figures' | 'takenAt'>;

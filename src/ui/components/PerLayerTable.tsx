@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { LayerError } from '../../runtime/per-layer';
+import type { LayerError } from '../../core/evaluate/per-layer-result';
 
 export type LayerSort = 'graph' | 'sqnr' | 'local';
 
