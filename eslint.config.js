@@ -6,6 +6,15 @@ import globals from 'globals';
 const nodeBuiltins = ['fs', 'path', 'os', 'url', 'child_process', 'worker_threads', 'crypto', 'stream', 'util', 'module', 'process', 'buffer'];
 const builtinPatterns = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'node:*'];
 
+/** One config block per layer, each with its forbidden import patterns. */
+function layerRules(layers) {
+  return layers.map(({ files, ignores, patterns }) => ({
+    files,
+    ...(ignores && { ignores }),
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', 'dev-dist/**'] },
   js.configs.recommended,
@@ -58,4 +67,45 @@ export default tseslint.config(
       ],
     },
   },
+  // Layer boundaries: each host imports the core and what lies below it, never a sibling or an outer
+  // layer. The typescript-eslint rule is used here so these sit beside the plain rule above instead
+  // of replacing it, and so the studio's services can take the workers' API types, type-only.
+  ...layerRules([
+    {
+      files: ['src/ui/**/*.{ts,tsx}'],
+      ignores: ['src/ui/services/**'],
+      patterns: [
+        { group: ['**/runtime/**'], message: 'The UI must not import src/runtime (types included): result types live in src/core.' },
+        { group: ['**/cli/**'], message: 'The UI must not import src/cli.' },
+        { group: ['**/workers/**'], message: 'Only src/ui/services may know the workers, and only their API types.' },
+      ],
+    },
+    {
+      files: ['src/ui/services/**/*.{ts,tsx}'],
+      patterns: [
+        { group: ['**/runtime/**'], message: 'The UI must not import src/runtime (types included): result types live in src/core.' },
+        { group: ['**/cli/**'], message: 'The UI must not import src/cli.' },
+        { group: ['**/workers/**', '!**/workers/*-api', '!**/workers/*.worker'], message: 'The UI may import only the workers\' API types (workers/*-api, workers/*.worker).' },
+        { group: ['**/workers/*-api', '**/workers/*.worker'], allowTypeImports: true, message: 'The UI imports the workers\' API types only as types (import type), to type comlink proxies.' },
+      ],
+    },
+    {
+      files: ['src/cli/**/*.ts'],
+      patterns: [
+        { group: ['**/ui/**'], message: 'The CLI must not import the UI.' },
+        { group: ['**/workers/**'], message: 'The CLI must not import the workers: call src/core and src/runtime directly.' },
+      ],
+    },
+    {
+      files: ['workers/**/*.ts'],
+      patterns: [{ group: ['**/ui/**'], message: 'The workers must not import the UI.' }],
+    },
+    {
+      files: ['src/runtime/**/*.ts'],
+      patterns: [
+        { group: ['**/ui/**'], message: 'The runtime must not import the UI.' },
+        { group: ['**/cli/**'], message: 'The runtime must not import the CLI.' },
+      ],
+    },
+  ]),
 );
