@@ -9,7 +9,8 @@ import { graphInputSpecs } from '../../core/evaluate/io-spec';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatBytes, formatMs, formatTable } from '../format';
+import { formatBytes, formatMs, formatMsValue } from '../../core/util/format';
+import { formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
@@ -135,12 +136,13 @@ export const compressCommand: Command = {
     }
     if (calibration?.ignored.length) env.stderr(`warning: ${calibration.ignored.length} file(s) in '${calibration.folder}' are not samples: ${calibration.ignored.slice(0, 5).join(', ')}.`);
     for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
+    // The .onnx file alone against the output (external data left out), as the JSON's sizeBytes are.
     const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
-    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)} ms`);
+    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)}`);
     env.stdout(
       formatTable(
         ['step', 'tensors', 'ms', 'weights before', 'weights after'],
-        steps.map((s) => [s.method, String(s.tensors), formatMs(s.ms), formatBytes(s.bytesBefore), formatBytes(s.bytesAfter)]),
+        steps.map((s) => [s.method, String(s.tensors), formatMsValue(s.ms), formatBytes(s.bytesBefore), formatBytes(s.bytesAfter)]),
         ['left', 'right', 'right', 'right', 'right'],
       ),
     );

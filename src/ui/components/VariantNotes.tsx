@@ -1,5 +1,5 @@
 import type { CalibrationUsed, CompressStep } from '../services/types';
-import { formatMs } from '../format';
+import { formatMs } from '../../core/util/format';
 
 export interface VariantNotesProps {
   variants: readonly { id: string; label: string; recipeText: string; steps: readonly CompressStep[]; calibration?: CalibrationUsed }[];
