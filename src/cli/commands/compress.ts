@@ -5,7 +5,7 @@ import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
 import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
 import { readFileInputs } from '../eval-inputs';
-import { graphInputSpecs } from '../../core/evaluate/io-spec';
+import type { ModelIR } from '../../core/ir/model';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
@@ -59,11 +59,11 @@ function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
 type CompressFlags = Parameters<typeof imageOptionsFromFlags>[1] & { dim?: string[]; 'sample-rate'?: string };
 
 /** The samples in --calibration DIR as model inputs (images and audio preprocessed by the same flags as `eval`). */
-async function readCalibration(values: CompressFlags, folder: string, model: Parameters<typeof graphInputSpecs>[0], signal: AbortSignal | undefined) {
+async function readCalibration(values: CompressFlags, folder: string, model: ModelIR, signal: AbortSignal | undefined) {
   const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
   const files = await readFileInputs({
     command: NAME,
-    inputs: graphInputSpecs(model),
+    model,
     folder,
     folderFlag: '--calibration',
     options: { dims: dimFlags(NAME, values.dim), image: imageOptionsFromFlags(NAME, values), ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },

@@ -1,6 +1,5 @@
 import { labelledOutput } from '../../core/evaluate/accuracy';
 import { evaluateOutputs, type Evaluation } from '../../core/evaluate/evaluation';
-import { graphInputSpecs } from '../../core/evaluate/io-spec';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
 import { assertNoUnknownLabels, resolveLabels } from '../../core/evaluate/loaders/labels';
 import { outputLayout } from '../../core/evaluate/output-kind';
@@ -68,14 +67,14 @@ export const evalCommand: Command = {
 
     const reference = readModelFile(refPath, NAME);
     const candidate = readModelFile(candPath, NAME);
-    const specs = graphInputSpecs(reference.model);
     const files = fromFiles
       ? await readFileInputs({
           command: NAME,
-          inputs: specs,
+          model: reference.model,
           ...(values.inputs !== undefined && { folder: values.inputs }),
           ...(values.labels !== undefined && { labelsCsv: values.labels }),
           ...(values.classes !== undefined && { classesFile: values.classes }),
+          ...(values['label-output'] !== undefined && { labelOutput: values['label-output'] }),
           options: { dims, image, ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
           ...(signal && { signal }),
         })
