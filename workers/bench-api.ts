@@ -4,7 +4,7 @@ import type { ProgressCallback } from '../src/core/util/progress';
 import { benchmarkModel, warmUpRuntime } from '../src/runtime/benchmark';
 import { compareModels } from '../src/runtime/compare';
 import type { Runtime } from '../src/runtime/types';
-import { decodeInput, runnableBytes, type ModelInput } from './model-input';
+import { decodeInput, inputRunnableBytes, type ModelInput } from './model-input';
 import { benchmarkInterleaved } from '../src/runtime/interleaved-benchmark';
 import type { DeviceProfile, HostFacts } from '../src/core/device/profile';
 import { probeDevice, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
@@ -65,7 +65,7 @@ function prepare(
 ): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
   const feeds = synthesizeModelInputs(model, { seed, count: samples, dims });
-  return { model, bytes: runnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
+  return { model, bytes: inputRunnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
 }
 
 export function createBenchWorkerApi(host: BenchHost) {

@@ -14,7 +14,7 @@ import type { ProgressCallback } from '../src/core/util/progress';
 import { runSamples } from '../src/runtime/compare';
 import { perLayerErrors } from '../src/runtime/per-layer';
 import type { Runtime } from '../src/runtime/types';
-import { decodeInput, runnableBytes, type ModelInput } from './model-input';
+import { decodeInput, inputRunnableBytes, type ModelInput } from './model-input';
 import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
 import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
 import { readSampleSet } from './sample-input';
@@ -94,11 +94,11 @@ export function createEvalWorkerApi(host: EvalHost) {
       const inputs = await inputsFor(refModel, request, options, onProgress);
       const rt = await getRuntime();
       const run = { backend: options.backend ?? 'wasm', threads: await host.defaultThreads(), ...(onProgress && { onProgress }) };
-      const refOut = await runSamples(rt, runnableBytes(reference, refModel), inputs.feeds, { ...run, label: 'original' });
+      const refOut = await runSamples(rt, inputRunnableBytes(reference, refModel), inputs.feeds, { ...run, label: 'original' });
       const results: CandidateEvaluation[] = [];
       for (const [i, candidate] of candidates.entries()) {
         try {
-          const out = await runSamples(rt, runnableBytes(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
+          const out = await runSamples(rt, inputRunnableBytes(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
           const evaluation = evaluateOutputs(refOut, out, {
             ...('labels' in inputs && inputs.labels && { labels: inputs.labels }),
             ...('labelOutput' in inputs && inputs.labelOutput !== undefined && { labelOutput: inputs.labelOutput }),

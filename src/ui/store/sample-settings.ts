@@ -3,6 +3,8 @@ import type { ImageOptions } from '../../core/evaluate/loaders/image-input';
 import { IMAGENET_PRESET } from '../../core/evaluate/loaders/image-preprocess';
 import type { ClassMapping, SampleSettings } from '../services/types';
 import type { OptionValue } from './recipe';
+import { parseClassNames } from '../../core/evaluate/loaders/labels';
+import { SampleFormatError } from '../../core/evaluate/loaders/sample-error';
 
 /** The preprocessing a preset stands for: the fields it sets. */
 interface PresetFields {
@@ -90,12 +92,14 @@ function triple(form: SampleForm, key: 'mean' | 'std'): number[] {
   return values;
 }
 
-/** Parses the class list the user typed (comma- or newline-separated names, in output index order). */
-export function parseClassNames(text: string): string[] {
-  return text
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+/** The class list the user typed, by the core's parser (the CLI's --classes file goes through it too). */
+function classNames(text: string): string[] {
+  try {
+    return parseClassNames(text, 'Class list');
+  } catch (e) {
+    if (e instanceof SampleFormatError) throw new SampleSettingsError(e.message);
+    throw e;
+  }
 }
 
 /** The form as the workers take it; throws SampleSettingsError for unusable fields. */
@@ -116,11 +120,7 @@ export function sampleSettings(form: SampleForm, classMode: ClassMapping['mode']
   if (!Number.isInteger(rate) || rate < 1) throw new SampleSettingsError(`Audio rate is ${form.sampleRate}; expected a whole number of Hz, e.g. 16000.`);
   let classes: ClassMapping = { mode: 'auto' };
   if (classMode === 'list') {
-    const names = parseClassNames(classText);
-    if (names.length === 0) throw new SampleSettingsError('The class list is empty; expected the class names in output order, e.g. cat, dog.');
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup !== undefined) throw new SampleSettingsError(`Class '${dup}' is listed twice; expected each class once (its position is its output index).`);
-    classes = { mode: 'list', names };
+    classes = { mode: 'list', names: classNames(classText) };
   }
   return { image, sampleRate: rate, classes };
 }
