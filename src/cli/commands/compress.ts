@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { applyRecipe, goalRecipe, parseOverride, parseRecipe, recipeFromJson, type Recipe } from '../../core/recipe';
 import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
-import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
+import { PREPROCESS_OPTIONS, preprocessingFromFlags } from '../eval-options';
 import { readFileInputs } from '../eval-inputs';
 import type { ModelIR } from '../../core/ir/model';
 import type { Command } from '../command';
@@ -56,17 +56,17 @@ function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
   return { ...recipe, overrides: [...own, ...texts.map((t, i) => parseOverride(t, own.length + i))] };
 }
 
-type CompressFlags = Parameters<typeof imageOptionsFromFlags>[1] & { dim?: string[]; 'sample-rate'?: string };
+type CompressFlags = Readonly<Record<string, unknown>> & { dim?: string[] };
 
 /** The samples in --calibration DIR as model inputs (images and audio preprocessed by the same flags as `eval`). */
 async function readCalibration(values: CompressFlags, folder: string, model: ModelIR, signal: AbortSignal | undefined) {
-  const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
+  const { image, sampleRate } = preprocessingFromFlags(NAME, values);
   const files = await readFileInputs({
     command: NAME,
     model,
     folder,
     folderFlag: '--calibration',
-    options: { dims: dimFlags(NAME, values.dim), image: imageOptionsFromFlags(NAME, values), ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
+    options: { dims: dimFlags(NAME, values.dim), image, ...(sampleRate !== undefined && { sampleRate }) },
     ...(signal && { signal }),
   });
   if (files.samples.length === 0) throw new UsageError(`--calibration '${folder}' holds no samples (images, .wav, .npy, .npz or .json files).`, NAME);

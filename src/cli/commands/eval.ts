@@ -10,7 +10,7 @@ import type { LayerError } from '../../core/evaluate/per-layer-result';
 import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, rangeFlag, requirePositionals } from '../args';
 import { UsageError } from '../cli-errors';
 import type { Command } from '../command';
-import { imageOptionsFromFlags, numberFlag, SAMPLE_OPTIONS } from '../eval-options';
+import { numberFlag, preprocessingFromFlags, SAMPLE_OPTIONS } from '../eval-options';
 import { readFileInputs, type FileInputs } from '../eval-inputs';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
@@ -59,8 +59,7 @@ export const evalCommand: Command = {
     const seed = intFlag(NAME, 'seed', values.seed, 0, 0, 0xffffffff);
     const dims = dimFlags(NAME, values.dim);
     const float = rangeFlag(NAME, values.range);
-    const image = imageOptionsFromFlags(NAME, values);
-    const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
+    const { image, sampleRate } = preprocessingFromFlags(NAME, values);
     const threshold = numberFlag(NAME, 'threshold', values.threshold, -Infinity, Infinity);
     const [refPath, candPath] = positionals as [string, string];
     const signal = env.signal;
@@ -75,7 +74,7 @@ export const evalCommand: Command = {
           ...(values.labels !== undefined && { labelsCsv: values.labels }),
           ...(values.classes !== undefined && { classesFile: values.classes }),
           ...(values['label-output'] !== undefined && { labelOutput: values['label-output'] }),
-          options: { dims, image, ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
+          options: { dims, image, ...(sampleRate !== undefined && { sampleRate }) },
           ...(signal && { signal }),
         })
       : undefined;
