@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { boundFor, modelCost, percentOfLimit, type LatencyBound } from '../../core/device/roofline';
+import { boundFor, modelCost, percentOfLimit, type LatencyBound, type ModelCost } from '../../core/device/roofline';
 import { webgpuFallbackNodes, type FallbackNode } from '../../core/device/webgpu-fallback';
 import type { BackendFigures } from '../../core/device/profile';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
@@ -42,14 +42,9 @@ export interface BenchRow extends BenchmarkResult {
 }
 
 /** What the static analysis says about a model run with the benchmark's input shapes. */
-interface ModelFacts {
+interface ModelFacts extends ModelCost {
   model: string;
   inputShapes: Record<string, number[]>;
-  macs: number;
-  macsComplete: boolean;
-  weightBytes: number;
-  activationBytes: number;
-  unknownActivations: number;
   webgpuFallback: FallbackNode[];
 }
 
