@@ -20,7 +20,7 @@ export async function readSampleSet(model: ModelIR, request: SampleRequest, deco
   const { settings } = request;
   const set = await assembleSampleSet(
     model,
-    { files: request.files.map(blobSource), classes: settings.classes, root: { name: 'dropped folder', source: 'class folders' } },
+    { files: request.files.map(blobSource), labelsCsv: 'among-files', classes: settings.classes, root: { name: 'dropped folder', source: 'class folders' } },
     { image: settings.image, decodeImage, ...(settings.sampleRate !== undefined && { sampleRate: settings.sampleRate }), ...options },
   );
   return { samples: set.samples, ...(set.labels && { labels: set.labels }), info: set.info };

@@ -45,7 +45,7 @@ export interface FileInputRequest {
 /**
  * Reads samples for `eval` and `compress --calibration` with the core's sample assembly (the
  * workers call the same function): a folder of samples (labelled when every file lies in a class
- * subfolder or a labels CSV lies among them), or the files a `file,label` CSV lists (in
+ * subfolder), or the files a `file,label` CSV lists (in
  * --inputs DIR, else beside the CSV).
  */
 export async function readFileInputs(req: FileInputRequest): Promise<FileInputs> {
@@ -57,7 +57,7 @@ export async function readFileInputs(req: FileInputRequest): Promise<FileInputs>
     req.model,
     {
       files: folder.sources,
-      ...(csvPath !== undefined && { labelsCsv: { path: csvPath, read: async () => readInputFile(csvPath, req.command) } }),
+      labelsCsv: csvPath === undefined ? 'none' : { path: csvPath, read: async () => readInputFile(csvPath, req.command) },
       classes: classList ? { mode: 'list', names: classList } : { mode: 'auto' },
       root: { name: `folder '${folderPath}'`, source: folderPath },
       ...(req.labelOutput !== undefined && { labelOutput: req.labelOutput }),

@@ -15,11 +15,12 @@ export interface SampleSetRequest {
   /** Paths '/'-separated and relative to the set's root; hidden files and `__MACOSX` folders are skipped here. */
   files: readonly SampleSource[];
   /**
-   * A labels CSV given apart from the files (the CLI's --labels), its paths relative to the root.
-   * Without one, a single `.csv` among the files labels the set (its paths relative to its folder),
-   * else files that all lie in subfolders are labelled by their folder.
+   * Where a `file,label` CSV comes from: given apart from the files (the CLI's --labels; its paths
+   * relative to the root), looked for among them ('among-files', the studio's drop: a single
+   * `.csv`, its paths relative to its folder), or nowhere ('none': a CSV is just a file that is not
+   * a sample). Without a CSV, files that all lie in subfolders are labelled by their folder.
    */
-  labelsCsv?: SampleSource;
+  labelsCsv: SampleSource | 'among-files' | 'none';
   classes: ClassMapping;
   /** How the set's root is named: in errors ('dropped folder') and as the source of class-folder labels. */
   root: { name: string; source: string };
@@ -77,8 +78,9 @@ function kindsOf(paths: readonly string[]): SampleSetInfo['kinds'] {
 
 /** The labelled files of the set: from the given CSV, a CSV among the files, or class folders; undefined when unlabelled. */
 async function labelEntries(request: SampleSetRequest, files: readonly SampleSource[], sources: readonly SampleSource[]): Promise<{ source: string; entries: LabelledFile[] } | undefined> {
-  if (request.labelsCsv) return { source: request.labelsCsv.path, entries: parseLabelCsv(await request.labelsCsv.read(), request.labelsCsv.path) };
-  const csvs = files.filter((f) => CSV.test(f.path));
+  const given = request.labelsCsv;
+  if (typeof given === 'object') return { source: given.path, entries: parseLabelCsv(await given.read(), given.path) };
+  const csvs = given === 'among-files' ? files.filter((f) => CSV.test(f.path)) : [];
   if (csvs.length > 1) throw new SampleFormatError(csvs[1]!.path, `is a second labels CSV (the first is '${csvs[0]!.path}'); expected one file,label CSV per set.`);
   const csv = csvs[0];
   if (csv) {
@@ -106,7 +108,8 @@ export async function assembleSampleSet(
 ): Promise<AssembledSampleSet> {
   const inputs = graphInputSpecs(model);
   const files = request.files.filter((f) => !isHiddenSamplePath(f.path)).sort(byPath);
-  const sources = files.filter((f) => !CSV.test(f.path));
+  // A labels CSV is never a sample; where none is looked for, a .csv is reported as a file that is not one.
+  const sources = request.labelsCsv === 'none' ? files : files.filter((f) => !CSV.test(f.path));
   const loadOptions = { ...options, inputs };
   const labelled = await labelEntries(request, files, sources);
   if (!labelled) {

@@ -12,7 +12,7 @@ const image = (path: string, seed: number): SampleSource => source(path, new Uin
 const decodeImage = async (bytes: Uint8Array) => ({ width: 8, height: 8, data: seededPixels(8, 8, bytes[0]) });
 const root = { name: 'samples folder', source: 'class folders' };
 const read = (request: Partial<SampleSetRequest> & Pick<SampleSetRequest, 'files'>) =>
-  assembleSampleSet(model, { classes: { mode: 'auto' }, root, ...request }, { image: { preset: 'none' }, decodeImage });
+  assembleSampleSet(model, { classes: { mode: 'auto' }, labelsCsv: 'among-files', root, ...request }, { image: { preset: 'none' }, decodeImage });
 
 describe('sample-set assembly (the one the workers and the CLI share)', () => {
   it('skips dot-files and __MACOSX and sorts by path before anything is read', async () => {
@@ -41,6 +41,12 @@ describe('sample-set assembly (the one the workers and the CLI share)', () => {
     expect(given.labels).toEqual([4]);
     expect(given.info.ignored).toEqual(['set/x.png']);
     expect(given.labelling).toMatchObject({ source: 'elsewhere.csv', entries: [{ file: 'set/y.png', label: '4' }] });
+  });
+
+  it('looks for no CSV where the host says so (the CLI without --labels): a .csv is then a file that is not a sample', async () => {
+    const set = await read({ files: [image('a.png', 1), source('results.csv', text('a.png,3'))], labelsCsv: 'none' });
+    expect(set.labels).toBeUndefined();
+    expect(set.info.ignored).toEqual(['results.csv']);
   });
 
   it('refuses a second CSV instead of picking one', async () => {
