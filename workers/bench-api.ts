@@ -1,17 +1,21 @@
 import { modelInputShapes, synthesizeModelInputs } from '../src/core/evaluate/inputs';
-import type { OutputMetrics } from '../src/core/evaluate/metrics';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ProgressCallback } from '../src/core/util/progress';
-import { benchmarkModel, warmUpRuntime, type BenchmarkResult } from '../src/runtime/benchmark';
+import { benchmarkModel, warmUpRuntime } from '../src/runtime/benchmark';
 import { compareModels } from '../src/runtime/compare';
-import type { Backend, Runtime } from '../src/runtime/types';
-import { decodeInput, runnableBytes, type ModelInput } from './model-input';
+import type { Runtime } from '../src/runtime/types';
+import { decodeInput, inputRunnableBytes, type ModelInput } from './model-input';
 import { benchmarkInterleaved } from '../src/runtime/interleaved-benchmark';
-import type { DeviceProfile } from '../src/core/device/profile';
-import { probeDevice, type HostFacts, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
-import { crossBackendCheck, type CrossBackendResult } from '../src/runtime/cross-backend';
+import type { DeviceProfile, HostFacts } from '../src/core/device/profile';
+import { probeDevice, type ProbeOptions, type ProbeTarget } from '../src/runtime/device-probe';
+import { crossBackendCheck } from '../src/runtime/cross-backend';
 import type { AgreementTolerance } from '../src/core/device/backend-agreement';
-import { modelCost, type ModelCost } from '../src/core/device/roofline';
+import { modelCost } from '../src/core/device/roofline';
+import type { CrossBackendReport } from '../src/core/device/cross-backend-result';
+import type { BenchResult, MeasureAllItem } from '../src/core/evaluate/bench-result';
+import type { FidelityResult } from '../src/core/evaluate/fidelity-result';
+import type { InputDims } from '../src/core/evaluate/input-dims';
+import type { Backend } from '../src/core/device/backend';
 import type { ModelIR } from '../src/core/ir/model';
 
 /** Where the bench worker gets its runtime and its default thread count (browser or Node). */
@@ -32,13 +36,6 @@ export interface CrossBackendOptions {
   tolerance?: Partial<AgreementTolerance>;
 }
 
-export interface CrossBackendReport extends CrossBackendResult {
-  inputShapes: Record<string, number[]>;
-}
-
-/** Sizes for symbolic input dims, by name (`batch`) or input and axis (`x[2]`); unset ones get defaults. */
-export type InputDims = Readonly<Record<string, number>>;
-
 export interface MeasureOptions {
   backend?: Backend;
   dims?: InputDims;
@@ -49,26 +46,10 @@ export interface MeasureOptions {
   seed: number;
 }
 
-export interface BenchResult extends BenchmarkResult {
-  /** The concrete input shapes the model ran with (symbolic dims resolved). */
-  inputShapes: Record<string, number[]>;
-  /** What one run must compute and move at those shapes (for the device-limit figure). */
-  cost: ModelCost;
-}
-
-/** Per model of a joint measurement: its figures, or why it could not be timed. */
-export type MeasureAllItem = { ok: true; result: BenchResult } | { ok: false; error: { name: string; message: string } };
-
 export interface FidelityOptions {
   backend?: Backend;
   dims?: InputDims;
   seed: number;
-  samples: number;
-}
-
-export interface FidelityResult {
-  outputs: OutputMetrics[];
-  inputShapes: Record<string, number[]>;
   samples: number;
 }
 
@@ -84,7 +65,7 @@ function prepare(
 ): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
   const feeds = synthesizeModelInputs(model, { seed, count: samples, dims });
-  return { model, bytes: runnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
+  return { model, bytes: inputRunnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
 }
 
 export function createBenchWorkerApi(host: BenchHost) {

@@ -1,17 +1,35 @@
-import { evaluateOutputs, type Evaluation } from '../src/core/evaluate/evaluation';
+import { evaluateOutputs } from '../src/core/evaluate/evaluation';
+import type { CandidateEvaluation, EvaluateResult, InputsUsed } from '../src/core/evaluate/evaluation-result';
+import type { PerLayerResult } from '../src/core/evaluate/per-layer-result';
+import type { InputDims } from '../src/core/evaluate/input-dims';
+import type { Backend } from '../src/core/device/backend';
+import type { SampleSettings } from '../src/core/evaluate/loaders/sample-settings';
+import type { SampleSetInfo } from '../src/core/evaluate/loaders/sample-set-info';
+import { errorInfo } from '../src/core/evaluate/error-info';
 import { modelInputShapes, synthesizeModelInputs } from '../src/core/evaluate/inputs';
 import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
 import type { ProgressCallback } from '../src/core/util/progress';
 import { runSamples } from '../src/runtime/compare';
-import { perLayerErrors, type LayerError } from '../src/runtime/per-layer';
-import type { Backend, Runtime } from '../src/runtime/types';
-import { decodeInput, runnableBytes, type ModelInput } from './model-input';
+import { perLayerErrors } from '../src/runtime/per-layer';
+import type { Runtime } from '../src/runtime/types';
+import { decodeInput, inputRunnableBytes, type ModelInput } from './model-input';
 import { spreadSubset } from '../src/core/methods/calibration/spread-subset';
-import type { InputDims } from './bench-api';
 import { SampleFormatError } from '../src/core/evaluate/loaders/sample-error';
-import { readSampleSet, type SampleRequest, type SampleSetInfo } from './sample-input';
+import { readSampleSet } from './sample-input';
+
+/** One file the user dropped or picked, with its path inside the dropped folder ('/'-separated). */
+export interface SampleFile {
+  path: string;
+  blob: Blob;
+}
+
+/** What a worker needs to read the user's samples again: the files (Blobs cross by reference) and the settings. */
+export interface SampleRequest {
+  files: readonly SampleFile[];
+  settings: SampleSettings;
+}
 
 /** Where the evaluation code gets its runtime and decodes images (the bench worker's host, plus a decoder). */
 export interface EvalHost {
@@ -33,29 +51,6 @@ export interface PerLayerRunOptions extends EvalOptions {
   /** At most this many samples, spread over the set (each runs both models with every activation exposed). */
   maxSamples: number;
 }
-
-/** Which inputs a run used: the user's samples or seeded synthetic ones. */
-export type InputsUsed =
-  | { kind: 'samples'; count: number; of: number; labelled: boolean }
-  | { kind: 'synthetic'; count: number; seed: number; shapes: Record<string, number[]> };
-
-export type CandidateEvaluation = { ok: true; evaluation: Evaluation } | { ok: false; error: { name: string; message: string } };
-
-export interface EvaluateResult {
-  inputs: InputsUsed;
-  /** One per candidate, in order; a candidate that fails to run does not sink the others. */
-  candidates: CandidateEvaluation[];
-}
-
-export interface PerLayerResult {
-  inputs: InputsUsed;
-  layers: LayerError[];
-}
-
-function errorData(e: unknown): { name: string; message: string } {
-  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
-}
-
 
 /**
  * Evaluation in the bench worker, so it runs serialised with the benchmarks: the user's samples
@@ -99,19 +94,19 @@ export function createEvalWorkerApi(host: EvalHost) {
       const inputs = await inputsFor(refModel, request, options, onProgress);
       const rt = await getRuntime();
       const run = { backend: options.backend ?? 'wasm', threads: await host.defaultThreads(), ...(onProgress && { onProgress }) };
-      const refOut = await runSamples(rt, runnableBytes(reference, refModel), inputs.feeds, { ...run, label: 'original' });
+      const refOut = await runSamples(rt, inputRunnableBytes(reference, refModel), inputs.feeds, { ...run, label: 'original' });
       const results: CandidateEvaluation[] = [];
       for (const [i, candidate] of candidates.entries()) {
         try {
-          const out = await runSamples(rt, runnableBytes(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
+          const out = await runSamples(rt, inputRunnableBytes(candidate, decodeInput(candidate)), inputs.feeds, { ...run, label: `variant ${i + 1} of ${candidates.length}` });
           const evaluation = evaluateOutputs(refOut, out, {
             ...('labels' in inputs && inputs.labels && { labels: inputs.labels }),
             ...('labelOutput' in inputs && inputs.labelOutput !== undefined && { labelOutput: inputs.labelOutput }),
           });
           results.push({ ok: true, evaluation });
         } catch (e) {
-          if (errorData(e).name === 'AbortError') throw e;
-          results.push({ ok: false, error: errorData(e) });
+          if (errorInfo(e).name === 'AbortError') throw e;
+          results.push({ ok: false, error: errorInfo(e) });
         }
       }
       const count = inputs.feeds.length;

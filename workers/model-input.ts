@@ -1,5 +1,5 @@
-import { decodeModel, listExternalLocations } from '../src/core/onnx/decode';
-import { encodeModel } from '../src/core/onnx/encode';
+import { decodeModel } from '../src/core/onnx/decode';
+import { runnableBytes } from '../src/core/onnx/runnable-bytes';
 import type { ExternalFiles } from '../src/core/onnx/external-data';
 import type { ModelIR } from '../src/core/ir/model';
 
@@ -21,8 +21,7 @@ export function decodeInput(input: ModelInput): ModelIR {
   return decodeModel(input.model, { externalFiles: droppedExternalFiles(input.external) });
 }
 
-/** Bytes onnxruntime loads on their own: a model with external data is re-encoded with its weights inline. */
-export function runnableBytes(input: ModelInput, model: ModelIR): Uint8Array<ArrayBuffer> {
-  const external = Object.keys(input.external).length > 0 || listExternalLocations(model).length > 0;
-  return external ? encodeModel(model) : input.model;
+/** Bytes onnxruntime loads on their own, by the core's rule (weights from external files go inline). */
+export function inputRunnableBytes(input: ModelInput, model: ModelIR): Uint8Array<ArrayBuffer> {
+  return runnableBytes({ bytes: input.model, model, externalFiles: Object.keys(input.external).length });
 }

@@ -1,5 +1,6 @@
 import type { BackendFigures, DeviceProfile } from '../core/device/profile';
-import { formatBytes, formatTable } from './format';
+import { formatBytes } from '../core/util/format';
+import { formatTable } from './format';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 const fixed = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');

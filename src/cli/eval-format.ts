@@ -1,8 +1,10 @@
 import type { Evaluation } from '../core/evaluate/evaluation';
-import type { LayerError } from '../runtime/per-layer';
-import { formatMetric, formatTable } from './format';
+import type { LayerError } from '../core/evaluate/per-layer-result';
+import { worstLayers } from '../core/evaluate/layer-ranking';
+import { formatMetric, formatShare } from '../core/util/format';
+import { formatTable } from './format';
 
-const pct = (share: number | undefined): string => (share === undefined ? '' : `${(100 * share).toFixed(1)}%`);
+const pct = (share: number | undefined): string => (share === undefined ? '' : formatShare(share));
 
 /** The per-output table, with decision columns only when some output has them, and the accuracy lines. */
 export function formatEvaluation(e: Evaluation): string {
@@ -38,13 +40,7 @@ export function formatEvaluation(e: Evaluation): string {
 
 /** The per-layer table in execution order, with the three layers that add the most error marked. */
 export function formatLayers(layers: readonly LayerError[]): string {
-  const worst = new Set(
-    [...layers]
-      .filter((l) => l.localSqnrDb !== Infinity)
-      .sort((a, b) => a.localSqnrDb - b.localSqnrDb)
-      .slice(0, 3)
-      .map((l) => l.tensor),
-  );
+  const worst = worstLayers(layers, 3);
   const rows = layers.map((l) => [
     worst.has(l.tensor) ? '*' : '',
     l.tensor,

@@ -1,17 +1,9 @@
 import { dirname } from 'node:path';
-import type { IOSpecLike } from '../core/evaluate/io-spec';
-import {
-  assertNoUnknownLabels,
-  labelsFromFolders,
-  parseClassList,
-  parseLabelCsv,
-  resolveLabels,
-  type LabelledFile,
-  type ResolvedLabels,
-} from '../core/evaluate/loaders/labels';
-import { loadLabelledSamples } from '../core/evaluate/loaders/labelled-set';
-import { loadSamples, type SampleOptions } from '../core/evaluate/loaders/sample-set';
+import { assembleSampleSet } from '../core/evaluate/loaders/assemble-samples';
+import { parseClassList, type LabelledFile, type ResolvedLabels } from '../core/evaluate/loaders/labels';
+import type { SampleOptions } from '../core/evaluate/loaders/sample-set';
 import type { Feeds } from '../core/evaluate/tensor-data';
+import type { ModelIR } from '../core/ir/model';
 import { decodeImageNode } from './image-decoder';
 import { readInputFile } from './model-file';
 import { readSampleFolder } from './sample-files';
@@ -28,13 +20,14 @@ export interface FileInputs {
     source: string;
     entries: LabelledFile[];
     resolved: ResolvedLabels;
-    classList?: string[];
+    classList?: readonly string[];
   };
 }
 
 export interface FileInputRequest {
   command: string;
-  inputs: readonly IOSpecLike[];
+  /** The model the samples feed (its inputs, and its declared class count for labels). */
+  model: ModelIR;
   /** --inputs DIR */
   folder?: string;
   /** How the command's folder flag is spelt in messages (default --inputs). */
@@ -43,36 +36,33 @@ export interface FileInputRequest {
   labelsCsv?: string;
   /** --classes FILE */
   classesFile?: string;
+  /** --label-output NAME */
+  labelOutput?: string;
   options: Omit<SampleOptions, 'inputs' | 'decodeImage'>;
   signal?: AbortSignal;
 }
 
 /**
- * Reads samples for `eval`: a folder of samples (labelled when every file lies in a class
- * subfolder), or the files a `file,label` CSV lists (in --inputs DIR, else beside the CSV).
+ * Reads samples for `eval` and `compress --calibration` with the core's sample assembly (the
+ * workers call the same function): a folder of samples (labelled when every file lies in a class
+ * subfolder), or the files a `file,label` CSV lists (in
+ * --inputs DIR, else beside the CSV).
  */
 export async function readFileInputs(req: FileInputRequest): Promise<FileInputs> {
   const folderPath = req.folder ?? dirname(req.labelsCsv!);
   const folder = readSampleFolder(folderPath, req.command, req.folder !== undefined ? (req.folderFlag ?? '--inputs') : 'the labels folder');
-  const options: SampleOptions = { ...req.options, inputs: req.inputs, decodeImage: decodeImageNode, ...(req.signal && { signal: req.signal }) };
   const classList = req.classesFile !== undefined ? parseClassList(readInputFile(req.classesFile, req.command), req.classesFile) : undefined;
-
-  let entries: LabelledFile[] | undefined;
-  let source = folderPath;
-  if (req.labelsCsv !== undefined) {
-    entries = parseLabelCsv(readInputFile(req.labelsCsv, req.command), req.labelsCsv);
-    source = req.labelsCsv;
-  } else if (folder.classFolders) {
-    entries = labelsFromFolders(folder.sources.map((s) => s.path), `folder '${folderPath}'`);
-  }
-  if (!entries) {
-    const loaded = await loadSamples(folder.sources, options);
-    return { folder: folderPath, ...loaded };
-  }
-  const resolved = resolveLabels(entries, classList);
-  assertNoUnknownLabels(resolved, source);
-  const loaded = await loadLabelledSamples(folder.sources, entries, resolved, source, options);
-  const listed = new Set(entries.map((e) => e.file));
-  const ignored = folder.sources.map((s) => s.path).filter((p) => !listed.has(p));
-  return { folder: folderPath, files: loaded.files, samples: loaded.samples, ignored, labelled: { source, entries, resolved, ...(classList && { classList }) } };
+  const csvPath = req.labelsCsv;
+  const set = await assembleSampleSet(
+    req.model,
+    {
+      files: folder.sources,
+      labelsCsv: csvPath === undefined ? 'none' : { path: csvPath, read: async () => readInputFile(csvPath, req.command) },
+      classes: classList ? { mode: 'list', names: classList } : { mode: 'auto' },
+      root: { name: `folder '${folderPath}'`, source: folderPath },
+      ...(req.labelOutput !== undefined && { labelOutput: req.labelOutput }),
+    },
+    { ...req.options, decodeImage: decodeImageNode, ...(req.signal && { signal: req.signal }) },
+  );
+  return { folder: folderPath, files: set.info.files, samples: set.samples, ignored: set.info.ignored, ...(set.labelling && { labelled: set.labelling }) };
 }

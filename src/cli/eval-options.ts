@@ -1,19 +1,13 @@
 import type { ImageOptions } from '../core/evaluate/loaders/image-input';
-import { IMAGE_PRESETS, type ImagePresetName } from '../core/evaluate/loaders/image-preprocess';
+import { channelTriple, PREPROCESS_FIELDS, type PreprocessField } from '../core/evaluate/loaders/preprocess-fields';
 import { UsageError } from './cli-errors';
 
-/** Flags that say how sample files (images, audio) become model inputs; `eval` and `compress --calibration` share them. */
-export const PREPROCESS_OPTIONS = {
-  preset: { type: 'string' },
-  scale: { type: 'string' },
-  mean: { type: 'string' },
-  std: { type: 'string' },
-  bgr: { type: 'boolean' },
-  resize: { type: 'string' },
-  'crop-fraction': { type: 'string' },
-  layout: { type: 'string' },
-  'sample-rate': { type: 'string' },
-} as const;
+type FlagConfig = { type: 'string' } | { type: 'boolean' };
+
+/** Flags that say how sample files (images, audio) become model inputs, from the core's declaration; `eval` and `compress --calibration` share them. */
+export const PREPROCESS_OPTIONS: Readonly<Record<string, FlagConfig>> = Object.fromEntries(
+  PREPROCESS_FIELDS.map(({ flag }) => [flag.name, { type: flag.sets !== undefined ? 'boolean' : 'string' }]),
+);
 
 /** Flags of `eval` that say which sample files to read and how they become inputs. */
 export const SAMPLE_OPTIONS = {
@@ -26,23 +20,6 @@ export const SAMPLE_OPTIONS = {
   threshold: { type: 'string' },
 } as const;
 
-function choice<T extends string>(command: string, flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase();
-  const found = allowed.find((a) => a.toLowerCase() === v);
-  if (!found) throw new UsageError(`--${flag} was '${value}'; expected one of ${allowed.join(', ')}.`, command);
-  return found;
-}
-
-function triple(command: string, flag: string, value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
-  const parts = value.split(',').map((p) => Number(p.trim()));
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p)) || (flag === 'std' && parts.some((p) => p === 0))) {
-    throw new UsageError(`--${flag} was '${value}'; expected three numbers R,G,B${flag === 'std' ? ' (non-zero)' : ''}, e.g. --${flag} 0.5,0.5,0.5.`, command);
-  }
-  return parts;
-}
-
 /** A number flag in (min, max]; undefined when absent. */
 export function numberFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -51,26 +28,69 @@ export function numberFlag(command: string, flag: string, value: string | undefi
   return n;
 }
 
-/** The image preprocessing fields set on the command line. */
-export function imageOptionsFromFlags(
-  command: string,
-  v: { preset?: string; scale?: string; mean?: string; std?: string; bgr?: boolean; resize?: string; 'crop-fraction'?: string; layout?: string },
-): ImageOptions {
-  const preset = choice(command, 'preset', v.preset, Object.keys(IMAGE_PRESETS) as ImagePresetName[]);
-  const scale = choice(command, 'scale', v.scale, ['0..1', '0..255', '-1..1'] as const);
-  const resize = choice(command, 'resize', v.resize, ['stretch', 'crop'] as const);
-  const layout = choice(command, 'layout', v.layout, ['NCHW', 'NHWC'] as const);
-  const mean = triple(command, 'mean', v.mean);
-  const std = triple(command, 'std', v.std);
-  const cropFraction = numberFlag(command, 'crop-fraction', v['crop-fraction'], 0, 1);
-  return {
-    ...(preset && { preset }),
-    ...(scale && { scale }),
-    ...(resize && { resize }),
-    ...(layout && { layout }),
-    ...(mean && { mean }),
-    ...(std && { std }),
-    ...(cropFraction !== undefined && { cropFraction }),
-    ...(v.bgr && { order: 'BGR' as const }),
-  };
+/** The value one declared field takes from its flag, checked; undefined when the flag is absent. */
+function fieldValue(command: string, { field, flag }: PreprocessField, raw: unknown): string | number | boolean | number[] | undefined {
+  if (raw === undefined || raw === false) return undefined;
+  if (flag.sets !== undefined) return flag.sets;
+  const value = String(raw);
+  switch (field.kind) {
+    case 'enum': {
+      const allowed = flag.choices ?? field.choices;
+      const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+      if (found === undefined) throw new UsageError(`--${flag.name} was '${value}'; expected one of ${allowed.join(', ')}.`, command);
+      return found;
+    }
+    case 'number': {
+      const n = numberFlag(command, flag.name, value, flag.above ?? field.min ?? -Infinity, field.max ?? Infinity)!;
+      return field.integer ? Math.round(n) : n;
+    }
+    case 'string-list': {
+      const key = field.key === 'std' ? 'std' : 'mean';
+      const values = channelTriple(value.split(','), key);
+      if (!values) throw new UsageError(`--${flag.name} was '${value}'; expected three numbers R,G,B${key === 'std' ? ' (non-zero)' : ''}, e.g. --${flag.name} 0.5,0.5,0.5.`, command);
+      return values;
+    }
+    case 'boolean':
+      return true;
+  }
+}
+
+/** How the samples become inputs, from the preprocessing flags set on the command line. */
+export interface Preprocessing {
+  image: ImageOptions;
+  sampleRate?: number;
+}
+
+/** The preprocessing the flags ask for: only the fields that are set (the rest come from the preset, or the input's shape). */
+export function preprocessingFromFlags(command: string, values: Readonly<Record<string, unknown>>): Preprocessing {
+  const image: Record<string, unknown> = {};
+  let sampleRate: number | undefined;
+  for (const declared of PREPROCESS_FIELDS) {
+    const v = fieldValue(command, declared, values[declared.flag.name]);
+    if (v === undefined) continue;
+    if (declared.field.key === 'sampleRate') sampleRate = v as number;
+    else image[declared.field.key] = v;
+  }
+  return { image: image as ImageOptions, ...(sampleRate !== undefined && { sampleRate }) };
+}
+
+const FLAG_COLUMN = 23;
+const WIDTH = 101;
+
+/** The help lines of the preprocessing flags, wrapped under their flag. */
+export function preprocessHelp(): string {
+  return PREPROCESS_FIELDS.map(({ flag }) => {
+    const head = `  --${flag.name}${flag.arg ? ` ${flag.arg}` : ''}`.padEnd(FLAG_COLUMN - 1);
+    const lines: string[] = [];
+    let line = `${head} `;
+    for (const word of flag.help.split(' ')) {
+      if (line.length + word.length > WIDTH && line.trim() !== head.trim()) {
+        lines.push(line.trimEnd());
+        line = ' '.repeat(FLAG_COLUMN);
+      }
+      line += `${word} `;
+    }
+    lines.push(line.trimEnd());
+    return lines.join('\n');
+  }).join('\n');
 }

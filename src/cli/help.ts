@@ -1,5 +1,8 @@
 /** Usage texts, kept apart from the commands so that printing help loads no command code. */
 
+import { PREPROCESS_FIELDS } from '../core/evaluate/loaders/preprocess-fields';
+import { preprocessHelp } from './eval-options';
+
 export type CommandName = 'inspect' | 'compress' | 'bench' | 'eval' | 'recipes' | 'probe';
 
 const INSPECT_USAGE = `Usage: featherweight inspect <model.onnx> [--dim name=size]... [--json]
@@ -36,7 +39,7 @@ Options:
   --calibration <dir>  samples (images, .wav, .npy, .npz, .json) that int8-static calibrates on and
                        int8-weight's bias-correction measures with; without it, seeded synthetic inputs
   --dim <name=value>   a symbolic input dim of the calibration samples, repeatable (as in eval)
-  --preset, --scale, --mean, --std, --bgr, --resize, --crop-fraction, --layout, --sample-rate
+  ${PREPROCESS_FIELDS.map((f) => `--${f.flag.name}`).join(', ')}
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
   --json               print {input{path,sizeBytes}, output{path,sizeBytes}, recipe, calibration?,
@@ -102,16 +105,7 @@ Sample files:
                        index. Without it, integer labels are indices and names are numbered in
                        sorted order (as torchvision's ImageFolder does). Unknown labels are an error.
   --label-output <n>   the output the labels index into (default: the first classifier-shaped one)
-  --preset <name>      image preprocessing: none (0..1, stretch; default) or imagenet (0..1, mean
-                       0.485,0.456,0.406, std 0.229,0.224,0.225, centre crop 0.875)
-  --scale <range>      pixel range 0..1, 0..255 or -1..1
-  --mean <r,g,b>       subtracted after scaling (RGB order)
-  --std <r,g,b>        divided after subtracting the mean (RGB order)
-  --bgr                feed channels as BGR
-  --layout <layout>    NCHW or NHWC (default: read from the input shape)
-  --resize <mode>      stretch, or crop (centre crop with the input's aspect ratio)
-  --crop-fraction <f>  share of the largest centred crop to keep, in (0, 1]
-  --sample-rate <hz>   rate WAV samples are resampled to (required for .wav)
+${preprocessHelp()}
   --threshold <t>      threshold for the IoU of single-channel maps (default 0.5)
 
 Both:

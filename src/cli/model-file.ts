@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeModel } from '../core/onnx/decode';
-import { encodeModel } from '../core/onnx/encode';
+import { runnableBytes } from '../core/onnx/runnable-bytes';
 import type { ModelIR } from '../core/ir/model';
 import { OutputFileError, UsageError } from './cli-errors';
 
@@ -68,12 +68,9 @@ export function readModelFile(path: string, command: string): ModelFile {
   return { path, bytes, sizeBytes: bytes.byteLength, model, externalPaths };
 }
 
-/**
- * Bytes for onnxruntime: the file itself, or, when its weights live in external files, the
- * model re-encoded with those weights inline (the runtime gets one self-contained buffer).
- */
-export function runtimeBytes(file: ModelFile): Uint8Array {
-  return file.externalPaths.length > 0 ? encodeModel(file.model) : file.bytes;
+/** Bytes for onnxruntime, by the core's rule (weights from external files go inline). */
+export function runtimeBytes(file: ModelFile): Uint8Array<ArrayBuffer> {
+  return runnableBytes({ bytes: file.bytes, model: file.model, externalFiles: file.externalPaths.length });
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {

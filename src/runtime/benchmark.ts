@@ -6,6 +6,9 @@ import { latencyStats, type LatencyStats } from '../core/evaluate/stats';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
 import type { Backend, ModelSession, Runtime } from './types';
+import type { BenchmarkResult } from '../core/evaluate/bench-result';
+
+export type { BenchmarkResult };
 
 export interface BenchmarkOptions extends LongCallOptions {
   backend: Backend;
@@ -14,19 +17,6 @@ export interface BenchmarkOptions extends LongCallOptions {
   warmup: number;
   /** Timed runs; latencyMs summarises these. */
   runs: number;
-}
-
-export interface BenchmarkResult {
-  backend: Backend;
-  /** WASM threads used: what the session reports, else the count asked for. */
-  threads: number;
-  /** Time to create the session (parse, optimise, allocate). */
-  sessionMs: number;
-  /** The first inference, timed on its own: it pays one-off costs (kernel setup, allocations). */
-  firstRunMs: number;
-  latencyMs: LatencyStats;
-  /** Inferences per second, one after another (1000 / mean latency). */
-  throughputPerSec: number;
 }
 
 /** Runs per second at this mean latency (0 when nothing was timed). */

@@ -1,4 +1,5 @@
-import { DEFAULT_AGREEMENT_TOLERANCE, judgeAgreement, type AgreementTolerance, type OutputAgreement } from '../core/device/backend-agreement';
+import { DEFAULT_AGREEMENT_TOLERANCE, judgeAgreement, type AgreementTolerance } from '../core/device/backend-agreement';
+import type { CrossBackendResult } from '../core/device/cross-backend-result';
 import { compareOutputs } from '../core/evaluate/metrics';
 import type { Feeds } from '../core/evaluate/tensor-data';
 import { RuntimeError } from '../core/util/errors';
@@ -6,6 +7,8 @@ import type { LongCallOptions } from '../core/util/progress';
 import { runSamples } from './compare';
 import type { Backend, Runtime } from './types';
 import { fallbackNodes, type NodePlacements } from './node-placement';
+
+export type { CrossBackendResult };
 
 /** A backend the check needs is missing on this host (WebGPU in Node, or a browser without an adapter). */
 export class BackendUnavailableError extends RuntimeError {
@@ -21,21 +24,6 @@ export interface CrossBackendOptions extends LongCallOptions {
   /** WASM threads for the reference run. */
   threads?: number;
   tolerance?: Partial<AgreementTolerance>;
-}
-
-export interface CrossBackendResult {
-  reference: 'wasm';
-  candidate: 'webgpu';
-  samples: number;
-  tolerance: AgreementTolerance;
-  outputs: OutputAgreement[];
-  /** True when every output agrees within the tolerance. */
-  agree: boolean;
-  /**
-   * Where onnxruntime placed the WebGPU session's nodes: `fallback` lists those that ran on another
-   * provider (WASM/CPU) instead. Absent when the host could not read the placement.
-   */
-  placement?: { webgpuNodes: number; fallback: NodePlacements['providers'] };
 }
 
 /** onnxruntime's name for its WebGPU execution provider. */

@@ -1,11 +1,10 @@
-import type { BackendFigures, DeviceProfile } from '../core/device/profile';
+import type { BackendFigures, DeviceProfile, HostFacts } from '../core/device/profile';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
 import { measureBackend, type ThroughputOptions } from './throughput';
 import type { Backend, Runtime } from './types';
 
-/** What the host says about itself, before anything is measured. */
-export type HostFacts = Omit<DeviceProfile, 'figures' | 'takenAt'>;
+export type { HostFacts };
 
 /** One backend configuration to measure, on the runtime that will run models that way. */
 export interface ProbeTarget {

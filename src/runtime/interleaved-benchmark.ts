@@ -2,6 +2,7 @@ import type { Feeds } from '../core/evaluate/tensor-data';
 import { latencyStats } from '../core/evaluate/stats';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
+import type { ErrorInfo } from '../core/evaluate/error-info';
 import { runMs, throughputOf, type BenchmarkOptions, type BenchmarkResult } from './benchmark';
 import type { ModelSession, Runtime } from './types';
 
@@ -25,7 +26,7 @@ export interface TimedModel {
 }
 
 /** Per model: its figures, or why it could not be timed (plain data: it crosses comlink). */
-export type InterleavedResult = { ok: true; result: BenchmarkResult } | { ok: false; error: { name: string; message: string } };
+export type InterleavedResult = { ok: true; result: BenchmarkResult } | { ok: false; error: ErrorInfo };
 
 /**
  * Times several models in one run with their timed runs interleaved: run r times every model once,
@@ -44,7 +45,7 @@ export async function benchmarkInterleaved(
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs is ${runs}; expected an integer >= 1.`);
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup is ${warmup}; expected an integer >= 0.`);
   const loaded: { index: number; session: ModelSession; sessionMs: number; firstRunMs: number; samples: number[] }[] = [];
-  const errors = new Map<number, { name: string; message: string }>();
+  const errors = new Map<number, ErrorInfo>();
   const total = models.length * (2 + warmup) + runs * models.length;
   let done = 0;
   const step = (phase: string): void => onProgress?.({ kind: 'step', phase, index: (done += 1), total });

@@ -1,7 +1,6 @@
-/** Which execution provider onnxruntime put each node on, as its verbose session log states it. */
-export interface NodePlacements {
-  providers: { provider: string; count: number; nodes: { opType: string; name: string }[] }[];
-}
+import type { NodePlacements } from '../core/device/node-placements';
+
+export type { NodePlacements };
 
 /** The message part of an onnxruntime log line ("<time> [V:onnxruntime:, file:line Function] message"). */
 function message(line: string): string {

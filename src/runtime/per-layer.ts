@@ -1,23 +1,14 @@
-import { comparableTensors, exposeTensors, type LayerTensor } from '../core/evaluate/intermediate-tensors';
-import { metricsAccumulator, type OutputMetrics } from '../core/evaluate/metrics';
+import { comparableTensors, exposeTensors } from '../core/evaluate/intermediate-tensors';
+import { metricsAccumulator } from '../core/evaluate/metrics';
 import type { Feeds } from '../core/evaluate/tensor-data';
 import type { ModelIR } from '../core/ir/model';
 import { encodeModel } from '../core/onnx/encode';
 import { throwIfAborted } from '../core/util/abort';
 import type { LongCallOptions } from '../core/util/progress';
 import type { Backend, ModelSession, Runtime } from './types';
+import type { LayerError } from '../core/evaluate/per-layer-result';
 
-/** One compared activation: where it comes from and how far the candidate's copy is from the reference's. */
-export interface LayerError extends LayerTensor, Omit<OutputMetrics, 'name'> {
-  /**
-   * The error this layer adds on top of what its inputs already carried, as an SQNR: relative
-   * noise powers are taken as additive, so 10^(-local/10) = 10^(-sqnr/10) - max over inputs of
-   * 10^(-input sqnr/10) (Infinity when the layer adds none). Errors grow as they flow, so the
-   * plain SQNR of later layers is often lower than that of the layer that broke; this one points
-   * at the layer itself. A heuristic for ranking, not a measurement of the layer alone.
-   */
-  localSqnrDb: number;
-}
+export type { LayerError };
 
 export interface PerLayerOptions extends LongCallOptions {
   backend?: Backend;

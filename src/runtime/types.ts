@@ -1,7 +1,8 @@
 import type { Feeds } from '../core/evaluate/tensor-data';
-import type { NodePlacements } from './node-placement';
+import type { Backend } from '../core/device/backend';
+import type { NodePlacements } from '../core/device/node-placements';
 
-export type Backend = 'wasm' | 'webgpu';
+export type { Backend };
 
 export interface SessionOptions {
   backend?: Backend;

@@ -7,7 +7,8 @@ import { createModelJobs } from '../../src/ui/services/model-jobs';
 import { createEvalJobs, createSampleFilesHolder, PER_LAYER_MAX_SAMPLES, SYNTHETIC_INPUTS } from '../../src/ui/services/eval-jobs';
 import type { BenchWorkerRemote } from '../../workers/bench.worker';
 import type { ModelWorkerRemote } from '../../workers/model.worker';
-import type { SampleRequest, SampleSettings } from '../../workers/sample-input';
+import type { SampleSettings } from '../../src/core/evaluate/loaders/sample-settings';
+import type { SampleRequest } from '../../workers/eval-api';
 
 const settings: SampleSettings = { image: { preset: 'none', scale: '-1..1' }, classes: { mode: 'list', names: ['0', '180'] } };
 

@@ -4,7 +4,7 @@ import { AbortError, ModelFormatError } from '../../src/core/util/errors';
 import { SampleFormatError } from '../../src/core/evaluate/loaders/sample-error';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
 import type { BenchResult, DroppedFile, EvaluateResult, FidelityResult, Progress, RecipeInput, SampleSettings, StepReport, StudioServices, VariantInfo } from '../../src/ui/services/types';
-import type { LayerError } from '../../src/runtime/per-layer';
+import type { LayerError } from '../../src/core/evaluate/per-layer-result';
 import type { MethodInfo } from '../../src/ui/store/studio-state';
 
 export function fakeSummary(sizeBytes: number, overrides: Partial<ModelSummary> = {}): ModelSummary {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEvalWorkerApi } from '../../workers/eval-api';
 import { modelWorkerApi } from '../../workers/model-api';
-import { readSampleSet, type SampleFile, type SampleSettings } from '../../workers/sample-input';
+import type { SampleSettings } from '../../src/core/evaluate/loaders/sample-settings';
+import type { SampleFile } from '../../workers/eval-api';
+import { readSampleSet } from '../../workers/sample-input';
 import { spreadSubset } from '../../src/core/methods/calibration/spread-subset';
 import { decodeImageNode } from '../../src/cli/image-decoder';
 import { encodeModel } from '../../src/core/onnx/encode';

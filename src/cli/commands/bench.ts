@@ -1,9 +1,10 @@
 import os from 'node:os';
-import { boundFor, modelCost, percentOfLimit, type LatencyBound } from '../../core/device/roofline';
+import { boundFor, modelCost, percentOfLimit, type LatencyBound, type ModelCost } from '../../core/device/roofline';
 import { webgpuFallbackNodes, type FallbackNode } from '../../core/device/webgpu-fallback';
 import type { BackendFigures } from '../../core/device/profile';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
-import { warmUpRuntime, type BenchmarkResult } from '../../runtime/benchmark';
+import { warmUpRuntime } from '../../runtime/benchmark';
+import type { BenchmarkResult } from '../../core/evaluate/bench-result';
 import { benchmarkInterleaved, type TimedModel } from '../../runtime/interleaved-benchmark';
 import { measureBackend } from '../../runtime/throughput';
 import { RuntimeError } from '../../core/util/errors';
@@ -12,7 +13,8 @@ import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, requirePositionals
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatBytes, formatCount, formatMs, formatTable } from '../format';
+import { formatBytes, formatCount, formatMsValue } from '../../core/util/format';
+import { formatTable } from '../format';
 import { toJson } from '../json';
 import { readModelFile, runtimeBytes } from '../model-file';
 import { UsageError } from '../cli-errors';
@@ -40,14 +42,9 @@ export interface BenchRow extends BenchmarkResult {
 }
 
 /** What the static analysis says about a model run with the benchmark's input shapes. */
-interface ModelFacts {
+interface ModelFacts extends ModelCost {
   model: string;
   inputShapes: Record<string, number[]>;
-  macs: number;
-  macsComplete: boolean;
-  weightBytes: number;
-  activationBytes: number;
-  unknownActivations: number;
   webgpuFallback: FallbackNode[];
 }
 
@@ -135,16 +132,16 @@ export const benchCommand: Command = {
             r.model,
             r.backend,
             String(r.threads),
-            formatMs(r.sessionMs),
-            formatMs(r.firstRunMs),
-            formatMs(r.latencyMs.p50),
-            formatMs(r.latencyMs.p90),
-            formatMs(r.latencyMs.min),
-            formatMs(r.latencyMs.max),
-            formatMs(r.latencyMs.mean),
+            formatMsValue(r.sessionMs),
+            formatMsValue(r.firstRunMs),
+            formatMsValue(r.latencyMs.p50),
+            formatMsValue(r.latencyMs.p90),
+            formatMsValue(r.latencyMs.min),
+            formatMsValue(r.latencyMs.max),
+            formatMsValue(r.latencyMs.mean),
             r.throughputPerSec.toFixed(r.throughputPerSec >= 100 ? 0 : 1),
             String(r.latencyMs.n),
-            ...(probe ? [r.bound ? formatMs(r.bound.boundMs) : '-', r.percentOfLimit !== undefined ? `${r.percentOfLimit.toFixed(1)}%${r.bound?.complete ? '' : ' (incomplete)'}` : '-'] : []),
+            ...(probe ? [r.bound ? formatMsValue(r.bound.boundMs) : '-', r.percentOfLimit !== undefined ? `${r.percentOfLimit.toFixed(1)}%${r.bound?.complete ? '' : ' (incomplete)'}` : '-'] : []),
           ]),
           ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
         ),

@@ -14,13 +14,14 @@ import {
 import { summarizeChanges } from '../../core/methods/changes';
 import { RecipeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
-import { imageOptionsFromFlags, numberFlag, PREPROCESS_OPTIONS } from '../eval-options';
+import { PREPROCESS_OPTIONS, preprocessingFromFlags } from '../eval-options';
 import { readFileInputs } from '../eval-inputs';
-import { graphInputSpecs } from '../../core/evaluate/io-spec';
+import type { ModelIR } from '../../core/ir/model';
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatBytes, formatCount, formatMs, formatTable } from '../format';
+import { formatBytes, formatCount, formatMs, formatMsValue } from '../../core/util/format';
+import { formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
@@ -66,17 +67,17 @@ function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
   return { ...recipe, overrides: [...own, ...texts.map((t, i) => parseOverride(t, own.length + i))] };
 }
 
-type CompressFlags = Parameters<typeof imageOptionsFromFlags>[1] & { dim?: string[]; 'sample-rate'?: string };
+type CompressFlags = Readonly<Record<string, unknown>> & { dim?: string[] };
 
 /** The samples in --calibration DIR as model inputs (images and audio preprocessed by the same flags as `eval`). */
-async function readCalibration(values: CompressFlags, folder: string, model: Parameters<typeof graphInputSpecs>[0], signal: AbortSignal | undefined) {
-  const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
+async function readCalibration(values: CompressFlags, folder: string, model: ModelIR, signal: AbortSignal | undefined) {
+  const { image, sampleRate } = preprocessingFromFlags(NAME, values);
   const files = await readFileInputs({
     command: NAME,
-    inputs: graphInputSpecs(model),
+    model,
     folder,
     folderFlag: '--calibration',
-    options: { dims: dimFlags(NAME, values.dim), image: imageOptionsFromFlags(NAME, values), ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
+    options: { dims: dimFlags(NAME, values.dim), image, ...(sampleRate !== undefined && { sampleRate }) },
     ...(signal && { signal }),
   });
   if (files.samples.length === 0) throw new UsageError(`--calibration '${folder}' holds no samples (images, .wav, .npy, .npz or .json files).`, NAME);
@@ -92,7 +93,7 @@ function stepTable(steps: readonly StepReport[]): string {
     steps.map((s) => [
       s.overrideNodes ? `${s.method} (${s.overrideNodes.join(', ')})` : s.method,
       String(s.tensors),
-      formatMs(s.ms),
+      formatMsValue(s.ms),
       arrow(formatCount(s.before.parameters), formatCount(s.after.parameters)),
       arrow(formatCount(s.before.macs), formatCount(s.after.macs)),
       arrow(formatBytes(s.before.storedBytes), formatBytes(s.after.storedBytes)),
@@ -168,8 +169,9 @@ export const compressCommand: Command = {
     if (calibration && !calibrationInputs) env.stderr(`warning: no step of this recipe calibrates, so the samples in '${calibration.folder}' were not used.`);
     if (calibration?.ignored.length) env.stderr(`warning: ${calibration.ignored.length} file(s) in '${calibration.folder}' are not samples: ${calibration.ignored.slice(0, 5).join(', ')}.`);
     for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
+    // The .onnx file alone against the output (external data left out), as the JSON's sizeBytes are.
     const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
-    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)} ms`);
+    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)}`);
     env.stdout(stepTable(steps));
     return EXIT.ok;
   },

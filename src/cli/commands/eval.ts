@@ -1,16 +1,16 @@
 import { labelledOutput } from '../../core/evaluate/accuracy';
 import { evaluateOutputs, type Evaluation } from '../../core/evaluate/evaluation';
-import { graphInputSpecs } from '../../core/evaluate/io-spec';
 import { synthesizeModelInputs } from '../../core/evaluate/inputs';
 import { assertNoUnknownLabels, resolveLabels } from '../../core/evaluate/loaders/labels';
 import { outputLayout } from '../../core/evaluate/output-kind';
 import type { Feeds } from '../../core/evaluate/tensor-data';
 import { runSamples } from '../../runtime/compare';
-import { perLayerErrors, type LayerError } from '../../runtime/per-layer';
+import { perLayerErrors } from '../../runtime/per-layer';
+import type { LayerError } from '../../core/evaluate/per-layer-result';
 import { COMMON_OPTIONS, dimFlags, intFlag, parseCommandArgs, rangeFlag, requirePositionals } from '../args';
 import { UsageError } from '../cli-errors';
 import type { Command } from '../command';
-import { imageOptionsFromFlags, numberFlag, SAMPLE_OPTIONS } from '../eval-options';
+import { numberFlag, preprocessingFromFlags, SAMPLE_OPTIONS } from '../eval-options';
 import { readFileInputs, type FileInputs } from '../eval-inputs';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
@@ -59,23 +59,22 @@ export const evalCommand: Command = {
     const seed = intFlag(NAME, 'seed', values.seed, 0, 0, 0xffffffff);
     const dims = dimFlags(NAME, values.dim);
     const float = rangeFlag(NAME, values.range);
-    const image = imageOptionsFromFlags(NAME, values);
-    const sampleRate = numberFlag(NAME, 'sample-rate', values['sample-rate'], 0, 10_000_000);
+    const { image, sampleRate } = preprocessingFromFlags(NAME, values);
     const threshold = numberFlag(NAME, 'threshold', values.threshold, -Infinity, Infinity);
     const [refPath, candPath] = positionals as [string, string];
     const signal = env.signal;
 
     const reference = readModelFile(refPath, NAME);
     const candidate = readModelFile(candPath, NAME);
-    const specs = graphInputSpecs(reference.model);
     const files = fromFiles
       ? await readFileInputs({
           command: NAME,
-          inputs: specs,
+          model: reference.model,
           ...(values.inputs !== undefined && { folder: values.inputs }),
           ...(values.labels !== undefined && { labelsCsv: values.labels }),
           ...(values.classes !== undefined && { classesFile: values.classes }),
-          options: { dims, image, ...(sampleRate !== undefined && { sampleRate: Math.round(sampleRate) }) },
+          ...(values['label-output'] !== undefined && { labelOutput: values['label-output'] }),
+          options: { dims, image, ...(sampleRate !== undefined && { sampleRate }) },
           ...(signal && { signal }),
         })
       : undefined;

@@ -3,7 +3,8 @@ import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '
 import type { Command } from '../command';
 import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
-import { formatBytes, formatCount, formatShape, formatTable } from '../format';
+import { formatBytes, formatCount, formatShape } from '../../core/util/format';
+import { formatTable } from '../format';
 import { toJson } from '../json';
 import { readModelFile } from '../model-file';
 
@@ -19,7 +20,7 @@ const TOP_OPS = 12;
 const TOP_LAYERS = 10;
 
 function describeIO(label: string, io: readonly IOSpec[]): string[] {
-  return io.map((v) => `  ${label} ${v.name}: ${v.dtype} ${formatShape(v.shape ?? undefined)}`);
+  return io.map((v) => `  ${label} ${v.name}: ${v.dtype} ${formatShape(v.shape, '?')}`);
 }
 
 function describeMacs(m: ModelSummary['macs']): string {
@@ -54,7 +55,7 @@ export function formatSummary(path: string, s: ModelSummary): string {
     lines.push(
       formatTable(
         ['name', 'op', 'dtype', 'shape', 'params', 'bytes'],
-        layers.map((l) => [l.name, l.op, l.dtype, formatShape(l.shape), formatCount(l.params), formatBytes(l.bytes)]),
+        layers.map((l) => [l.name, l.op, l.dtype, formatShape(l.shape, '?'), formatCount(l.params), formatBytes(l.bytes)]),
         ['left', 'left', 'left', 'left', 'right', 'right'],
       ),
     );

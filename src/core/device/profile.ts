@@ -1,3 +1,6 @@
+import type { Backend } from './backend';
+import type { ErrorInfo } from '../evaluate/error-info';
+
 /** WebAssembly features the engine accepts (WebAssembly.validate on tiny modules using each). */
 export interface WasmFeatures {
   simd: boolean;
@@ -27,7 +30,7 @@ export interface GpuAdapterProfile {
 
 /** A measured peak-compute figure on one backend. */
 export interface ComputeFigure {
-  backend: 'wasm' | 'webgpu';
+  backend: Backend;
   threads: number;
   /** Best GFLOP/s seen, over the sizes tried. */
   gflops: number;
@@ -40,7 +43,7 @@ export interface ComputeFigure {
 
 /** A measured memory-bandwidth figure on one backend. */
 export interface BandwidthFigure {
-  backend: 'wasm' | 'webgpu';
+  backend: Backend;
   threads: number;
   /** GB/s (1e9 bytes) at the largest tensor tried. */
   gbps: number;
@@ -51,11 +54,11 @@ export interface BandwidthFigure {
 }
 
 /** What a backend measured, or why it could not be measured. */
-export type Measured<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
+export type Measured<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 /** Per backend and thread count, the two figures a latency bound needs. */
 export interface BackendFigures {
-  backend: 'wasm' | 'webgpu';
+  backend: Backend;
   threads: number;
   compute: Measured<ComputeFigure>;
   bandwidth: Measured<BandwidthFigure>;
@@ -83,3 +86,6 @@ export interface DeviceProfile {
   /** When the profile was taken (ms since the epoch). */
   takenAt: number;
 }
+
+/** What the host says about itself, before anything is measured. */
+export type HostFacts = Omit<DeviceProfile, 'figures' | 'takenAt'>;

@@ -1,3 +1,4 @@
+import { formatShare } from '../../core/util/format';
 import type { EvaluateResult } from '../services/types';
 
 export interface AccuracyRow {
@@ -6,7 +7,6 @@ export interface AccuracyRow {
   result: EvaluateResult['candidates'][number] | undefined;
 }
 
-const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 const points = (v: number): string => `${v > 0 ? '−' : v < 0 ? '+' : '±'}${Math.abs(v).toFixed(1)}`;
 
 function num(v: number, digits: number): string {
@@ -105,12 +105,12 @@ export function AccuracyTable({ rows }: { rows: readonly AccuracyRow[] }) {
                 <td className="num">{num(o.meanAbs, 5)}</td>
                 <td className="num">{num(o.relL2, 4)}</td>
                 <td className="num" data-testid="top1-agreement">
-                  {pct(o.top1Agreement)}
+                  {formatShare(o.top1Agreement)}
                 </td>
-                <td className="num">{pct(o.top5Agreement)}</td>
+                <td className="num">{formatShare(o.top5Agreement)}</td>
                 {dense && (
                   <>
-                    <td className="num">{pct(o.argmaxAgreement)}</td>
+                    <td className="num">{formatShare(o.argmaxAgreement)}</td>
                     <td className="num">{o.meanIou !== undefined ? o.meanIou.toFixed(3) : o.iou !== undefined ? o.iou.toFixed(3) : '–'}</td>
                   </>
                 )}

@@ -1,4 +1,4 @@
-import { formatBytes, formatMs, formatNumber, formatRatio } from '../format';
+import { formatBytes, formatMs, formatNumber, formatRatio, formatSpeedup } from '../../core/util/format';
 
 export interface ModelColumn {
   label: string;
@@ -22,9 +22,7 @@ export interface ComparisonTableProps {
 }
 
 function speed(before: number | null, after: number | null): string {
-  if (before === null || after === null || !(before > 0) || !(after > 0)) return '–';
-  const r = before / after;
-  return r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`;
+  return before === null || after === null || !(after > 0) ? '–' : formatSpeedup(before / after);
 }
 
 const pending = (v: number | null, f: (n: number) => string): string => (v === null ? '…' : f(v));

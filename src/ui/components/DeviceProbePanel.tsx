@@ -1,4 +1,5 @@
 import type { BackendFigures, DeviceProfile } from '../../core/device/profile';
+import { formatBytes, formatDb } from '../../core/util/format';
 import type { CrossBackendReport } from '../services/device-jobs';
 import type { UiError } from '../store/ui-error';
 import { ProgressBar } from './ProgressBar';
@@ -42,7 +43,7 @@ function figureCells(f: BackendFigures) {
     gflops: f.compute.ok ? f.compute.value.gflops.toFixed(1) : `failed: ${f.compute.error.message}`,
     size: f.compute.ok ? String(f.compute.value.size) : '–',
     gbps: f.bandwidth.ok ? f.bandwidth.value.gbps.toFixed(1) : `failed: ${f.bandwidth.error.message}`,
-    tensor: f.bandwidth.ok ? `${(f.bandwidth.value.tensorBytes / 2 ** 20).toFixed(0)} MiB` : '–',
+    tensor: f.bandwidth.ok ? formatBytes(f.bandwidth.value.tensorBytes) : '–',
   };
 }
 
@@ -155,7 +156,7 @@ function CrossCheckResult({ report }: { report: CrossBackendReport }) {
             <tr key={o.name}>
               <td>{o.name}</td>
               <td>{o.cosine.toFixed(6)}</td>
-              <td>{Number.isFinite(o.sqnrDb) ? o.sqnrDb.toFixed(1) : '∞'}</td>
+              <td>{formatDb(o.sqnrDb)}</td>
               <td>{o.maxAbs.toExponential(2)}</td>
               <td>{o.agrees ? 'agrees' : o.problems.join('; ')}</td>
             </tr>

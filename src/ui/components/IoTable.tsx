@@ -1,4 +1,4 @@
-import { formatShape } from '../format';
+import { formatShape } from '../../core/util/format';
 
 export interface IoValue {
   name: string;

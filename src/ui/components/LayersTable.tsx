@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatShape } from '../format';
+import { formatBytes, formatCount, formatShape } from '../../core/util/format';
 
 export interface LayerRow {
   name: string;

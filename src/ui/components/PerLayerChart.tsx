@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LayerError } from '../../runtime/per-layer';
+import type { LayerError } from '../../core/evaluate/per-layer-result';
 
 /** SQNR bars are capped here: exact tensors (infinite SQNR) and near-exact ones would flatten the rest. */
 export const SQNR_CAP_DB = 80;

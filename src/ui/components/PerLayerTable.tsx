@@ -1,27 +1,10 @@
 import { useMemo, useState } from 'react';
-import type { LayerError } from '../../runtime/per-layer';
+import { sortLayers, worstLayers, type LayerSort } from '../../core/evaluate/layer-ranking';
+import type { LayerError } from '../../core/evaluate/per-layer-result';
+import { formatDb } from '../../core/util/format';
 
-export type LayerSort = 'graph' | 'sqnr' | 'local';
+export { sortLayers, worstLayers, type LayerSort };
 
-/** Rows in graph order, or worst first by SQNR or by the error the layer itself adds (ties keep graph order). */
-export function sortLayers(layers: readonly LayerError[], by: LayerSort): { index: number; layer: LayerError }[] {
-  const rows = layers.map((layer, index) => ({ index, layer }));
-  if (by === 'graph') return rows;
-  const key = (l: LayerError): number => (by === 'sqnr' ? l.sqnrDb : l.localSqnrDb);
-  return rows.sort((a, b) => key(a.layer) - key(b.layer) || a.index - b.index);
-}
-
-/** The `count` tensors that add the most error (lowest local SQNR), finite ones only. */
-export function worstLayers(layers: readonly LayerError[], count = 3): Set<string> {
-  return new Set(
-    sortLayers(layers, 'local')
-      .filter((r) => Number.isFinite(r.layer.localSqnrDb))
-      .slice(0, count)
-      .map((r) => r.layer.tensor),
-  );
-}
-
-const db = (v: number): string => (v === Infinity ? '∞' : Number.isFinite(v) ? v.toFixed(1) : '–');
 
 /** The per-layer debugger's table: sortable by graph order, SQNR or the layer's own added error; the worst rows highlighted. */
 export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers: readonly LayerError[]; worst: ReadonlySet<string>; initialSort?: LayerSort }) {
@@ -58,9 +41,9 @@ export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers
               </td>
               <td>{layer.opType}</td>
               <td className="num" data-testid="layer-sqnr">
-                {db(layer.sqnrDb)}
+                {formatDb(layer.sqnrDb)}
               </td>
-              <td className="num">{db(layer.localSqnrDb)}</td>
+              <td className="num">{formatDb(layer.localSqnrDb)}</td>
               <td className="num">{Number.isFinite(layer.cosine) ? layer.cosine.toFixed(6) : '–'}</td>
               <td className="num">{Number.isFinite(layer.maxAbs) ? layer.maxAbs.toPrecision(3) : '–'}</td>
             </tr>

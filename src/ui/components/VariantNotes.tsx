@@ -1,7 +1,7 @@
 import { formatChange, summarizeChanges } from '../../core/methods/changes';
 import type { ModelTotals } from '../../core/recipe/totals';
 import type { CalibrationUsed, StepReport } from '../services/types';
-import { formatBytes, formatCount, formatMs } from '../format';
+import { formatBytes, formatCount, formatMs } from '../../core/util/format';
 
 export interface VariantNotesProps {
   variants: readonly { id: string; label: string; recipeText: string; steps: readonly StepReport[]; calibration?: CalibrationUsed }[];

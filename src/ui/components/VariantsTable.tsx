@@ -1,5 +1,5 @@
 import type { ComparisonRow } from '../store/comparison-rows';
-import { formatBytes, formatMs, formatNumber, formatPercent, formatRatio, formatSpeedup } from '../format';
+import { formatBytes, formatMs, formatNumber, formatPercent, formatRatio, formatSpeedup } from '../../core/util/format';
 import { CpuOnlyBadge } from './CpuOnlyBadge';
 
 export interface VariantsTableProps {

@@ -1,6 +1,6 @@
 import type { ModelSummary } from '../services/types';
 import type { LoadedModel } from '../store/model-slice';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../core/util/format';
 import { StatGrid, type Stat } from '../components/StatGrid';
 import { IoTable } from '../components/IoTable';
 import { OpHistogramChart } from '../components/OpHistogramChart';

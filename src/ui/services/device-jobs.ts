@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { BenchWorkerRemote } from '../../../workers/bench.worker';
-import type { CrossBackendReport } from '../../../workers/bench-api';
+import type { CrossBackendReport } from '../../core/device/cross-backend-result';
 import type { DeviceProfile } from '../../core/device/profile';
 import type { Progress } from '../../core/util/progress';
 import { readModelFiles, transferables } from './model-registry';

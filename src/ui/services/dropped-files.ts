@@ -1,4 +1,4 @@
-import type { SampleFile } from '../../../workers/sample-input';
+import type { SampleFile } from '../../../workers/eval-api';
 
 /** A dropped or picked file with its path inside what was dropped ('/'-separated; just the name for a loose file). */
 export interface DroppedFile {

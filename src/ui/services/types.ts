@@ -2,15 +2,19 @@ import type { ModelSummary } from '../../core/analyze/summary';
 import type { Progress } from '../../core/util/progress';
 import type { StepReport } from '../../core/recipe/step-report';
 import type { CompressResult, RecipeInput } from '../../../workers/model-api';
-import type { BenchResult, FidelityResult, MeasureAllItem } from '../../../workers/bench-api';
-import type { Backend } from '../../runtime/types';
 import type { CalibrationUsed } from '../../../workers/model-api';
-import type { EvaluateResult, InputsUsed, PerLayerResult } from '../../../workers/eval-api';
-import type { ClassMapping, SampleSetInfo, SampleSettings } from '../../../workers/sample-input';
+import type { Backend } from '../../core/device/backend';
+import type { BenchResult, MeasureAllItem } from '../../core/evaluate/bench-result';
+import type { EvaluateResult, InputsUsed } from '../../core/evaluate/evaluation-result';
+import type { FidelityResult } from '../../core/evaluate/fidelity-result';
+import type { InputDims } from '../../core/evaluate/input-dims';
+import type { PerLayerResult } from '../../core/evaluate/per-layer-result';
+import type { SampleSetInfo } from '../../core/evaluate/loaders/sample-set-info';
+import type { ClassMapping, SampleSettings } from '../../core/evaluate/loaders/sample-settings';
 import type { DroppedFile } from './dropped-files';
 
 export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, StepReport, FidelityResult, RecipeInput, Backend };
-export type { CalibrationUsed, EvaluateResult, InputsUsed, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
+export type { CalibrationUsed, EvaluateResult, InputsUsed, InputDims, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
 
 /** Files the user gave for one model: the .onnx and any external data files beside it. */
 export interface ModelFiles {
@@ -40,9 +44,6 @@ export interface ModelJobs {
   compress(id: string, recipe: RecipeInput, variantName: string, onProgress: (p: Progress) => void, samples?: SampleSettings): Promise<VariantInfo>;
   cancel(): void;
 }
-
-/** Sizes the user set for symbolic input dims (by dim name); the rest get the engine's defaults. */
-export type InputDims = Readonly<Record<string, number>>;
 
 export interface BenchOptions {
   backend: Backend;

@@ -1,3 +1,4 @@
+import { DEFAULT_PRESET } from './preprocess-fields';
 import type { IOSpecLike } from '../io-spec';
 import type { TensorData } from '../tensor-data';
 import { fitToInput } from './fit-input';
@@ -61,7 +62,7 @@ export function imageTargetFor(spec: IOSpecLike, dims: Readonly<Record<string, n
 
 /** The full preprocessing for one image: the input's layout and size, the preset, then the user's fields. */
 export function resolveImagePreprocess(target: ImageTarget, img: Pick<RgbaImage, 'width' | 'height'>, options: ImageOptions = {}): ImagePreprocess {
-  const preset = IMAGE_PRESETS[options.preset ?? 'none'];
+  const preset = IMAGE_PRESETS[options.preset ?? DEFAULT_PRESET];
   return {
     width: target.width ?? img.width,
     height: target.height ?? img.height,

@@ -53,8 +53,20 @@ export const PLAIN_PRESET = {
   cropFraction: 1,
 } as const satisfies Partial<ImagePreprocess>;
 
-export const IMAGE_PRESETS = { imagenet: IMAGENET_PRESET, none: PLAIN_PRESET } as const;
+/**
+ * The one preset table: the key is the CLI's --preset name and ImageOptions.preset, `label` the
+ * studio's name for it. PaddleOCR feeds (pixel / 255 - 0.5) / 0.5, i.e. pixels scaled to -1..1.
+ */
+export const IMAGE_PRESETS = {
+  imagenet: { label: 'ImageNet', ...IMAGENET_PRESET },
+  paddleocr: { label: 'PaddleOCR (-1..1)', ...PLAIN_PRESET, scale: '-1..1' },
+  none: { label: '0..1', ...PLAIN_PRESET },
+  '0..255': { label: '0..255', ...PLAIN_PRESET, scale: '0..255' },
+} as const;
 export type ImagePresetName = keyof typeof IMAGE_PRESETS;
+
+/** The fields a preset sets. */
+export const PRESET_KEYS = ['resize', 'cropFraction', 'scale', 'mean', 'std'] as const;
 
 /** Where the pixels of one axis come from: for each output index, the first source index and its weights. */
 interface Taps {

@@ -73,28 +73,36 @@ export function labelsFromFolders(paths: readonly string[], root = 'samples fold
 }
 
 /**
- * Parses a class list: a JSON array of names (index = position), or text with one name per
- * line (blank lines and a trailing newline ignored).
+ * Parses a class list (index = position): a JSON array of names; or one name per line (blank
+ * lines and a trailing comma ignored; names may hold commas, as ImageNet's do); or, when it is a
+ * single line, names separated by commas. The CLI reads it from a file, the studio from a text
+ * box: `source` names where it came from in errors.
  */
-export function parseClassList(bytes: Uint8Array, file: string): string[] {
-  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
+export function parseClassNames(text: string, source: string): string[] {
+  const body = text.replace(/^\uFEFF/, '');
   let names: string[];
-  if (text.trimStart().startsWith('[')) {
+  if (body.trimStart().startsWith('[')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(body);
     } catch (e) {
-      throw new SampleFormatError(file, `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected an array of class names.`);
+      throw new SampleFormatError(source, `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected an array of class names.`);
     }
-    if (!Array.isArray(parsed) || parsed.some((n) => typeof n !== 'string')) throw new SampleFormatError(file, 'expected a JSON array of class-name strings.');
+    if (!Array.isArray(parsed) || parsed.some((n) => typeof n !== 'string')) throw new SampleFormatError(source, 'expected a JSON array of class-name strings.');
     names = parsed as string[];
   } else {
-    names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    const lines = body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    names = (lines.length === 1 ? lines[0]!.split(',') : lines.map((l) => l.replace(/,$/, ''))).map((n) => n.trim()).filter((n) => n !== '');
   }
-  if (names.length === 0) throw new SampleFormatError(file, 'the class list is empty; expected one class name per line or a JSON array.');
+  if (names.length === 0) throw new SampleFormatError(source, 'the class list is empty; expected class names in output order: one per line, comma-separated, or a JSON array.');
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new SampleFormatError(file, `class '${dup}' is listed twice; expected each class once (its line is its output index).`);
+  if (dup !== undefined) throw new SampleFormatError(source, `class '${dup}' is listed twice; expected each class once (its position is its output index).`);
   return names;
+}
+
+/** A class-list file's bytes, parsed by parseClassNames. */
+export function parseClassList(bytes: Uint8Array, file: string): string[] {
+  return parseClassNames(new TextDecoder().decode(bytes), file);
 }
 
 /** Labels resolved to output indices. */

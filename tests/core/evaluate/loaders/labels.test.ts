@@ -3,6 +3,7 @@ import {
   assertNoUnknownLabels,
   labelsFromFolders,
   parseClassList,
+  parseClassNames,
   parseLabelCsv,
   resolveLabels,
 } from '../../../../src/core/evaluate/loaders/labels';
@@ -46,6 +47,13 @@ describe('labels from folders and class lists', () => {
     expect(parseClassList(text('["a", "b"]'), 'c.json')).toEqual(['a', 'b']);
     expect(() => parseClassList(text('a\nb\na\n'), 'c.txt')).toThrow(/c.txt: class 'a' is listed twice/);
     expect(() => parseClassList(text('[1, 2]'), 'c.json')).toThrow(/expected a JSON array of class-name strings/);
+  });
+
+  it('parses a typed class list the same way: one line comma-separated, several lines one name each', () => {
+    expect(parseClassNames('cat, dog ,bird', 'Class list')).toEqual(['cat', 'dog', 'bird']);
+    expect(parseClassNames('0,\n180', 'Class list')).toEqual(['0', '180']);
+    expect(parseClassNames('tench, Tinca tinca\ngoldfish, Carassius auratus\n', 'classes.txt')).toEqual(['tench, Tinca tinca', 'goldfish, Carassius auratus']);
+    expect(() => parseClassNames(' , ', 'Class list')).toThrow(/^Class list: the class list is empty/);
   });
 
   it('maps integers directly, names by the class list, or by sorted names without one', () => {
