@@ -132,6 +132,10 @@ export interface FakeControl {
   failMeasure?: (id: string) => boolean;
   /** Keep each evaluate/perLayer call pending until cancelled. */
   holdEval?: boolean;
+  /** Keep the analysis of these model ids pending until cancelled. */
+  holdAnalyze?: (id: string) => boolean;
+  /** Keep each inspectSamples call pending until cancelled. */
+  holdInspect?: boolean;
 }
 
 /** A per-layer row as the worker returns it. */
@@ -213,6 +217,7 @@ export function fakeServices(control: FakeControl = {}) {
     models: {
       analyze: (signal, id) =>
         onModel(signal, async () => {
+          await hold(control.holdAnalyze?.(id));
           const files = registry.get(id)!;
           const head = new TextDecoder().decode(await files.model.slice(0, 4).arrayBuffer());
           if (head !== 'ONNX') throw new ModelFormatError('The file could not be read as an ONNX protobuf (premature EOF).');
@@ -280,6 +285,7 @@ export function fakeServices(control: FakeControl = {}) {
       inspectSamples: (signal, _modelId, settings) =>
         onEval(signal, async () => {
           log.evalCalls.push(`inspect ${sampleFiles.length}`);
+          await hold(control.holdInspect);
           return fakeSampleInfo(sampleFiles, settings);
         }),
       evaluate: (signal, _referenceId, ids, settings, _options, onProgress) =>
