@@ -5,6 +5,8 @@ import globals from 'globals';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'url', 'child_process', 'worker_threads', 'crypto', 'stream', 'util', 'module', 'process', 'buffer'];
 const builtinPatterns = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'node:*'];
+/** Host globals the pure core must not touch: DOM, worker scope and Node. */
+const coreForbiddenGlobals = ['window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require', 'self', 'postMessage', 'fetch', 'importScripts', 'OffscreenCanvas'];
 
 /** One config block per layer, each with its forbidden import patterns. */
 // The studio lists methods and builds their forms from the declarations alone: method code (the
@@ -65,7 +67,9 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require'],
+      'no-restricted-globals': ['error', ...coreForbiddenGlobals.map((name) => ({ name, message: `src/core runs in browsers, workers and Node alike: '${name}' belongs to a host (pass what the core needs in as an argument).` }))],
+      // The same globals reached through globalThis.
+      'no-restricted-properties': ['error', ...coreForbiddenGlobals.map((property) => ({ object: 'globalThis', property, message: `src/core must not reach the host's '${property}'.` }))],
     },
   },
   {

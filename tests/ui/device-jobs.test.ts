@@ -6,7 +6,7 @@ import { createDeviceJobs } from '../../src/ui/services/device-jobs';
 import type { BenchWorkerRemote } from '../../workers/bench.worker';
 
 describe('device jobs', () => {
-  it('a cancel while the model is still being read stops the cross-backend check before the worker runs it', async () => {
+  it("aborting the check's signal while the model is still being read stops it before the worker runs it", async () => {
     const calls: string[] = [];
     const { spawn } = channelWorker({ crossBackend: () => calls.push('crossBackend') });
     const registry = createModelRegistry();
@@ -16,9 +16,10 @@ describe('device jobs', () => {
       release = () => ok(new ArrayBuffer(8));
     });
     const id = registry.add({ name: 'm.onnx', model: { size: 8, arrayBuffer: () => bytes } as unknown as Blob, external: new Map() });
-    const checking = jobs.crossBackend(id, () => {});
+    const call = new AbortController();
+    const checking = jobs.crossBackend(call.signal, id, () => {});
     await Promise.resolve();
-    jobs.cancel();
+    call.abort();
     release();
     await expect(checking).rejects.toMatchObject({ name: 'AbortError' });
     await new Promise((ok) => setTimeout(ok, 20));

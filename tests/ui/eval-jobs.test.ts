@@ -42,15 +42,15 @@ describe('evaluation jobs over the bench worker', () => {
     const variant = registry.add({ name: 'm.int8.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
     holder.set([{ path: '0/a.png', file: new File(['A'], 'a.png') }]);
 
-    await jobs.inspectSamples(original, settings, () => {});
-    await jobs.evaluate(original, [variant], settings, { backend: 'wasm' }, () => {});
-    await jobs.perLayer(original, variant, null, { backend: 'wasm' }, () => {});
+    const { signal } = new AbortController();
+    await jobs.inspectSamples(signal, original, settings, () => {});
+    await jobs.evaluate(signal, original, [variant], settings, { backend: 'wasm' }, () => {});
+    await jobs.perLayer(signal, original, variant, null, { backend: 'wasm' }, () => {});
     expect(seen).toEqual([
       { call: 'inspect', model: 10, paths: ['0/a.png'], texts: ['A'], settings },
       { call: 'evaluate', sizes: [10, 4], request: { paths: ['0/a.png'], texts: ['A'], settings }, options: { backend: 'wasm', seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples } },
       { call: 'perLayer', size: 4, request: null, options: { backend: 'wasm', seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES } },
     ]);
-    client.cancel();
   });
 
   it('transfers every candidate model to the worker, not only the reference', async () => {
@@ -64,14 +64,13 @@ describe('evaluation jobs over the bench worker', () => {
     const original = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
     const a = registry.add({ name: 'a.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
     const b = registry.add({ name: 'b.onnx', model: new Blob([new Uint8Array(6)]), external: new Map([['w.bin', new Blob([new Uint8Array(3)])]]) });
-    await jobs.evaluate(original, [a, b], null, { backend: 'wasm' }, () => {});
+    await jobs.evaluate(new AbortController().signal, original, [a, b], null, { backend: 'wasm' }, () => {});
     const sent = transfers.flat().filter((t): t is ArrayBuffer => t instanceof ArrayBuffer);
     // Reference, both candidates and the external file moved (detached here), none copied.
     expect(sent.map((buf) => buf.byteLength)).toEqual([0, 0, 0, 0]);
-    client.cancel();
   });
 
-  it('a cancel while the model files are still being read stops the job: it rejects and the worker never runs it', async () => {
+  it("aborting the call's signal while the model files are still being read stops the job: it rejects and the worker never runs it", async () => {
     const calls: string[] = [];
     const api = {
       evaluate: () => {
@@ -90,9 +89,10 @@ describe('evaluation jobs over the bench worker', () => {
     const slow = { size: 8, arrayBuffer: () => bytes } as unknown as Blob;
     const original = registry.add({ name: 'm.onnx', model: slow, external: new Map() });
     const variant = registry.add({ name: 'v.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
-    const running = jobs.evaluate(original, [variant], null, { backend: 'wasm' }, () => {});
+    const call = new AbortController();
+    const running = jobs.evaluate(call.signal, original, [variant], null, { backend: 'wasm' }, () => {});
     await Promise.resolve();
-    jobs.cancel();
+    call.abort();
     release();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     await new Promise((ok) => setTimeout(ok, 20));
@@ -114,12 +114,33 @@ describe('evaluation jobs over the bench worker', () => {
     const jobs = createModelJobs(client, registry, holder);
     const id = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
     const recipe = { steps: [{ method: 'int8-static', options: {} }] };
-    await jobs.compress(id, recipe, 'a.onnx', () => {}, settings);
+    const { signal } = new AbortController();
+    await jobs.compress(signal, id, recipe, 'a.onnx', () => {}, settings);
     holder.set([{ path: 'a.png', file: new File(['A'], 'a.png') }]);
-    await jobs.compress(id, recipe, 'b.onnx', () => {});
-    const made = await jobs.compress(id, recipe, 'c.onnx', () => {}, settings);
+    await jobs.compress(signal, id, recipe, 'b.onnx', () => {});
+    const made = await jobs.compress(signal, id, recipe, 'c.onnx', () => {}, settings);
     expect(requests.map((r) => r?.files.map((f) => f.path) ?? null)).toEqual([null, null, ['a.png']]);
     expect(made.calibration).toEqual({ kind: 'samples', count: 1, of: 1 });
-    client.cancel();
+  });
+
+  it("aborting a per-layer run's signal while the worker runs it terminates the bench worker", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((ok) => (started = ok));
+    const { spawn, made } = channelWorker({
+      perLayer: () => {
+        started();
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const registry = createModelRegistry();
+    const jobs = createEvalJobs(createWorkerClient<BenchWorkerRemote>(spawn), registry, createSampleFilesHolder());
+    const original = registry.add({ name: 'm.onnx', model: new Blob([new Uint8Array(10)]), external: new Map() });
+    const variant = registry.add({ name: 'v.onnx', model: new Blob([new Uint8Array(4)]), external: new Map() });
+    const call = new AbortController();
+    const layering = jobs.perLayer(call.signal, original, variant, null, { backend: 'wasm' }, () => {});
+    await running;
+    call.abort();
+    await expect(layering).rejects.toMatchObject({ name: 'AbortError' });
+    expect(made.map((w) => w.terminated)).toEqual([true]);
   });
 });

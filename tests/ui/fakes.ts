@@ -107,6 +107,7 @@ export interface FakeLog {
   compressCalls: { id: string; recipe: unknown; name: string; samples?: SampleSettings }[];
   /** `inspect <n files>`, `evaluate <ids> on <samples|synthetic>`, `perLayer <id> on <samples|synthetic>`. */
   evalCalls: string[];
+  /** Calls whose signal aborted while they ran, stopping the fake worker (evaluation, model, bench). */
   evalCancels: number;
   modelCancels: number;
   benchCancels: number;
@@ -131,6 +132,10 @@ export interface FakeControl {
   failMeasure?: (id: string) => boolean;
   /** Keep each evaluate/perLayer call pending until cancelled. */
   holdEval?: boolean;
+  /** Keep the analysis of these model ids pending until cancelled. */
+  holdAnalyze?: (id: string) => boolean;
+  /** Keep each inspectSamples call pending until cancelled. */
+  holdInspect?: boolean;
 }
 
 /** A per-layer row as the worker returns it. */
@@ -168,96 +173,112 @@ function fakeSampleInfo(files: readonly DroppedFile[], settings: SampleSettings)
 }
 
 /**
+ * Settles as `work` does unless `signal` aborts first, as a worker job does: then it rejects with
+ * AbortError and `stopped` records that a running call was stopped. An already aborted signal
+ * rejects at once without running anything.
+ */
+function stoppable<T>(signal: AbortSignal, work: () => Promise<T>, stopped: () => void): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => {
+      stopped();
+      reject(new AbortError());
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    work().then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Services that behave like the workers without any: files whose text starts with "ONNX" analyze
  * fine, anything else fails with the decoder's typed error; compression halves the size.
  */
 export function fakeServices(control: FakeControl = {}) {
   const registry = createModelRegistry();
   const log: FakeLog = { compressCalls: [], evalCalls: [], evalCancels: 0, modelCancels: 0, benchCancels: 0, downloads: [], measured: [], compared: [], calls: [] };
-  const heldMeasures: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  let pendingCompress: ReturnType<typeof deferred<VariantInfo>> | undefined;
-  let heldEval: ReturnType<typeof deferred<never>> | undefined;
+  const heldMeasures: { resolve: () => void }[] = [];
   let sampleFiles: readonly DroppedFile[] = [];
-  const hold = async (): Promise<void> => {
-    if (!control.holdEval) return;
-    heldEval = deferred<never>();
-    await heldEval.promise;
-  };
+  /** Never settles: a held call ends only when its signal aborts. */
+  const hold = (held: boolean | undefined): Promise<void> => (held ? new Promise<void>(() => undefined) : Promise.resolve());
+  const onModel = <T,>(signal: AbortSignal, work: () => Promise<T>) => stoppable(signal, work, () => (log.modelCancels += 1));
+  const onBench = <T,>(signal: AbortSignal, work: () => Promise<T>) => stoppable(signal, work, () => (log.benchCancels += 1));
+  const onEval = <T,>(signal: AbortSignal, work: () => Promise<T>) => stoppable(signal, work, () => (log.evalCancels += 1));
   const services: StudioServices = {
     registry,
     models: {
-      async analyze(id) {
-        const files = registry.get(id)!;
-        const head = new TextDecoder().decode(await files.model.slice(0, 4).arrayBuffer());
-        if (head !== 'ONNX') throw new ModelFormatError('The file could not be read as an ONNX protobuf (premature EOF).');
-        return fakeSummary(files.model.size);
-      },
-      async compress(id, recipe, name, onProgress: (p: Progress) => void, samples?: SampleSettings) {
-        log.compressCalls.push({ id, recipe, name, ...(samples && { samples }) });
-        log.calls.push('compress');
-        onProgress({ kind: 'step', phase: 'quantize', index: 1, total: 2, item: 'w1' });
-        // int4 shrinks to a quarter, anything else to a half.
-        const shrink = recipe.steps.some((st) => st.method === 'int4') ? 4 : 2;
-        const size = Math.round(registry.get(id)!.model.size / shrink);
-        const makeVariant = (): VariantInfo => {
-          const variantId = registry.add({ name, model: new Blob([new Uint8Array(size)]), external: new Map() });
-          const steps = recipe.steps.map((st): StepReport => ({
-            method: st.method,
-            options: st.options,
-            tensors: 2,
-            ms: 1,
-            warnings: st.method === 'int4' ? ['w2 stays float: 4 rows is less than one block'] : [],
-            changes: [
-              { kind: 'weight-error', name: 'w1', maxAbsError: 0.01, meanAbsError: 0.001, sqnrDb: 40 },
-              { kind: 'weight-error', name: 'w2', maxAbsError: 0.02, meanAbsError: 0.002, sqnrDb: 35 },
-            ],
-            before: { parameters: 1000, macs: 5000, storedBytes: size * shrink, gzipBytes: size * shrink },
-            after: { parameters: 1000, macs: 5000, storedBytes: size, gzipBytes: size },
-          }));
-          const calibrates = recipe.steps.some((st) => st.method === 'int8-static');
-          const calibration = samples ? { kind: 'samples' as const, count: Math.min(16, sampleFiles.length), of: sampleFiles.length } : { kind: 'synthetic' as const, count: 16 };
-          return { id: variantId, name, sizeBytes: size, steps, ms: 1, ...(calibrates && { calibration }) };
-        };
-        if (!control.holdCompress) return makeVariant();
-        pendingCompress = deferred<VariantInfo>();
-        return pendingCompress.promise;
-      },
-      cancel() {
-        log.modelCancels += 1;
-        pendingCompress?.reject(new AbortError());
-        pendingCompress = undefined;
-      },
+      analyze: (signal, id) =>
+        onModel(signal, async () => {
+          await hold(control.holdAnalyze?.(id));
+          const files = registry.get(id)!;
+          const head = new TextDecoder().decode(await files.model.slice(0, 4).arrayBuffer());
+          if (head !== 'ONNX') throw new ModelFormatError('The file could not be read as an ONNX protobuf (premature EOF).');
+          return fakeSummary(files.model.size);
+        }),
+      compress: (signal, id, recipe, name, onProgress: (p: Progress) => void, samples?: SampleSettings) =>
+        onModel(signal, async () => {
+          log.compressCalls.push({ id, recipe, name, ...(samples && { samples }) });
+          log.calls.push('compress');
+          onProgress({ kind: 'step', phase: 'quantize', index: 1, total: 2, item: 'w1' });
+          // int4 shrinks to a quarter, anything else to a half.
+          const shrink = recipe.steps.some((st) => st.method === 'int4') ? 4 : 2;
+          const size = Math.round(registry.get(id)!.model.size / shrink);
+          const makeVariant = (): VariantInfo => {
+            const variantId = registry.add({ name, model: new Blob([new Uint8Array(size)]), external: new Map() });
+            const steps = recipe.steps.map((st): StepReport => ({
+              method: st.method,
+              options: st.options,
+              tensors: 2,
+              ms: 1,
+              warnings: st.method === 'int4' ? ['w2 stays float: 4 rows is less than one block'] : [],
+              changes: [
+                { kind: 'weight-error', name: 'w1', maxAbsError: 0.01, meanAbsError: 0.001, sqnrDb: 40 },
+                { kind: 'weight-error', name: 'w2', maxAbsError: 0.02, meanAbsError: 0.002, sqnrDb: 35 },
+              ],
+              before: { parameters: 1000, macs: 5000, storedBytes: size * shrink, gzipBytes: size * shrink },
+              after: { parameters: 1000, macs: 5000, storedBytes: size, gzipBytes: size },
+            }));
+            const calibrates = recipe.steps.some((st) => st.method === 'int8-static');
+            const calibration = samples ? { kind: 'samples' as const, count: Math.min(16, sampleFiles.length), of: sampleFiles.length } : { kind: 'synthetic' as const, count: 16 };
+            return { id: variantId, name, sizeBytes: size, steps, ms: 1, ...(calibrates && { calibration }) };
+          };
+          await hold(control.holdCompress);
+          return makeVariant();
+        }),
     },
     bench: {
-      async backends() {
-        return control.webgpu ? ['wasm', 'webgpu'] : ['wasm'];
-      },
-      async maxThreads() {
-        return control.maxThreads ?? 1;
-      },
-      async measureAll(ids, options) {
-        log.calls.push(`measureAll ${ids.join(',')}${options.threads ? ` threads=${options.threads}` : ''}`);
-        if (control.holdMeasure) {
-          const held = deferred<void>();
-          heldMeasures.push(held);
-          await held.promise;
-        }
-        return ids.map((id) => {
-          log.measured.push(`${id}@${options.backend}`);
-          if (control.failMeasure?.(id)) return { ok: false as const, error: { name: 'RuntimeError', message: `Model ${id} failed to load.` } };
-          const size = registry.get(id)!.model.size;
-          return { ok: true as const, result: fakeBench(control.latencyMs ? control.latencyMs(size) : size / 100, options.threads ?? control.maxThreads ?? 1) };
-        });
-      },
-      async fidelity(_referenceId, candidateId, options) {
-        log.compared.push(`${candidateId}@${options.backend}`);
-        log.calls.push(`fidelity ${candidateId}`);
-        return fakeFidelity;
-      },
-      cancel() {
-        log.benchCancels += 1;
-        for (const held of heldMeasures.splice(0)) held.reject(new AbortError());
-      },
+      backends: (signal) => onBench(signal, async () => (control.webgpu ? ['wasm', 'webgpu'] : ['wasm'])),
+      maxThreads: (signal) => onBench(signal, async () => control.maxThreads ?? 1),
+      measureAll: (signal, ids, options) =>
+        onBench(signal, async () => {
+          log.calls.push(`measureAll ${ids.join(',')}${options.threads ? ` threads=${options.threads}` : ''}`);
+          if (control.holdMeasure) {
+            const held = deferred<void>();
+            heldMeasures.push(held);
+            signal.addEventListener('abort', () => heldMeasures.splice(heldMeasures.indexOf(held), 1), { once: true });
+            await held.promise;
+          }
+          return ids.map((id) => {
+            log.measured.push(`${id}@${options.backend}`);
+            if (control.failMeasure?.(id)) return { ok: false as const, error: { name: 'RuntimeError', message: `Model ${id} failed to load.` } };
+            const size = registry.get(id)!.model.size;
+            return { ok: true as const, result: fakeBench(control.latencyMs ? control.latencyMs(size) : size / 100, options.threads ?? control.maxThreads ?? 1) };
+          });
+        }),
+      fidelity: (signal, _referenceId, candidateId, options) =>
+        onBench(signal, async () => {
+          log.compared.push(`${candidateId}@${options.backend}`);
+          log.calls.push(`fidelity ${candidateId}`);
+          return fakeFidelity;
+        }),
     },
     sampleFiles: {
       set(files) {
@@ -266,43 +287,43 @@ export function fakeServices(control: FakeControl = {}) {
       get: () => sampleFiles,
     },
     evaluation: {
-      async inspectSamples(_modelId, settings) {
-        log.evalCalls.push(`inspect ${sampleFiles.length}`);
-        return fakeSampleInfo(sampleFiles, settings);
-      },
-      async evaluate(_referenceId, ids, settings, _options, onProgress) {
-        log.evalCalls.push(`evaluate ${ids.join(',')} on ${settings ? 'samples' : 'synthetic'}`);
-        onProgress({ kind: 'step', phase: 'original', index: 0, total: 2 });
-        await hold();
-        const info = settings ? fakeSampleInfo(sampleFiles, settings) : undefined;
-        const result: EvaluateResult = {
-          inputs: info ? { kind: 'samples', count: info.count, of: info.count, labelled: info.labelled !== undefined } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
-          candidates: ids.map((id, i) => ({
-            ok: true as const,
-            evaluation: {
-              samples: info?.count ?? 8,
-              outputs: [{ ...fakeFidelity.outputs[0]!, kind: 'classifier' as const, top1Agreement: 1 - i * 0.25, top5Agreement: 1 }],
-              ...(info?.labelled && { accuracy: { output: 'y', samples: info.count, reference: 75, candidate: 75 - 25 * i, dropPoints: 25 * i } }),
-            },
-          })),
-        };
-        return result;
-      },
-      async perLayer(_referenceId, id, settings) {
-        log.evalCalls.push(`perLayer ${id} on ${settings ? 'samples' : 'synthetic'}`);
-        await hold();
-        return {
-          inputs: settings ? { kind: 'samples', count: Math.min(8, sampleFiles.length), of: sampleFiles.length, labelled: false } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
-          layers: [fakeLayer('h1', 'MatMul', 38), fakeLayer('a1', 'Relu', 12), fakeLayer('y', 'MatMul', 30)],
-        };
-      },
-      cancel() {
-        log.evalCancels += 1;
-        heldEval?.reject(new AbortError());
-        heldEval = undefined;
-      },
+      inspectSamples: (signal, _modelId, settings) =>
+        onEval(signal, async () => {
+          log.evalCalls.push(`inspect ${sampleFiles.length}`);
+          await hold(control.holdInspect);
+          return fakeSampleInfo(sampleFiles, settings);
+        }),
+      evaluate: (signal, _referenceId, ids, settings, _options, onProgress) =>
+        onEval(signal, async () => {
+          log.evalCalls.push(`evaluate ${ids.join(',')} on ${settings ? 'samples' : 'synthetic'}`);
+          onProgress({ kind: 'step', phase: 'original', index: 0, total: 2 });
+          await hold(control.holdEval);
+          const info = settings ? fakeSampleInfo(sampleFiles, settings) : undefined;
+          const result: EvaluateResult = {
+            inputs: info ? { kind: 'samples', count: info.count, of: info.count, labelled: info.labelled !== undefined } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
+            candidates: ids.map((id, i) => ({
+              ok: true as const,
+              evaluation: {
+                samples: info?.count ?? 8,
+                outputs: [{ ...fakeFidelity.outputs[0]!, kind: 'classifier' as const, top1Agreement: 1 - i * 0.25, top5Agreement: 1 }],
+                ...(info?.labelled && { accuracy: { output: 'y', samples: info.count, reference: 75, candidate: 75 - 25 * i, dropPoints: 25 * i } }),
+              },
+            })),
+          };
+          return result;
+        }),
+      perLayer: (signal, _referenceId, id, settings) =>
+        onEval(signal, async () => {
+          log.evalCalls.push(`perLayer ${id} on ${settings ? 'samples' : 'synthetic'}`);
+          await hold(control.holdEval);
+          return {
+            inputs: settings ? { kind: 'samples', count: Math.min(8, sampleFiles.length), of: sampleFiles.length, labelled: false } : { kind: 'synthetic', count: 8, seed: 42, shapes: { x: [1, 16] } },
+            layers: [fakeLayer('h1', 'MatMul', 38), fakeLayer('a1', 'Relu', 12), fakeLayer('y', 'MatMul', 30)],
+          };
+        }),
     },
-    async loadSample() {
+    async loadSample(signal) {
+      if (signal.aborted) throw new AbortError();
       return new File(['ONNX sample bytes'], 'paddleocr-cls.onnx');
     },
     download(id, fileName) {

@@ -31,9 +31,9 @@ describe('input sizes for symbolic dims', () => {
     expect(store.getState().inputDims).toEqual({ batch: 4 });
     const seen: unknown[] = [];
     const measureAll = fake.services.bench.measureAll;
-    fake.services.bench.measureAll = (ids, options) => {
+    fake.services.bench.measureAll = (signal, ids, options) => {
       seen.push(options.dims);
-      return measureAll(ids, options);
+      return measureAll(signal, ids, options);
     };
     await store.getState().remeasureAll();
     expect(seen).toEqual([{ batch: 4 }]);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStudioStore } from '../../src/ui/store/studio-store';
 import { splitDroppedFiles } from '../../src/ui/store/model-slice';
-import { progressView } from '../../src/ui/store/variants-slice';
+import { progressView } from '../../src/ui/store/job-progress';
 import { selectRecipe } from '../../src/ui/store/recipe-slice';
 import { selectMeasuring } from '../../src/ui/store/measure-slice';
 import { comparisonRows, mixedRounds, outputNames } from '../../src/ui/store/comparison-rows';

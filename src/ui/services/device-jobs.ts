@@ -12,11 +12,13 @@ export type { CrossBackendReport, DeviceProfile };
 /** Seed of the inputs the cross-backend check runs on, and how many. */
 export const CROSS_CHECK = { seed: 11, samples: 2 } as const;
 
-/** Device probe and cross-backend check, in a bench worker of their own (cancel terminates it, nothing else is lost). */
+/**
+ * Device probe and cross-backend check, in a bench worker of their own: aborting a call's signal
+ * terminates that worker, and nothing else is lost.
+ */
 export interface DeviceJobs {
-  probe(onProgress: (p: Progress) => void): Promise<DeviceProfile>;
-  crossBackend(modelId: string, onProgress: (p: Progress) => void): Promise<CrossBackendReport>;
-  cancel(): void;
+  probe(signal: AbortSignal, onProgress: (p: Progress) => void): Promise<DeviceProfile>;
+  crossBackend(signal: AbortSignal, modelId: string, onProgress: (p: Progress) => void): Promise<CrossBackendReport>;
 }
 
 export function createDeviceJobs(registry: ModelRegistry, client?: WorkerClient<BenchWorkerRemote>): DeviceJobs {
@@ -26,14 +28,13 @@ export function createDeviceJobs(registry: ModelRegistry, client?: WorkerClient<
       () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-device' }),
     );
   return {
-    probe: (onProgress) => worker.run((w) => w.probe({}, Comlink.proxy(onProgress))),
+    probe: (signal, onProgress) => worker.run(signal, (w) => w.probe({}, Comlink.proxy(onProgress))),
     // The files are read inside the job, so a cancel while they are read stops it too.
-    crossBackend: (modelId, onProgress) =>
-      worker.run(async (w) => {
+    crossBackend: (signal, modelId, onProgress) =>
+      worker.run(signal, async (w) => {
         const files = await readModelFiles(registry, modelId);
         const transfer = transferables(files.model, ...Object.values(files.external));
         return w.crossBackend(Comlink.transfer(files, transfer), { ...CROSS_CHECK }, Comlink.proxy(onProgress));
       }),
-    cancel: () => worker.cancel(),
   };
 }

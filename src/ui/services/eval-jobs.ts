@@ -34,10 +34,10 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
   const request = (settings: SampleSettings | null) => (settings ? { files: toSampleFiles(sampleFiles.get()), settings } : null);
   // The model files are read inside the job, so a cancel while they are read stops the job too.
   return {
-    inspectSamples: (modelId, settings, onProgress) =>
-      client.run(async (w) => w.inspectSamples(await input(modelId), { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress))),
-    evaluate: (referenceId, candidateIds, settings, { backend, dims }, onProgress) =>
-      client.run(async (w) => {
+    inspectSamples: (signal, modelId, settings, onProgress) =>
+      client.run(signal, async (w) => w.inspectSamples(await input(modelId), { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress))),
+    evaluate: (signal, referenceId, candidateIds, settings, { backend, dims }, onProgress) =>
+      client.run(signal, async (w) => {
         const reference = await input(referenceId);
         // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
         const loaded = await Promise.all(candidateIds.map(read));
@@ -47,8 +47,8 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
         );
         return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, ...(dims && { dims }) }, Comlink.proxy(onProgress));
       }),
-    perLayer: (referenceId, candidateId, settings, { backend, dims }, onProgress) =>
-      client.run(async (w) =>
+    perLayer: (signal, referenceId, candidateId, settings, { backend, dims }, onProgress) =>
+      client.run(signal, async (w) =>
         w.perLayer(
           await input(referenceId),
           await input(candidateId),
@@ -57,6 +57,5 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
           Comlink.proxy(onProgress),
         ),
       ),
-    cancel: () => client.cancel(),
   };
 }

@@ -15,15 +15,14 @@ export function createModelJobs(client: WorkerClient<ModelWorkerRemote>, registr
     return Comlink.transfer(files, transferables(files.model, ...Object.values(files.external)));
   };
   return {
-    analyze: (id) => client.run(async (w) => w.analyze(await input(id))),
-    async compress(id, recipe, variantName, onProgress, samples) {
+    analyze: (signal, id) => client.run(signal, async (w) => w.analyze(await input(id))),
+    async compress(signal, id, recipe, variantName, onProgress, samples) {
       const files = samples && sampleFiles ? toSampleFiles(sampleFiles.get()) : [];
       const request = samples && files.length > 0 ? { files, settings: samples } : undefined;
-      const result = await client.run(async (w) => w.compress(await input(id), recipe, Comlink.proxy(onProgress), request));
+      const result = await client.run(signal, async (w) => w.compress(await input(id), recipe, Comlink.proxy(onProgress), request));
       const { bytes, ...info } = result;
       const variantId = registry.add({ name: variantName, model: new Blob([bytes], { type: 'application/octet-stream' }), external: new Map() });
       return { ...info, id: variantId, name: variantName };
     },
-    cancel: () => client.cancel(),
   };
 }

@@ -37,12 +37,14 @@ export interface VariantInfo extends Omit<CompressResult, 'bytes'> {
   name: string;
 }
 
-/** Jobs on the model worker: decode, analyze, compress. `cancel` terminates the worker. */
+/**
+ * Jobs on the model worker: decode, analyze, compress. Every call takes an AbortSignal first:
+ * aborting it while the call runs terminates the worker (and rejects with AbortError).
+ */
 export interface ModelJobs {
-  analyze(id: string): Promise<ModelSummary>;
+  analyze(signal: AbortSignal, id: string): Promise<ModelSummary>;
   /** With `samples`, calibrating steps (int8-static) run on the user's samples instead of synthetic inputs. */
-  compress(id: string, recipe: RecipeInput, variantName: string, onProgress: (p: Progress) => void, samples?: SampleSettings): Promise<VariantInfo>;
-  cancel(): void;
+  compress(signal: AbortSignal, id: string, recipe: RecipeInput, variantName: string, onProgress: (p: Progress) => void, samples?: SampleSettings): Promise<VariantInfo>;
 }
 
 export interface BenchOptions {
@@ -61,16 +63,18 @@ export interface FidelityOptions {
   samples: number;
 }
 
-/** Jobs on the bench worker: latency and output fidelity through onnxruntime-web. */
+/**
+ * Jobs on the bench worker: latency and output fidelity through onnxruntime-web. Aborting a call's
+ * signal while it runs terminates the worker it runs on.
+ */
 export interface BenchJobs {
   /** Backends the bench worker can use here (WebGPU only when an adapter is granted). */
-  backends(): Promise<Backend[]>;
+  backends(signal: AbortSignal): Promise<Backend[]>;
   /** WASM threads the bench worker times with by default (more than 1 only when cross-origin isolated). */
-  maxThreads(): Promise<number>;
+  maxThreads(signal: AbortSignal): Promise<number>;
   /** Times several models in one run with interleaved timed runs; one item per id, in order. */
-  measureAll(ids: readonly string[], options: BenchOptions): Promise<MeasureAllItem[]>;
-  fidelity(referenceId: string, candidateId: string, options: FidelityOptions): Promise<FidelityResult>;
-  cancel(): void;
+  measureAll(signal: AbortSignal, ids: readonly string[], options: BenchOptions): Promise<MeasureAllItem[]>;
+  fidelity(signal: AbortSignal, referenceId: string, candidateId: string, options: FidelityOptions): Promise<FidelityResult>;
 }
 
 /** Holds the user's sample files (Files, outside the store); one set at a time. */
@@ -86,14 +90,20 @@ export interface EvalRunOptions {
 
 /**
  * Evaluation jobs on the bench worker (serialised with the benchmarks): the held sample files are
- * read there with `settings`; `null` settings mean seeded synthetic inputs.
+ * read there with `settings`; `null` settings mean seeded synthetic inputs. Aborting a call's
+ * signal while it runs terminates the bench worker (as aborting a measurement does).
  */
 export interface EvalJobs {
-  inspectSamples(modelId: string, settings: SampleSettings, onProgress: (p: Progress) => void): Promise<SampleSetInfo>;
-  evaluate(referenceId: string, candidateIds: readonly string[], settings: SampleSettings | null, options: EvalRunOptions, onProgress: (p: Progress) => void): Promise<EvaluateResult>;
-  perLayer(referenceId: string, candidateId: string, settings: SampleSettings | null, options: EvalRunOptions, onProgress: (p: Progress) => void): Promise<PerLayerResult>;
-  /** Terminates the bench worker (as cancelling a measurement does). */
-  cancel(): void;
+  inspectSamples(signal: AbortSignal, modelId: string, settings: SampleSettings, onProgress: (p: Progress) => void): Promise<SampleSetInfo>;
+  evaluate(
+    signal: AbortSignal,
+    referenceId: string,
+    candidateIds: readonly string[],
+    settings: SampleSettings | null,
+    options: EvalRunOptions,
+    onProgress: (p: Progress) => void,
+  ): Promise<EvaluateResult>;
+  perLayer(signal: AbortSignal, referenceId: string, candidateId: string, settings: SampleSettings | null, options: EvalRunOptions, onProgress: (p: Progress) => void): Promise<PerLayerResult>;
 }
 
 /** Everything the store needs from the outside world; tests pass fakes. */
@@ -103,8 +113,8 @@ export interface StudioServices {
   bench: BenchJobs;
   evaluation: EvalJobs;
   sampleFiles: SampleFilesHolder;
-  /** Fetches the bundled sample model. */
-  loadSample(): Promise<File>;
+  /** Fetches the bundled sample model; aborting the signal stops the download. */
+  loadSample(signal: AbortSignal): Promise<File>;
   /** Offers the bytes registered under `id` as a file download. */
   download(id: string, fileName: string): void;
 }

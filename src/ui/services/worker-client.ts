@@ -2,17 +2,20 @@ import * as Comlink from 'comlink';
 import { AbortError } from '../../core/util/errors';
 
 /**
- * A lazily started worker whose jobs can be cancelled. Cancelling terminates the worker (the only
- * way to stop WASM mid-run), rejects every pending job with AbortError, and the next job starts
- * a fresh worker. With no job pending, cancel leaves the idle worker alone.
+ * A lazily started worker whose jobs stop when their signal aborts. Aborting a job that is still
+ * pending terminates the worker (the only way to stop WASM mid-run), rejects every job pending on
+ * it with AbortError, and the next job starts a fresh worker. A signal that aborts after its job
+ * settled leaves the worker alone, and a job whose signal is already aborted never starts.
  */
 export interface WorkerClient<T> {
-  run<R>(job: (remote: Comlink.Remote<T>) => Promise<R>): Promise<R>;
-  cancel(): void;
+  run<R>(signal: AbortSignal, job: (remote: Comlink.Remote<T>) => Promise<R>): Promise<R>;
 }
+
+const stopped = (): AbortError => new AbortError('Cancelled: the worker was stopped.');
 
 export function createWorkerClient<T>(spawn: () => Worker): WorkerClient<T> {
   let current: { worker: Worker; remote: Comlink.Remote<T> } | undefined;
+  /** How to end each pending job early: drop its abort listener and reject it. */
   const pending = new Set<(e: Error) => void>();
   const ensure = (): Comlink.Remote<T> => {
     if (!current) {
@@ -21,11 +24,34 @@ export function createWorkerClient<T>(spawn: () => Worker): WorkerClient<T> {
     }
     return current.remote;
   };
+  const terminate = (): void => {
+    if (current) {
+      current.worker.terminate();
+      current = undefined;
+    }
+    const ends = [...pending];
+    pending.clear();
+    for (const end of ends) end(stopped());
+  };
   return {
-    run<R>(job: (remote: Comlink.Remote<T>) => Promise<R>): Promise<R> {
+    run<R>(signal: AbortSignal, job: (remote: Comlink.Remote<T>) => Promise<R>): Promise<R> {
+      if (signal.aborted) return Promise.reject(stopped());
       return new Promise<R>((resolve, reject) => {
-        const abort = (e: Error): void => reject(e);
-        pending.add(abort);
+        let done = false;
+        // One listener per job: the same signal may guard several jobs at once.
+        const onAbort = (): void => terminate();
+        const finish = (): boolean => {
+          if (done) return false;
+          done = true;
+          pending.delete(end);
+          signal.removeEventListener('abort', onAbort);
+          return true;
+        };
+        const end = (e: Error): void => {
+          if (finish()) reject(e);
+        };
+        pending.add(end);
+        signal.addEventListener('abort', onAbort, { once: true });
         let started: Promise<R>;
         try {
           started = job(ensure());
@@ -34,25 +60,13 @@ export function createWorkerClient<T>(spawn: () => Worker): WorkerClient<T> {
         }
         started.then(
           (value) => {
-            pending.delete(abort);
-            resolve(value);
+            if (finish()) resolve(value);
           },
           (error: unknown) => {
-            pending.delete(abort);
-            reject(error);
+            if (finish()) reject(error);
           },
         );
       });
-    },
-    cancel() {
-      // Nothing running: keep the worker (and whatever it has warmed up, e.g. onnxruntime's WASM).
-      if (pending.size === 0) return;
-      if (current) {
-        current.worker.terminate();
-        current = undefined;
-      }
-      for (const abort of pending) abort(new AbortError('Cancelled: the worker was stopped.'));
-      pending.clear();
     },
   };
 }

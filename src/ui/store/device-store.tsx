@@ -30,6 +30,12 @@ function phaseOf(p: Progress): string | null {
 
 export function createDeviceStore(jobs: DeviceJobs): StoreApi<DeviceState> {
   return createStore<DeviceState>()((set, get) => {
+    /** Aborts the probe or check in flight: that stops the device's own bench worker. */
+    let running: AbortController | null = null;
+    const start = (): AbortSignal => {
+      running = new AbortController();
+      return running.signal;
+    };
     const onProgress = (p: Progress): void => {
       const phase = phaseOf(p);
       if (phase) set({ phase });
@@ -40,7 +46,7 @@ export function createDeviceStore(jobs: DeviceJobs): StoreApi<DeviceState> {
         if (get().probing || get().checking) return;
         set({ probing: true, probeError: null, phase: 'starting onnxruntime' });
         try {
-          set({ profile: await jobs.probe(onProgress) });
+          set({ profile: await jobs.probe(start(), onProgress) });
         } catch (e) {
           const error = toUiError(e);
           if (!isAbort(error)) set({ probeError: error });
@@ -52,7 +58,7 @@ export function createDeviceStore(jobs: DeviceJobs): StoreApi<DeviceState> {
         if (get().probing || get().checking) return;
         set({ checking: true, checkError: null, crossCheck: null, phase: 'starting onnxruntime' });
         try {
-          set({ crossCheck: { modelId, report: await jobs.crossBackend(modelId, onProgress) } });
+          set({ crossCheck: { modelId, report: await jobs.crossBackend(start(), modelId, onProgress) } });
         } catch (e) {
           const error = toUiError(e);
           if (!isAbort(error)) set({ checkError: error });
@@ -60,7 +66,7 @@ export function createDeviceStore(jobs: DeviceJobs): StoreApi<DeviceState> {
           set({ checking: false, phase: null });
         }
       },
-      cancel: () => jobs.cancel(),
+      cancel: () => running?.abort(),
     };
   });
 }

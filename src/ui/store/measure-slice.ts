@@ -1,7 +1,9 @@
 import type { StateCreator } from 'zustand';
 import type { Backend, BenchResult, FidelityResult } from '../services/types';
 import { isAbort, toUiError, type UiError } from './ui-error';
-import type { SliceDeps, StudioState } from './studio-state';
+import type { SliceDeps } from './store-deps';
+import type { ModelSlice } from './model-slice';
+import type { VariantsSlice } from './variants-slice';
 
 export type MeasureStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -50,6 +52,10 @@ export interface MeasureSlice {
    */
   remeasureAll(): Promise<void>;
   cancelMeasurements(): void;
+  /** Drops one model's measurement (its variant was removed). */
+  forgetMeasurement(id: string): void;
+  /** Stops measuring and forgets every measurement, load check and input size (a new model was opened). */
+  resetMeasurements(): void;
 }
 
 /** The user's symbolic dim sizes as a job option, absent when none is set. */
@@ -61,17 +67,23 @@ export const COMPARE_SETTINGS = { runs: 10, warmup: 2, seed: 42, samples: 2 } as
 const busy = (m: Measurement | undefined): boolean => m?.status === 'queued' || m?.status === 'running';
 
 /** True while some measurement is queued or running. */
-export const selectMeasuring = (s: Pick<StudioState, 'measurements'>): boolean => Object.values(s.measurements).some(busy);
+export const selectMeasuring = (s: Pick<MeasureSlice, 'measurements'>): boolean => Object.values(s.measurements).some(busy);
+
+/** What the measure slice reads besides its own state: the original and the variants it times. */
+type MeasureReads = MeasureSlice & Pick<ModelSlice, 'model'> & Pick<VariantsSlice, 'variants'>;
 
 export const createMeasureSlice =
-  ({ services, jobs }: SliceDeps): StateCreator<StudioState, [], [], MeasureSlice> =>
+  ({ services, jobs }: SliceDeps): StateCreator<MeasureReads, [], [], MeasureSlice> =>
   (set, get) => {
     let probed = false;
-    /** Bumped by cancel: jobs queued before it find it changed and do nothing. */
-    let epoch = 0;
+    /** Probing takes a moment and nothing in the studio stops it: its calls get a signal no one aborts. */
+    const probing = new AbortController().signal;
+    /**
+     * Replaced by each cancel: jobs queued before it find their signal aborted and do nothing, and
+     * the call in flight (if a measurement holds the bench worker) is stopped by it.
+     */
+    let measuring = new AbortController();
     let rounds = 0;
-    /** A measurement job is running on the bench worker (statuses alone do not say: a new round overwrites them). */
-    let holding = false;
     const { runs, warmup, seed, samples } = COMPARE_SETTINGS;
 
     const queued = (ids: readonly string[], backend: Backend, round: number): void => {
@@ -96,14 +108,14 @@ export const createMeasureSlice =
      * Times the original and `ids` in one run with interleaved timed runs (fair ratios), then
      * compares each timed variant's outputs with the original's.
      */
-    const timeTogether = async (originalId: string, ids: readonly string[], backend: Backend, round: number): Promise<void> => {
+    const timeTogether = async (signal: AbortSignal, originalId: string, ids: readonly string[], backend: Backend, round: number): Promise<void> => {
       const all = [originalId, ...ids];
       for (const id of all) update(id, round, { status: 'running' });
       set({ measurePhase: ids.length === 1 ? `Timing the original and ${labelOf(ids[0]!)}` : `Timing the original and ${ids.length} variants together` });
       let items;
       try {
         const threads = backend === 'wasm' && get().oneThread ? { threads: 1 as const } : {};
-        items = await services.bench.measureAll(all, { backend, runs, warmup, ...threads, ...dimsOption() });
+        items = await services.bench.measureAll(signal, all, { backend, runs, warmup, ...threads, ...dimsOption() });
       } catch (e) {
         for (const id of all) fail(id, round, e);
         return;
@@ -123,31 +135,29 @@ export const createMeasureSlice =
       const originalOk = items[0]?.ok === true;
       for (const [i, id] of ids.entries()) {
         if (items[i + 1]?.ok !== true) continue;
-        if (originalOk) await compare(originalId, id, backend, round);
+        if (originalOk) await compare(signal, originalId, id, backend, round);
         else update(id, round, { status: 'error', error: { name: 'Error', message: 'The original could not be timed, so outputs were not compared.' } });
       }
     };
-    const compare = async (originalId: string, id: string, backend: Backend, round: number): Promise<void> => {
+    const compare = async (signal: AbortSignal, originalId: string, id: string, backend: Backend, round: number): Promise<void> => {
       if (!update(id, round, { status: 'running' })) return;
       set({ measurePhase: `Comparing the outputs of ${labelOf(id)}` });
       try {
-        const fidelity = await services.bench.fidelity(originalId, id, { backend, seed, samples, ...dimsOption() });
+        const fidelity = await services.bench.fidelity(signal, originalId, id, { backend, seed, samples, ...dimsOption() });
         update(id, round, { fidelity, status: 'done' });
       } catch (e) {
         fail(id, round, e);
       }
     };
     /** Runs `body` in the shared queue unless a cancel came first. */
-    const enqueue = (body: () => Promise<void>): Promise<void> => {
-      const mine = epoch;
+    const enqueue = (body: (signal: AbortSignal) => Promise<void>): Promise<void> => {
+      const { signal } = measuring;
       return jobs.run(async () => {
-        if (mine !== epoch) return;
-        holding = true;
+        if (signal.aborted) return;
         try {
-          await body();
+          await body(signal);
         } finally {
-          holding = false;
-          if (mine === epoch) set({ measurePhase: null });
+          if (!signal.aborted) set({ measurePhase: null });
         }
       });
     };
@@ -175,9 +185,9 @@ export const createMeasureSlice =
         if (probed) return;
         probed = true;
         try {
-          const backends = await services.bench.backends();
+          const backends = await services.bench.backends(probing);
           if (backends.length > 0) set({ backends });
-          set({ maxThreads: await services.bench.maxThreads() });
+          set({ maxThreads: await services.bench.maxThreads(probing) });
         } catch {
           probed = false; // e.g. cancelled mid-probe: try again next time
         }
@@ -187,7 +197,7 @@ export const createMeasureSlice =
         if (!model || !get().variants.some((v) => v.id === id)) return Promise.resolve();
         const round = (rounds += 1);
         queued([model.id, id], backend, round);
-        return enqueue(() => timeTogether(model.id, [id], backend, round));
+        return enqueue((signal) => timeTogether(signal, model.id, [id], backend, round));
       },
       remeasureAll() {
         const { model, variants, backend } = get();
@@ -195,17 +205,26 @@ export const createMeasureSlice =
         const round = (rounds += 1);
         const ids = variants.map((v) => v.id);
         queued([model.id, ...ids], backend, round);
-        return enqueue(() => timeTogether(model.id, ids, backend, round));
+        return enqueue((signal) => timeTogether(signal, model.id, ids, backend, round));
       },
       cancelMeasurements() {
         const measurements = get().measurements;
         if (!Object.values(measurements).some(busy)) return;
-        epoch += 1;
-        // The bench worker also reads samples and evaluates: stop it only when a measurement holds it.
-        if (holding) services.bench.cancel();
+        // The bench worker also reads samples and evaluates: the abort stops it only when a measurement's call is in flight.
+        measuring.abort();
+        measuring = new AbortController();
         const next: Record<string, Measurement> = {};
         for (const [id, m] of Object.entries(measurements)) next[id] = busy(m) ? { ...m, status: 'cancelled' } : m;
         set({ measurements: next, measurePhase: null });
+      },
+      forgetMeasurement(id) {
+        if (!(id in get().measurements)) return;
+        const { [id]: _dropped, ...measurements } = get().measurements;
+        set({ measurements });
+      },
+      resetMeasurements() {
+        get().cancelMeasurements();
+        set({ measurements: {}, loadChecks: {}, inputDims: {} });
       },
     };
   };

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ModelFiles, ModelSummary } from '../services/types';
 import { toUiError, type UiError } from './ui-error';
-import type { StudioState, SliceDeps } from './studio-state';
+import type { SliceDeps } from './store-deps';
 
 export interface LoadedModel {
   id: string;
@@ -18,8 +18,15 @@ export interface ModelSlice {
   summary: ModelSummary | null;
   loadStatus: LoadStatus;
   loadError: UiError | null;
-  openFiles(files: readonly File[]): Promise<void>;
-  openSample(): Promise<void>;
+  /** The model among dropped files, or null after showing why there is none (the open model stays). */
+  pickModelFiles(files: readonly File[]): ModelFiles | null;
+  /** Downloads the bundled sample model; null after showing why it failed, or when a newer open superseded it. */
+  fetchSample(): Promise<ModelFiles | null>;
+  /**
+   * Makes `files` the open model in place of the previous one (whose bytes leave the registry) and
+   * analyzes it; true once its summary is shown. Opening another model aborts this one's analysis.
+   */
+  loadModel(files: ModelFiles, source: LoadedModel['source']): Promise<boolean>;
   dismissLoadError(): void;
 }
 
@@ -45,57 +52,62 @@ export function splitDroppedFiles(files: readonly File[]): ModelFiles {
 }
 
 export const createModelSlice =
-  ({ services }: SliceDeps): StateCreator<StudioState, [], [], ModelSlice> =>
+  ({ services }: SliceDeps): StateCreator<ModelSlice, [], [], ModelSlice> =>
   (set, get) => {
-    const open = async (files: ModelFiles, source: LoadedModel['source']): Promise<void> => {
-      get().clearVariants();
-      const previous = get().model;
-      if (previous) services.registry.remove(previous.id);
-      services.models.cancel();
-      const id = services.registry.add(files);
-      const model: LoadedModel = {
-        id,
-        name: files.name,
-        sizeBytes: files.model.size,
-        externalFiles: [...files.external.keys()],
-        source,
-      };
-      set({ model, summary: null, loadStatus: 'loading', loadError: null });
-      try {
-        const summary = await services.models.analyze(id);
-        if (get().model?.id === id) set({ summary, loadStatus: 'ready' });
-        void get().probeBackends();
-        // Samples given for the previous model are read again for this one (its input may differ).
-        if (get().sampleFileNames.length > 0) void get().readSamples();
-      } catch (e) {
-        if (get().model?.id === id) set({ loadStatus: 'error', loadError: toUiError(e) });
-      }
+    /** Aborts the sample download or the analysis of the model being opened. */
+    let opening: AbortController | null = null;
+    const nextOpening = (): AbortSignal => {
+      opening?.abort();
+      opening = new AbortController();
+      return opening.signal;
     };
     return {
       model: null,
       summary: null,
       loadStatus: 'idle',
       loadError: null,
-      async openFiles(files) {
-        let split: ModelFiles;
+      pickModelFiles(files) {
         try {
-          split = splitDroppedFiles(files);
+          return splitDroppedFiles(files);
         } catch (e) {
           set({ loadStatus: get().summary ? 'ready' : 'error', loadError: toUiError(e) });
-          return;
+          return null;
         }
-        await open(split, 'file');
       },
-      async openSample() {
+      async fetchSample() {
+        const signal = nextOpening();
         set({ loadStatus: 'loading', loadError: null });
-        let file: File;
         try {
-          file = await services.loadSample();
+          const file = await services.loadSample(signal);
+          return signal.aborted ? null : { name: file.name, model: file, external: new Map() };
         } catch (e) {
-          set({ loadStatus: 'error', loadError: toUiError(e) });
-          return;
+          const error = toUiError(e);
+          if (!signal.aborted) set({ loadStatus: 'error', loadError: error });
+          return null;
         }
-        await open({ name: file.name, model: file, external: new Map() }, 'sample');
+      },
+      async loadModel(files, source) {
+        const signal = nextOpening();
+        const previous = get().model;
+        if (previous) services.registry.remove(previous.id);
+        const id = services.registry.add(files);
+        const model: LoadedModel = {
+          id,
+          name: files.name,
+          sizeBytes: files.model.size,
+          externalFiles: [...files.external.keys()],
+          source,
+        };
+        set({ model, summary: null, loadStatus: 'loading', loadError: null });
+        try {
+          const summary = await services.models.analyze(signal, id);
+          if (get().model?.id !== id) return false;
+          set({ summary, loadStatus: 'ready' });
+          return true;
+        } catch (e) {
+          if (get().model?.id === id) set({ loadStatus: 'error', loadError: toUiError(e) });
+          return false;
+        }
       },
       dismissLoadError() {
         set({ loadError: null });

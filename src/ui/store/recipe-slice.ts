@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { RecipeInput } from '../services/types';
-import type { MethodInfo, SliceDeps, StudioState } from './studio-state';
+import type { MethodInfo } from './method-info';
+import type { SliceDeps } from './store-deps';
 import { draftToRecipe, type DraftOverride, type DraftStep, type OptionValue } from './recipe';
 
 export interface RecipeSlice {
@@ -24,7 +25,7 @@ export interface RecipeSlice {
 }
 
 /** The edited recipe in the JSON form the model worker takes. */
-export const selectRecipe = (s: Pick<StudioState, 'recipeSteps'> & Partial<Pick<StudioState, 'recipeOverrides'>>): RecipeInput =>
+export const selectRecipe = (s: Pick<RecipeSlice, 'recipeSteps'> & Partial<Pick<RecipeSlice, 'recipeOverrides'>>): RecipeInput =>
   draftToRecipe(s.recipeSteps, s.recipeOverrides);
 
 /** The methods of the recipe's steps, in order (unknown ids are skipped). */
@@ -33,7 +34,7 @@ export function stepMethods(steps: readonly DraftStep[], methods: readonly Metho
 }
 
 export const createRecipeSlice =
-  ({ methods }: SliceDeps): StateCreator<StudioState, [], [], RecipeSlice> =>
+  ({ methods }: SliceDeps): StateCreator<RecipeSlice, [], [], RecipeSlice> =>
   (set, get) => {
     let keys = 0;
     const step = (methodId: string): DraftStep => ({ key: `step-${(keys += 1)}`, methodId, options: {} });

@@ -1,6 +1,6 @@
 import type { OptionValue } from '../../core/methods/options';
 import type { RecipeInput } from '../services/types';
-import type { MethodInfo } from './studio-state';
+import type { MethodInfo } from './method-info';
 import { stripOnnxExtension } from '../format';
 
 export type { OptionValue };

@@ -3,8 +3,9 @@ import type { ClassMapping, DroppedFile, SampleSetInfo, SampleSettings } from '.
 import type { OptionValue } from './recipe';
 import { defaultSampleForm, editSampleForm, sampleSettings, type SampleForm } from './sample-settings';
 import { isAbort, toUiError, type UiError } from './ui-error';
-import { progressView, type JobProgress } from './variants-slice';
-import type { SliceDeps, StudioState } from './studio-state';
+import { IDLE_PROGRESS as IDLE, progressView, type JobProgress } from './job-progress';
+import type { ModelSlice } from './model-slice';
+import type { SliceDeps } from './store-deps';
 
 export type SamplesStatus = 'none' | 'queued' | 'reading' | 'ready' | 'error';
 
@@ -29,10 +30,8 @@ export interface SamplesSlice {
   readSamples(): Promise<void>;
 }
 
-const IDLE: JobProgress = { fraction: null, label: '' };
-
 /** The settings the workers read the samples with, when samples are loaded and read; null otherwise. */
-export function selectSampleSettings(s: Pick<StudioState, 'samplesStatus' | 'samplesInfo' | 'sampleForm' | 'classMode' | 'classText'>): SampleSettings | null {
+export function selectSampleSettings(s: Pick<SamplesSlice, 'samplesStatus' | 'samplesInfo' | 'sampleForm' | 'classMode' | 'classText'>): SampleSettings | null {
   if (s.samplesStatus !== 'ready' || !s.samplesInfo || s.samplesInfo.count === 0) return null;
   try {
     return sampleSettings(s.sampleForm, s.classMode, s.classText);
@@ -41,13 +40,22 @@ export function selectSampleSettings(s: Pick<StudioState, 'samplesStatus' | 'sam
   }
 }
 
+/** What the samples slice reads besides its own state: the open model the samples are read for. */
+type SamplesReads = SamplesSlice & Pick<ModelSlice, 'model'>;
+
 export const createSamplesSlice =
-  ({ services, jobs }: SliceDeps): StateCreator<StudioState, [], [], SamplesSlice> =>
+  ({ services, jobs }: SliceDeps): StateCreator<SamplesReads, [], [], SamplesSlice> =>
   (set, get) => {
     /** Bumped by every change: a read finding it changed leaves its result unused. */
     let generation = 0;
     /** A read is queued and has not started: later changes ride on it (it reads the latest settings when it starts). */
     let waiting = false;
+    /** Aborts the read in the bench worker when the set it reads is replaced or removed. */
+    let reading: AbortController | null = null;
+    const stopReading = (): void => {
+      reading?.abort();
+      reading = null;
+    };
 
     const read = async (): Promise<void> => {
       const model = get().model;
@@ -76,8 +84,9 @@ export const createSamplesSlice =
         const current = get().model;
         if (!current || get().sampleFileNames.length === 0) return;
         set({ samplesStatus: 'reading' });
+        const controller = (reading = new AbortController());
         try {
-          const info = await services.evaluation.inspectSamples(current.id, settings, (p) => {
+          const info = await services.evaluation.inspectSamples(controller.signal, current.id, settings, (p) => {
             if (mine === generation) set({ samplesProgress: progressView(get().samplesProgress, p) });
           });
           if (mine !== generation || get().model?.id !== current.id) return;
@@ -111,6 +120,7 @@ export const createSamplesSlice =
       samplesError: null,
       async addSamples(files) {
         generation += 1;
+        stopReading();
         services.sampleFiles.set(files);
         set({ sampleFileNames: files.map((f) => f.path), samplesInfo: null, samplesError: null });
         if (files.length === 0) {
@@ -121,6 +131,7 @@ export const createSamplesSlice =
       },
       clearSamples() {
         generation += 1;
+        stopReading();
         services.sampleFiles.set([]);
         set({ sampleFileNames: [], samplesInfo: null, samplesError: null, samplesStatus: 'none', samplesProgress: IDLE });
       },

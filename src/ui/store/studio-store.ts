@@ -5,8 +5,10 @@ import { createVariantsSlice } from './variants-slice';
 import { createMeasureSlice } from './measure-slice';
 import { createSamplesSlice } from './samples-slice';
 import { createEvaluationSlice } from './evaluation-slice';
+import { createWorkflows } from './workflows';
 import { createSerialQueue } from './serial-queue';
-import type { StudioState, StoreDeps, SliceDeps } from './studio-state';
+import type { StudioState } from './studio-state';
+import type { StoreDeps, SliceDeps } from './store-deps';
 
 export type StudioStore = StoreApi<StudioState>;
 
@@ -20,5 +22,6 @@ export function createStudioStore(deps: StoreDeps): StudioStore {
     ...createMeasureSlice(sliceDeps)(...a),
     ...createSamplesSlice(sliceDeps)(...a),
     ...createEvaluationSlice(sliceDeps)(...a),
+    ...createWorkflows()(...a),
   }));
 }

@@ -1,19 +1,13 @@
 import type { StateCreator } from 'zustand';
-import type { CalibrationUsed, Progress, RecipeInput, StepReport } from '../services/types';
+import type { CalibrationUsed, RecipeInput, StepReport } from '../services/types';
 import { RecipeError } from '../../core/util/errors';
 import { isAbort, toUiError, type UiError } from './ui-error';
-import type { SliceDeps, StudioState } from './studio-state';
+import type { SliceDeps } from './store-deps';
 import { isCpuOnly, recipeLabel, uniqueLabel, variantFileName } from './recipe';
-import { selectRecipe, stepMethods } from './recipe-slice';
-import { selectSampleSettings } from './samples-slice';
-
-export type JobStatus = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'cancelled';
-
-export interface JobProgress {
-  /** 0..1, or null while the phase has no measurable extent. */
-  fraction: number | null;
-  label: string;
-}
+import { selectRecipe, stepMethods, type RecipeSlice } from './recipe-slice';
+import { selectSampleSettings, type SamplesSlice } from './samples-slice';
+import type { ModelSlice } from './model-slice';
+import { IDLE_PROGRESS, progressView, type JobProgress, type JobStatus } from './job-progress';
 
 /** One compressed model. Its bytes stay in the registry under `id`; this is what the views show. */
 export interface Variant {
@@ -39,45 +33,44 @@ export interface VariantsSlice {
   compressStatus: JobStatus;
   compressProgress: JobProgress;
   compressError: UiError | null;
-  /** Compresses the model with the edited recipe into a new variant, then measures it. */
-  compress(): Promise<void>;
+  /**
+   * Compresses the model with the edited recipe into a new variant and adds it; the variant, or
+   * null when it failed, was cancelled or the model changed meanwhile. (The studio's compress
+   * workflow then measures it.)
+   */
+  makeVariant(): Promise<Variant | null>;
   cancelCompress(): void;
-  removeVariant(id: string): void;
+  /** Drops one variant's record and bytes (the workflow drops its measurements and results too). */
+  dropVariant(id: string): void;
   downloadVariant(id: string): void;
-  /** Forgets every variant and stops their jobs (a new model was opened). */
-  clearVariants(): void;
+  /** Stops the compression and forgets every variant, bytes included. */
+  forgetVariants(): void;
 }
 
-const IDLE_PROGRESS: JobProgress = { fraction: null, label: '' };
+export const selectVariant = (s: Pick<VariantsSlice, 'variants'>, id: string): Variant | undefined => s.variants.find((v) => v.id === id);
 
-/** Folds a core progress event into what the progress bar shows. */
-export function progressView(previous: JobProgress, p: Progress): JobProgress {
-  switch (p.kind) {
-    case 'phase':
-      return { fraction: previous.fraction, label: p.phase };
-    case 'step':
-      return { fraction: p.total > 0 ? p.index / p.total : null, label: p.item ? `${p.phase}: ${p.item}` : p.phase };
-    case 'log':
-      return previous;
-  }
-}
-
-export const selectVariant = (s: Pick<StudioState, 'variants'>, id: string): Variant | undefined => s.variants.find((v) => v.id === id);
+/** What the variants slice reads besides its own state: the model, the edited recipe and the samples to calibrate on. */
+type VariantsReads = VariantsSlice &
+  Pick<ModelSlice, 'model'> &
+  Pick<RecipeSlice, 'recipeSteps' | 'recipeOverrides'> &
+  Pick<SamplesSlice, 'samplesStatus' | 'samplesInfo' | 'sampleForm' | 'classMode' | 'classText'>;
 
 export const createVariantsSlice =
-  ({ services, methods, recipeText, jobs }: SliceDeps): StateCreator<StudioState, [], [], VariantsSlice> =>
+  ({ services, methods, recipeText, jobs }: SliceDeps): StateCreator<VariantsReads, [], [], VariantsSlice> =>
   (set, get) => {
     /** Identifies the compression in flight; a cancelled or superseded one finds it changed. */
     let job = 0;
+    /** Aborts the compression in flight. */
+    let compressing = new AbortController();
     const current = (mine: number): boolean => job === mine && (get().compressStatus === 'running' || get().compressStatus === 'queued');
     return {
       variants: [],
       compressStatus: 'idle',
       compressProgress: IDLE_PROGRESS,
       compressError: null,
-      async compress() {
+      async makeVariant() {
         const { model, compressStatus, recipeSteps } = get();
-        if (!model || compressStatus === 'running' || compressStatus === 'queued') return;
+        if (!model || compressStatus === 'running' || compressStatus === 'queued') return null;
         const recipe = selectRecipe(get());
         const used = stepMethods(recipeSteps, methods);
         let text: string;
@@ -89,9 +82,10 @@ export const createVariantsSlice =
           text = recipe.steps.map((s) => recipeText({ steps: [s] })).join('+');
         } catch (e) {
           set({ compressStatus: 'error', compressError: toUiError(e), compressProgress: IDLE_PROGRESS });
-          return;
+          return null;
         }
         const mine = (job += 1);
+        const { signal } = (compressing = new AbortController());
         const fail = (e: unknown) => {
           const error = toUiError(e);
           if (current(mine)) set(isAbort(error) ? { compressStatus: 'cancelled', compressProgress: IDLE_PROGRESS } : { compressStatus: 'error', compressError: error });
@@ -110,6 +104,7 @@ export const createVariantsSlice =
             set({ compressStatus: 'running', compressProgress: { fraction: 0, label: 'Starting' } });
             const samples = selectSampleSettings(get());
             return services.models.compress(
+              signal,
               model.id,
               recipe,
               fileName,
@@ -121,12 +116,12 @@ export const createVariantsSlice =
           });
         } catch (e) {
           fail(e);
-          return;
+          return null;
         }
-        if (!made) return;
+        if (!made) return null;
         if (get().model?.id !== model.id || !current(mine)) {
           services.registry.remove(made.id);
-          return;
+          return null;
         }
         const variant: Variant = {
           id: made.id,
@@ -141,38 +136,28 @@ export const createVariantsSlice =
           ...(made.calibration && { calibration: made.calibration }),
         };
         set({ variants: [...get().variants, variant], compressStatus: 'done', compressProgress: { fraction: 1, label: 'Done' } });
-        await get().measureVariant(variant.id);
+        return variant;
       },
       cancelCompress() {
         const { compressStatus } = get();
         if (compressStatus !== 'running' && compressStatus !== 'queued') return;
-        if (compressStatus === 'running') services.models.cancel();
+        // A queued compression never reaches the worker: it finds itself cancelled when its turn comes.
+        compressing.abort();
         set({ compressStatus: 'cancelled', compressProgress: IDLE_PROGRESS });
       },
-      removeVariant(id) {
+      dropVariant(id) {
         if (!selectVariant(get(), id)) return;
         services.registry.remove(id);
-        const { [id]: _dropped, ...measurements } = get().measurements;
-        const { evaluation, perLayer, perLayerVariant } = get();
-        const byVariant = evaluation ? Object.fromEntries(Object.entries(evaluation.byVariant).filter(([v]) => v !== id)) : {};
-        set({
-          variants: get().variants.filter((v) => v.id !== id),
-          measurements,
-          ...(evaluation && { evaluation: { ...evaluation, byVariant } }),
-          ...(perLayer?.variantId === id && { perLayer: null }),
-          ...(perLayerVariant === id && { perLayerVariant: null }),
-        });
+        set({ variants: get().variants.filter((v) => v.id !== id) });
       },
       downloadVariant(id) {
         const variant = selectVariant(get(), id);
         if (variant) services.download(variant.id, variant.fileName);
       },
-      clearVariants() {
+      forgetVariants() {
         get().cancelCompress();
-        get().cancelMeasurements();
-        get().clearEvaluation();
         for (const v of get().variants) services.registry.remove(v.id);
-        set({ variants: [], measurements: {}, loadChecks: {}, inputDims: {}, compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
+        set({ variants: [], compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
       },
     };
   };

@@ -1,0 +1,60 @@
+/**
+ * The few host globals the core uses that ES2023 lacks. Every one exists alike in browsers, Web
+ * Workers and Node, so the core runs in all three. tsconfig.core.json type-checks the core with
+ * these and ES2023 only (no DOM, no Node types), so `document`, `self` or `Buffer` fail there.
+ * The declarations are a subset of lib.dom's; tsconfig.json, which has the real ones, leaves this
+ * file out.
+ */
+
+interface TextDecodeOptions {
+  stream?: boolean;
+}
+
+interface TextDecoder {
+  readonly encoding: string;
+  decode(input?: ArrayBufferView | ArrayBufferLike, options?: TextDecodeOptions): string;
+}
+
+declare const TextDecoder: {
+  prototype: TextDecoder;
+  new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoder;
+};
+
+interface TextEncoder {
+  readonly encoding: string;
+  encode(input?: string): Uint8Array<ArrayBuffer>;
+}
+
+declare const TextEncoder: {
+  prototype: TextEncoder;
+  new (): TextEncoder;
+};
+
+/** Only reading a signal: the core never makes one (hosts and tests do). */
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+}
+
+declare const performance: { now(): number };
+
+declare function setTimeout(handler: () => void, timeout?: number): unknown;
+
+declare function atob(data: string): string;
+
+declare namespace WebAssembly {
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+  }
+  type Exports = Record<string, unknown>;
+  class Module {
+    constructor(bytes: ArrayBufferView | ArrayBuffer);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Exports;
+  }
+  function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
+}
