@@ -1,5 +1,5 @@
 import type { ModelIR } from '../ir/model';
-import { isOpsetLiftNote } from './graph/opset-upgrade';
+import { isOpsetLiftNote } from './quantize/opset-upgrade';
 import { storedBytes } from './stored-bytes';
 import type { LayerError, MethodOutcome } from './types';
 

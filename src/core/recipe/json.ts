@@ -1,7 +1,7 @@
 import { getMethod } from '../methods/registry';
 import { checkOptionValue, defaultOptions } from '../methods/options';
 import { RecipeError } from '../util/errors';
-import { compileNodePattern } from '../methods/graph/node-patterns';
+import { compileNodePattern } from '../graph/node-patterns';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 
 function kindOf(v: unknown): string {

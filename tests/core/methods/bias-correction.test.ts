@@ -9,7 +9,7 @@ import { DT } from '../../../src/core/ir/dtype';
 import { makeFloatTensor } from '../../../src/core/ir/tensor';
 import { create } from '@bufbuild/protobuf';
 import { AttributeProtoSchema, AttributeProto_AttributeType } from '../../../src/core/onnx/schema';
-import { applyBiasShifts, BIAS_CORRECTION_SAMPLES, biasShift, meanRequest } from '../../../src/core/methods/graph/bias-correction';
+import { applyBiasShifts, BIAS_CORRECTION_SAMPLES, biasShift, meanRequest } from '../../../src/core/methods/quantize/bias-correction';
 import type { OpenModel } from '../../../src/core/methods/types';
 import { mlp } from '../../fixtures/models';
 import { createNodeRuntime } from '../../../src/runtime/node';

@@ -5,10 +5,10 @@ import { makeRawTensor } from '../../ir/tensor';
 import { constantTensor } from '../../ir/walk';
 import type { AttributeProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { attrInt, findAttr, isDefaultDomain } from './attrs';
+import { attrInt, findAttr, isDefaultDomain } from '../../graph/attrs';
 import { F16, F32, fixedFloatInput, type HalfPlan } from './float16-plan';
 import { toHalfTensor } from './float16-tensor';
-import { rebuildGraph } from './rebuild';
+import { rebuildGraph } from '../../graph/rebuild';
 
 /**
  * Operators whose output type is an attribute, and its name. Absent, it means float32 for the

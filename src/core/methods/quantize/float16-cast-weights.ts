@@ -3,8 +3,8 @@ import { DT } from '../../ir/dtype';
 import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import type { GraphProto, NodeProto, TensorProto } from '../../onnx/schema';
-import { rebuildGraph } from './rebuild';
-import type { StoredWeight } from './weight-uses';
+import { rebuildGraph } from '../../graph/rebuild';
+import type { StoredWeight } from '../../graph/weight-uses';
 
 /** One stored float32 weight replaced by its float16 copy and a Cast back to float32 under the original name. */
 export interface CastWeightPlan {

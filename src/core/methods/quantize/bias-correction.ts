@@ -8,8 +8,8 @@ import { UnsupportedModelError } from '../../util/errors';
 import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/channel-means';
 import { spreadSubset } from '../calibration/spread-subset';
 import type { MethodContext } from '../types';
-import { attrFloat, attrInt } from './attrs';
-import { listStoredWeights } from './weight-uses';
+import { attrFloat, attrInt } from '../../graph/attrs';
+import { listStoredWeights } from '../../graph/weight-uses';
 
 /**
  * Bias correction: rounding a layer's weights shifts the mean of its outputs by

@@ -3,11 +3,11 @@ import type { ModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { isDefaultDomain } from './attrs';
-import { inferElemTypes, type ElemTypes } from './float16-types';
-import { nameAllocator } from './names';
-import { defaultOpset } from './opset';
-import { listStoredWeights, type StoredWeight } from './weight-uses';
+import { isDefaultDomain } from '../../graph/attrs';
+import { inferElemTypes, type ElemTypes } from '../../graph/elem-types';
+import { nameAllocator } from '../../graph/names';
+import { defaultOpset } from '../../graph/opset';
+import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
 
 /**
  * Planning of the float16 conversion of a whole model: which values end up float16 and which

@@ -1,5 +1,5 @@
-import { AttributeProto_AttributeType as AT, type GraphProto } from '../../onnx/schema';
-import { patch } from '../../ir/edit';
+import { AttributeProto_AttributeType as AT, type GraphProto } from '../onnx/schema';
+import { patch } from '../ir/edit';
 
 /**
  * Rebuilds a graph bottom-up: subgraphs first (If/Loop/Scan bodies, nested), then `edit` on

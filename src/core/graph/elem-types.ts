@@ -1,6 +1,6 @@
-import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
-import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type ValueInfoProto } from '../../onnx/schema';
+import { DT } from '../ir/dtype';
+import type { ModelIR } from '../ir/model';
+import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type ValueInfoProto } from '../onnx/schema';
 import { attrInt, findAttr, isDefaultDomain } from './attrs';
 
 /**

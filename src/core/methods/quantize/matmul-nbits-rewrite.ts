@@ -3,8 +3,8 @@ import { node } from '../../ir/build';
 import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import { OperatorSetIdProtoSchema, type NodeProto, type TensorProto } from '../../onnx/schema';
-import { rebuildGraph } from './rebuild';
-import type { StoredWeight } from './weight-uses';
+import { rebuildGraph } from '../../graph/rebuild';
+import type { StoredWeight } from '../../graph/weight-uses';
 
 /** How one stored float weight gives way to its quantized tensors. */
 export interface StoredWeightSwap {

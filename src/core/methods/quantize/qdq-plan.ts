@@ -1,8 +1,8 @@
 import { topologicalNodes } from '../../evaluate/intermediate-tensors';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { constantTensor } from '../../ir/walk';
-import { isDefaultDomain } from './attrs';
-import type { NodeMatcher } from './node-patterns';
+import { isDefaultDomain } from '../../graph/attrs';
+import type { NodeMatcher } from '../../graph/node-patterns';
 
 /** Operators int8-static surrounds with QDQ: those ORT fuses into QLinearConv / QLinearMatMul / QGemm. */
 export const QDQ_OPS = ['Conv', 'MatMul', 'Gemm'] as const;

@@ -6,10 +6,10 @@ import { listGraphs } from '../../ir/walk';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { quantizeInt4 } from '../kernels/quantize-int4';
 import type { LayerError } from '../types';
-import { attrInt, isDefaultDomain } from './attrs';
+import { attrInt, isDefaultDomain } from '../../graph/attrs';
 import type { StoredWeightSwap } from './matmul-nbits-rewrite';
-import type { NodeMatcher } from './node-patterns';
-import { listStoredWeights } from './weight-uses';
+import type { NodeMatcher } from '../../graph/node-patterns';
+import { listStoredWeights } from '../../graph/weight-uses';
 
 export interface GatherPlan {
   swaps: StoredWeightSwap[];

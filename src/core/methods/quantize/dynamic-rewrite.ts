@@ -3,8 +3,8 @@ import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { dynamicQuantizeNode, type FreshName, type QuantizedActivation } from './dynamic-patterns';
-import { rebuildGraph } from './rebuild';
-import type { StoredWeight } from './weight-uses';
+import { rebuildGraph } from '../../graph/rebuild';
+import type { StoredWeight } from '../../graph/weight-uses';
 
 /** The quantized tensors stored for one float weight (one set per layout its readers need). */
 export interface DynamicWeightPlan {

@@ -2,8 +2,8 @@ import { node } from '../../ir/build';
 import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
-import { rebuildGraph } from './rebuild';
-import type { StoredWeight, ValueUse } from './weight-uses';
+import { rebuildGraph } from '../../graph/rebuild';
+import type { StoredWeight, ValueUse } from '../../graph/weight-uses';
 
 /** How one stored float weight is replaced by int8 data and a DequantizeLinear. */
 export interface DequantizePlan {

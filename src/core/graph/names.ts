@@ -1,5 +1,5 @@
-import type { ModelIR } from '../../ir/model';
-import { listGraphs } from '../../ir/walk';
+import type { ModelIR } from '../ir/model';
+import { listGraphs } from '../ir/walk';
 
 /** Every value and node name in the model (all graphs), so new names never collide. */
 export function collectNames(model: ModelIR): Set<string> {

@@ -3,11 +3,11 @@ import type { ModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { isDefaultDomain } from './attrs';
-import { nameAllocator } from './names';
-import { defaultOpset, withDefaultOpset } from './opset';
+import { isDefaultDomain } from '../../graph/attrs';
+import { nameAllocator } from '../../graph/names';
+import { defaultOpset, withDefaultOpset } from '../../graph/opset';
 import { conversionsFor, type ConvertContext } from './opset-converters';
-import { rebuildGraph } from './rebuild';
+import { rebuildGraph } from '../../graph/rebuild';
 
 export type OpsetUpgrade =
   | { ok: true; model: ModelIR; from: number; to: number; converted: Record<string, number> }

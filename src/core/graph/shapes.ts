@@ -2,7 +2,7 @@ import { readIntegers, tensorDims } from '../ir/tensor';
 import { constantTensor } from '../ir/walk';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/schema';
 import { DT } from '../ir/dtype';
-import { attrInt, attrInts, attrString } from '../methods/graph/attrs';
+import { attrInt, attrInts, attrString } from './attrs';
 
 /**
  * A simple static shape inference over one graph, for MAC estimates: seeded by the graph's

@@ -2,9 +2,9 @@ import { DT } from '../../ir/dtype';
 import type { ModelIR } from '../../ir/model';
 import { elementCount, isExternal } from '../../ir/tensor';
 import { listGraphs } from '../../ir/walk';
-import { isDefaultDomain } from './attrs';
-import { changeableNodes, type NodeMatcher } from './node-patterns';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './weight-uses';
+import { isDefaultDomain } from '../../graph/attrs';
+import { changeableNodes, type NodeMatcher } from '../../graph/node-patterns';
+import { listStoredWeights, type StoredWeight, type ValueUse } from '../../graph/weight-uses';
 
 /** The recipe's restriction of a step to some nodes (per-layer overrides); absent: all. */
 export interface WeightScope {

@@ -1,5 +1,5 @@
-import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type TensorProto } from '../../onnx/schema';
-import { constantTensor } from '../../ir/walk';
+import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type TensorProto } from '../onnx/schema';
+import { constantTensor } from '../ir/walk';
 
 /** One input slot that reads a value. */
 export interface ValueUse {

@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
-import { OperatorSetIdProtoSchema } from '../../onnx/schema';
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import { OperatorSetIdProtoSchema } from '../onnx/schema';
+import { patch } from '../ir/edit';
+import type { ModelIR } from '../ir/model';
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
