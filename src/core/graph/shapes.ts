@@ -3,6 +3,7 @@ import { constantTensor } from '../ir/walk';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/schema';
 import { DT } from '../ir/dtype';
 import { attrInt, attrInts, attrString } from './attrs';
+import { topologicalOrder } from './topo-order';
 
 /**
  * A simple static shape inference over one graph, for MAC estimates: seeded by the graph's
@@ -265,38 +266,37 @@ function smallValues(tensor: TensorProto): number[] | undefined {
   return undefined;
 }
 
-/** Runs the inference; `inputShapes` gives each graph input's concrete dims. */
-export function inferShapes(graph: GraphProto, inputShapes: Map<string, number[]>): ShapeTable {
+export interface InferShapesOptions {
+  /** Called once per node inferred (tests count the work with it). */
+  onVisit?: (node: NodeProto) => void;
+}
+
+/**
+ * Runs the inference; `inputShapes` gives each graph input's concrete dims. Nodes are put in
+ * topological order once and inferred in one pass, so the work is linear in the node count
+ * however the model lists them.
+ */
+export function inferShapes(graph: GraphProto, inputShapes: Map<string, number[]>, opts: InferShapesOptions = {}): ShapeTable {
   const t: ShapeTable = { shapes: new Map(inputShapes), values: new Map() };
   for (const init of graph.initializer) {
     t.shapes.set(init.name, tensorDims(init));
     const val = smallValues(init);
     if (val) t.values.set(init.name, val);
   }
-  let pending = graph.node.filter((n) => {
+  for (const i of topologicalOrder(graph)) {
+    const n = graph.node[i]!;
     const c = constantTensor(n);
-    if (!c || !n.output[0]) return true;
-    t.shapes.set(n.output[0], tensorDims(c));
-    const val = smallValues(c);
-    if (val) t.values.set(n.output[0], val);
-    return false;
-  });
-  // Sweep until nothing new is learned (nodes may be listed out of topological order).
-  for (let progress = true; progress && pending.length > 0; ) {
-    progress = false;
-    const next: NodeProto[] = [];
-    for (const n of pending) {
-      const r = inferNode(n, t);
-      const first = r.shapes[0];
-      if (!first) {
-        next.push(n);
-        continue;
-      }
-      progress = true;
-      r.shapes.forEach((shape, i) => shape && n.output[i] && t.shapes.set(n.output[i]!, shape));
-      if (r.value && n.output[0]) t.values.set(n.output[0], r.value);
+    if (c && n.output[0]) {
+      t.shapes.set(n.output[0], tensorDims(c));
+      const val = smallValues(c);
+      if (val) t.values.set(n.output[0], val);
+      continue;
     }
-    pending = next;
+    opts.onVisit?.(n);
+    const r = inferNode(n, t);
+    if (!r.shapes[0]) continue;
+    r.shapes.forEach((shape, k) => shape && n.output[k] && t.shapes.set(n.output[k]!, shape));
+    if (r.value && n.output[0]) t.values.set(n.output[0], r.value);
   }
   return t;
 }

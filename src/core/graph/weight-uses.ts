@@ -1,5 +1,5 @@
-import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type TensorProto } from '../onnx/schema';
-import { constantTensor } from '../ir/walk';
+import { type GraphProto, type NodeProto, type TensorProto } from '../onnx/schema';
+import { constantTensor, subgraphsOf } from '../ir/walk';
 
 /** One input slot that reads a value. */
 export interface ValueUse {
@@ -21,10 +21,6 @@ export interface StoredWeight {
   isGraphInput: boolean;
 }
 
-function subgraphs(node: NodeProto): GraphProto[] {
-  return node.attribute.flatMap((a) => (a.type === AT.GRAPH && a.g ? [a.g] : a.type === AT.GRAPHS ? a.graphs : []));
-}
-
 interface ScopeIndex {
   uses: Map<string, ValueUse[]>;
   outputs: Set<string>;
@@ -43,7 +39,7 @@ function indexScope(graph: GraphProto, memo: Map<GraphProto, ScopeIndex>): Scope
       if (list) list.push({ node, inputIndex });
       else uses.set(name, [{ node, inputIndex }]);
     });
-    for (const sub of subgraphs(node)) {
+    for (const sub of subgraphsOf(node)) {
       const inner = indexScope(sub, memo);
       for (const [name, list] of inner.uses) {
         const mine = uses.get(name);

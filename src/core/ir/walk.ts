@@ -14,6 +14,11 @@ export interface GraphVisit {
   owner?: NodeProto;
 }
 
+/** The subgraphs a node holds (If branches, Loop/Scan bodies), in attribute order. */
+export function subgraphsOf(node: NodeProto): GraphProto[] {
+  return node.attribute.flatMap((a) => (a.type === AT.GRAPH && a.g ? [a.g] : a.type === AT.GRAPHS ? a.graphs : []));
+}
+
 /** The main graph and every subgraph (If/Loop/Scan bodies, nested), depth first, parents first. */
 export function listGraphs(model: ModelProto): GraphVisit[] {
   const out: GraphVisit[] = [];
