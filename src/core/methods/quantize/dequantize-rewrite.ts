@@ -1,8 +1,6 @@
-import { node } from '../../ir/build';
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
-import { rebuildGraph } from '../../graph/rebuild';
+import { EditSession } from '../../graph/edit-session';
 import type { StoredWeight, ValueUse } from '../../graph/weight-uses';
 
 /** How one stored float weight is replaced by int8 data and a DequantizeLinear. */
@@ -24,59 +22,16 @@ export interface DequantizePlan {
   constantNames: [string, string, string];
 }
 
-function constantNode(t: TensorProto, name: string): NodeProto {
-  return node('Constant', [], [t.name], { value: t }, { name });
-}
-
 /**
  * Applies dequantize plans to the model: initializer weights get their int8/scale/zero-point
  * initializers and a DequantizeLinear at the top of their graph; Constant-node weights are
  * replaced in place by three Constants and the DequantizeLinear. Returns a new model.
  */
-export function applyDequantizePlans(model: ModelIR, plans: readonly DequantizePlan[]): ModelIR {
-  const byGraph = new Map<object, DequantizePlan[]>();
-  const renames = new Map<NodeProto, Map<number, string>>();
+export function applyDequantizePlans(model: ReadonlyModelIR, plans: readonly DequantizePlan[]): ModelIR {
+  const session = new EditSession(model);
   for (const p of plans) {
-    const list = byGraph.get(p.weight.graph);
-    if (list) list.push(p);
-    else byGraph.set(p.weight.graph, [p]);
-    const target = p.dequantize.output[0]!;
-    for (const use of p.retarget) {
-      const m = renames.get(use.node) ?? new Map<number, string>();
-      m.set(use.inputIndex, target);
-      renames.set(use.node, m);
-    }
+    session.storeBeside(p.weight, [p.quantized, p.scale, p.zeroPoint], { dropOriginal: p.replaceOriginal, constantNames: p.constantNames, readers: [p.dequantize] });
+    for (const use of p.retarget) session.setInput(use.node, use.inputIndex, p.dequantize.output[0]!);
   }
-  const rewire = (current: NodeProto, original: NodeProto): NodeProto => {
-    const m = renames.get(original);
-    if (!m) return current;
-    return patch(current, { input: current.input.map((name, i) => m.get(i) ?? name) });
-  };
-
-  const graph = rebuildGraph(model.graph!, (g, orig) => {
-    const mine = byGraph.get(orig) ?? [];
-    const needsRewire = orig.node.some((n) => renames.has(n));
-    if (mine.length === 0 && !needsRewire) return g;
-    const fromInit = mine.filter((p) => p.weight.constantIndex === undefined);
-    const fromConst = new Map(mine.filter((p) => p.weight.constantIndex !== undefined).map((p) => [p.weight.constantIndex!, p]));
-    const dropped = new Set(fromInit.filter((p) => p.replaceOriginal).map((p) => p.weight.name));
-
-    const nodes: NodeProto[] = fromInit.map((p) => p.dequantize);
-    g.node.forEach((n, i) => {
-      const p = fromConst.get(i);
-      if (!p) {
-        nodes.push(rewire(n, orig.node[i]!));
-        return;
-      }
-      if (!p.replaceOriginal) nodes.push(n);
-      const [qn, sn, zn] = p.constantNames;
-      nodes.push(constantNode(p.quantized, qn), constantNode(p.scale, sn), constantNode(p.zeroPoint, zn), p.dequantize);
-    });
-    return patch(g, {
-      node: nodes,
-      initializer: [...g.initializer.filter((t) => !dropped.has(t.name)), ...fromInit.flatMap((p) => [p.quantized, p.scale, p.zeroPoint])],
-      input: dropped.size > 0 ? g.input.filter((v) => !dropped.has(v.name)) : g.input,
-    });
-  });
-  return patch(model, { graph });
+  return session.commit();
 }
