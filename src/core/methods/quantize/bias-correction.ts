@@ -1,5 +1,5 @@
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
+import { EditSession } from '../../graph/edit-session';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../ir/tensor';
 import { DT } from '../../ir/dtype';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
@@ -9,7 +9,6 @@ import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/cha
 import { spreadSubset } from '../calibration/spread-subset';
 import type { MethodContext } from '../types';
 import { attrFloat, attrInt } from '../../graph/attrs';
-import { listStoredWeights } from '../../graph/weight-uses';
 
 /**
  * Bias correction: rounding a layer's weights shifts the mean of its outputs by
@@ -89,45 +88,42 @@ function currentBias(stored: ReadonlyMap<string, TensorProto>, reader: NodeProto
   return { values, dims: tensorDims(tensor) };
 }
 
-/** Whether any node of the model (subgraphs included) or any graph output still reads `name`. */
-function isRead(nodes: readonly NodeProto[], outputs: readonly string[], name: string): boolean {
-  if (outputs.includes(name)) return true;
-  return nodes.some((n) => n.input.includes(name) || n.attribute.some((a) => (a.g && isRead(a.g.node, a.g.output.map((o) => o.name), name)) || a.graphs.some((s) => isRead(s.node, s.output.map((o) => o.name), name))));
-}
-
 /**
  * Gives each main-graph node named by its first output in `shifts` a new float32 bias (old
  * bias + shift) as an initializer, and drops old biases nothing reads any more. Returns the new
  * model and, per skipped node, why.
  */
-export function applyBiasShifts(model: ModelIR, shifts: ReadonlyMap<string, Float32Array>, fresh: (base: string) => string): { model: ModelIR; corrected: number; skipped: string[] } {
-  const g = model.graph!;
-  const stored = new Map(listStoredWeights([g]).map((w) => [w.name, w.tensor]));
+export function applyBiasShifts(model: ReadonlyModelIR, shifts: ReadonlyMap<string, Float32Array>, fresh: (base: string) => string): { model: ModelIR; corrected: number; skipped: string[] } {
+  const session = new EditSession(model);
+  const main = session.index.scopes[0]!;
+  const stored = new Map([...main.stored].map(([name, w]) => [name, w.tensor]));
   const skipped: string[] = [];
-  const added: TensorProto[] = [];
-  const replaced = new Set<string>();
-  const node = g.node.map((n) => {
+  const replaced = new Map<string, number>();
+  let corrected = 0;
+  for (const n of main.graph.node) {
     const shift = n.output[0] !== undefined ? shifts.get(n.output[0]) : undefined;
-    if (!shift) return n;
+    if (!shift) continue;
     const bias = currentBias(stored, n, shift.length);
     if (typeof bias === 'string') {
       skipped.push(`${n.name || n.output[0]} (${bias})`);
-      return n;
+      continue;
     }
     const t = makeFloatTensor(fresh(`${n.input[2] || n.output[0]}_bias_corrected`), bias.dims, Float32Array.from(bias.values, (v, i) => v + shift[i]!));
-    added.push(t);
-    if (n.input[2]) replaced.add(n.input[2]);
-    const input = [...n.input];
-    while (input.length < 3) input.push('');
-    input[2] = t.name;
-    return patch(n, { input });
-  });
-  const outputs = g.output.map((o) => o.name);
-  const unread = new Set([...replaced].filter((name) => !isRead(node, outputs, name)));
-  const kept = node.filter((n) => !(n.opType === 'Constant' && n.output.length === 1 && unread.has(n.output[0]!)));
-  const initializer = [...g.initializer.filter((t) => !unread.has(t.name)), ...added];
-  const graph = patch(g, { node: kept, initializer });
-  return { model: patch(model, { graph }), corrected: added.length, skipped };
+    session.addInitializer(main.graph, t);
+    corrected++;
+    const old = n.input[2];
+    if (old) replaced.set(old, (replaced.get(old) ?? 0) + 1);
+    session.setInput(n, 2, t.name);
+  }
+  // An old bias goes when the rewired slots were all its readers (subgraph reads and graph outputs
+  // count); one that is also a graph input stays, as the overridable default it is.
+  for (const [name, moved] of replaced) {
+    const w = session.index.stored(name, main);
+    if (!w || w.graph !== main.graph || w.isGraphOutput || w.isGraphInput || w.uses.length > moved) continue;
+    if (w.constantIndex === undefined) session.removeInitializer(main.graph, name);
+    else session.removeNode(main.graph.node[w.constantIndex]!);
+  }
+  return { model: session.commit(), corrected, skipped };
 }
 
 /** Seed of the synthetic inputs used when the host gives no calibration samples. */

@@ -1,4 +1,3 @@
-import { patch } from '../../ir/edit';
 import type { ModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto } from '../../onnx/schema';
@@ -7,7 +6,7 @@ import { isDefaultDomain } from '../../graph/attrs';
 import { nameAllocator } from '../../graph/names';
 import { defaultOpset, withDefaultOpset } from '../../graph/opset';
 import { conversionsFor, type ConvertContext } from './opset-converters';
-import { rebuildGraph } from '../../graph/rebuild';
+import { EditSession } from '../../graph/edit-session';
 
 export type OpsetUpgrade =
   | { ok: true; model: ModelIR; from: number; to: number; converted: Record<string, number> }
@@ -64,17 +63,16 @@ export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
     if (steps.length > 0) converted[n.opType] = (converted[n.opType] ?? 0) + 1;
     return nodes;
   };
-  const graph = rebuildGraph(model.graph!, (g) => {
-    let changed = false;
-    const node = g.node.flatMap((n) => {
+  const session = new EditSession(model);
+  // Subgraphs first, nodes in order: the order fresh names are handed out in.
+  for (const { graph } of session.index.bottomUp()) {
+    for (const n of graph.node) {
       const out = convertNode(n);
-      if (out.length !== 1 || out[0] !== n) changed = true;
-      return out;
-    });
-    return changed ? patch(g, { node }) : g;
-  });
+      if (out.length !== 1 || out[0] !== n) session.replaceNode(n, out);
+    }
+  }
   if (failures.length > 0) return { ok: false, from, to, reasons: [...new Set(failures)] };
-  return { ok: true, model: withDefaultOpset(patch(model, { graph }), to), from, to, converted };
+  return { ok: true, model: withDefaultOpset(session.commit(), to), from, to, converted };
 }
 
 const LIFT_NOTE = 'Raised the ai.onnx opset';
