@@ -1,5 +1,5 @@
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import type { GraphProto, NodeProto, ValueInfoProto } from '../onnx/schema';
 import { subgraphsOf } from '../ir/walk';
 import { topologicalOrder } from './topo-order';
@@ -145,8 +145,9 @@ function inferGraph(graph: GraphProto, types: ElemTypes, inputTypes: readonly nu
 }
 
 /** Element types of every value in the model. */
-export function inferElemTypes(model: ModelIR): ElemTypes {
+export function inferElemTypes(model: ReadonlyModelIR): ElemTypes {
   const types: ElemTypes = new Map();
-  if (model.graph) inferGraph(model.graph, types);
+  const main = sharedModel(model).graph;
+  if (main) inferGraph(main, types);
   return types;
 }

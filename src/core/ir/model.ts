@@ -24,3 +24,12 @@ export type DeepReadonly<T> = T extends Uint8Array
 
 /** The model as a method receives it: the compiler refuses any write into it. */
 export type ReadonlyModelIR = DeepReadonly<ModelIR>;
+
+/**
+ * The read-only model typed as schema messages, for the graph layer's readers and for outcomes that
+ * hand the input back unchanged: the same objects, shared, never written (the protobuf types have
+ * no read-only form of their own to pass around).
+ */
+export function sharedModel(model: ReadonlyModelIR): ModelIR {
+  return model as ModelIR;
+}

@@ -1,5 +1,5 @@
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
@@ -63,7 +63,7 @@ function qualifies(weight: StoredWeight, o: Fp16WeightOptions, changeable: NodeM
   return true;
 }
 
-async function convertWeights(model: ModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   throwIfAborted(signal);
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: planning' });

@@ -1,4 +1,4 @@
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { RecipeError } from '../util/errors';
@@ -68,7 +68,7 @@ function countOps(nodes: Iterable<{ opType: string }>): string {
   return [...counts].map(([op, k]) => `${k} ${op}`).join(', ');
 }
 
-async function convertModel(model: ModelIR, o: Fp16Options, ctx: MethodContext): Promise<MethodOutcome> {
+async function convertModel(model: ReadonlyModelIR, o: Fp16Options, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   throwIfAborted(signal);
   const control = o.blockOps.filter((op) => CONTROL_FLOW_OPS.has(op));
@@ -94,7 +94,7 @@ async function convertModel(model: ModelIR, o: Fp16Options, ctx: MethodContext):
   let plan = planHalf(model, options);
   if (plan.homes.size === 0) {
     const bytes = storedBytes(model);
-    return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['The model has no float32 values; it is unchanged.'], layers: [] };
+    return { model: sharedModel(model), tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: ['The model has no float32 values; it is unchanged.'], layers: [] };
   }
   await convertAll(plan.weights);
   const tooWide = plan.weights.filter((w) => cache.get(w.tensor)!.conversion.clamped > 0);

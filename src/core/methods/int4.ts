@@ -3,7 +3,7 @@ import { changeableNodes, NODE_PATTERN_HELP } from '../graph/node-patterns';
 import { planGatherQuantized } from './quantize/gather-quantized';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ReadonlyModelIR } from '../ir/model';
 import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
@@ -104,7 +104,7 @@ interface Candidate {
 }
 
 /** Declared ranks of every value the model describes (inputs, outputs, value_info), all graphs. */
-function declaredRanks(model: ModelIR): Map<string, number> {
+function declaredRanks(model: ReadonlyModelIR): Map<string, number> {
   const ranks = new Map<string, number>();
   const note = (v: ValueInfoProto): void => {
     const t = v.type?.value;
@@ -135,7 +135,7 @@ function classify(use: ValueUse, ranks: Map<string, number>, opset: number | und
   };
 }
 
-function findCandidates(model: ModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
   const ranks = declaredRanks(model);
   const opset = defaultOpset(model);
   const out: Candidate[] = [];
@@ -170,7 +170,7 @@ function checkBlock(block: number): void {
   }
 }
 
-async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   checkBlock(o.block);
   throwIfAborted(signal);
@@ -272,7 +272,7 @@ class BiasFolding {
   private readonly stored: Map<string, StoredWeight>;
   private readonly folded = new Set<NodeProto>();
 
-  constructor(model: ModelIR) {
+  constructor(model: ReadonlyModelIR) {
     this.stored = new Map(listStoredWeights(listGraphs(model).map((v) => v.graph)).map((w) => [w.name, w]));
   }
 

@@ -1,7 +1,7 @@
 import { keptFloatWarning, selectWeights, type WeightScope } from './quantize/weight-selection';
 import { NODE_PATTERN_HELP } from '../graph/node-patterns';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
@@ -119,7 +119,7 @@ function formOf(use: ValueUse, rank: number, groupedConv: boolean): WeightForm |
   }
 }
 
-function findCandidates(model: ModelIR, o: Int8DynamicOptions & WeightScope, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int8DynamicOptions & WeightScope, warnings: string[]): Candidate[] {
   const out: Candidate[] = [];
   const skipped: string[] = [];
   let grouped = 0;
@@ -220,11 +220,11 @@ function nodePlan(target: Target, weightDims: readonly number[], w: QuantizedWei
 }
 
 /** Lifts the model to the opset DynamicQuantizeLinear needs, when it is older. */
-function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
+function prepareOpset(model: ReadonlyModelIR, warnings: string[]): ModelIR {
   return requireOpset(model, DYNAMIC_OPSET, 'DynamicQuantizeLinear', `int8-dynamic needs DynamicQuantizeLinear (ai.onnx opset ${DYNAMIC_OPSET} or later)`, warnings);
 }
 
-async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   const warnings: string[] = [];
   throwIfAborted(signal);

@@ -1,6 +1,6 @@
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
 import { synthesizeModelInputs } from '../evaluate/inputs';
@@ -91,7 +91,7 @@ const INT32_MAX = 2147483647;
 /** The method cannot run: the host gave it no way to execute the model. */
 export class CalibrationUnavailableError extends UnsupportedModelError {}
 
-function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
+function prepareOpset(model: ReadonlyModelIR, warnings: string[]): ModelIR {
   return requireOpset(model, QDQ_OPSET, 'QDQ', `int8-static needs per-axis QuantizeLinear/DequantizeLinear (ai.onnx opset ${QDQ_OPSET})`, warnings);
 }
 
@@ -144,7 +144,7 @@ function biasPlan(
   };
 }
 
-async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress, openModel } = ctx;
   if (!openModel) {
     throw new CalibrationUnavailableError(

@@ -2,7 +2,7 @@ import { keptFloatWarning, selectWeights, type WeightScope } from './quantize/we
 import { NODE_PATTERN_HELP } from '../graph/node-patterns';
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
@@ -105,11 +105,11 @@ interface Candidate {
 }
 
 /** Picks the opset the rewrite will use, converting the model up when it must. */
-function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[]): { model: ModelIR; perChannel: boolean } {
+function prepareOpset(model: ReadonlyModelIR, wantPerChannel: boolean, warnings: string[]): { model: ModelIR; perChannel: boolean } {
   const current = defaultOpset(model);
   if (current === undefined) return { model: withDefaultOpset(model, wantPerChannel ? PER_AXIS_OPSET : PER_TENSOR_OPSET), perChannel: wantPerChannel };
   if (wantPerChannel) {
-    if (current >= PER_AXIS_OPSET) return { model, perChannel: true };
+    if (current >= PER_AXIS_OPSET) return { model: sharedModel(model), perChannel: true };
     const up = upgradeOpset(model, PER_AXIS_OPSET);
     if (up.ok) {
       warnings.push(opsetLiftNote(current, PER_AXIS_OPSET, 'per-channel DequantizeLinear', up.converted));
@@ -117,7 +117,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
     }
     warnings.push(`Per-channel scales need opset ${PER_AXIS_OPSET} and this opset-${current} model cannot be lifted (${up.reasons.join('; ')}); used one scale per tensor instead.`);
   }
-  if (current >= PER_TENSOR_OPSET) return { model, perChannel: false };
+  if (current >= PER_TENSOR_OPSET) return { model: sharedModel(model), perChannel: false };
   const up = upgradeOpset(model, PER_TENSOR_OPSET);
   if (!up.ok) {
     throw new UnsupportedModelError(
@@ -128,7 +128,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
   return { model: up.model, perChannel: false };
 }
 
-function findCandidates(model: ModelIR, o: Int8WeightOptions & WeightScope, perChannel: boolean, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int8WeightOptions & WeightScope, perChannel: boolean, warnings: string[]): Candidate[] {
   const skipped: string[] = [];
   const out = selectWeights(model, o, skipped).map(({ weight, readers }) => ({
     weight,
@@ -140,7 +140,7 @@ function findCandidates(model: ModelIR, o: Int8WeightOptions & WeightScope, perC
   return out;
 }
 
-async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   const warnings: string[] = [];
   throwIfAborted(signal);

@@ -1,5 +1,5 @@
 import type { Feeds } from '../evaluate/tensor-data';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import type { LongCallOptions } from '../util/progress';
 
 /**
@@ -81,5 +81,5 @@ export interface MethodModule<O extends Record<string, unknown> = Record<string,
    * user's samples), or undefined when it does not run the model. Absent means never.
    */
   calibrationSamples?(options: Record<string, unknown>): number | undefined;
-  apply(model: ModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
+  apply(model: ReadonlyModelIR, options: O, ctx?: MethodContext): Promise<MethodOutcome>;
 }

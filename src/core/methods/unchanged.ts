@@ -1,4 +1,4 @@
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import { isOpsetLiftNote } from './quantize/opset-upgrade';
 import { storedBytes } from './stored-bytes';
 import type { LayerError, MethodOutcome } from './types';
@@ -7,7 +7,7 @@ import type { LayerError, MethodOutcome } from './types';
  * What a method hands back when it rewrote nothing: the input model itself (without any opset lift
  * prepared for it, so the lift's notes are dropped), the warnings gathered so far, and why.
  */
-export function unchangedOutcome(model: ModelIR, reason: string, warnings: readonly string[], layers: LayerError[] = []): MethodOutcome {
+export function unchangedOutcome(model: ReadonlyModelIR, reason: string, warnings: readonly string[], layers: LayerError[] = []): MethodOutcome {
   const bytes = storedBytes(model);
-  return { model, tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: [...warnings.filter((w) => !isOpsetLiftNote(w)), `${reason}; the model is unchanged.`], layers };
+  return { model: sharedModel(model), tensors: 0, bytesBefore: bytes, bytesAfter: bytes, warnings: [...warnings.filter((w) => !isOpsetLiftNote(w)), `${reason}; the model is unchanged.`], layers };
 }

@@ -1,4 +1,4 @@
-import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../../ir/model';
 import { EditSession } from '../../graph/edit-session';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../ir/tensor';
 import { DT } from '../../ir/dtype';
@@ -137,8 +137,8 @@ export const BIAS_CORRECTION_SAMPLES = 16;
  * quantized model. Targets outside the main graph are skipped: their inputs cannot be exposed.
  */
 export async function correctBiases(
-  floatModel: ModelIR,
-  quantized: ModelIR,
+  floatModel: ReadonlyModelIR,
+  quantized: ReadonlyModelIR,
   targets: readonly BiasTarget[],
   ctx: MethodContext,
   fresh: (base: string) => string,
@@ -154,9 +154,9 @@ export async function correctBiases(
     if (typeof request === 'string') skipped.push(`${target.reader.name || target.reader.output[0]} (${request})`);
     else usable.push({ target, request });
   }
-  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
+  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(sharedModel(floatModel), { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
-  const means = usable.length > 0 ? await collectChannelMeans(floatModel, usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
+  const means = usable.length > 0 ? await collectChannelMeans(sharedModel(floatModel), usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
   const shifts = new Map<string, Float32Array>();
   for (const { target, request } of usable) {
     const mean = means.get(request.tensor);

@@ -1,5 +1,5 @@
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
@@ -72,7 +72,7 @@ export interface HalfPlan {
   main: GraphProto;
 }
 
-function refuseUnsupported(model: ModelIR, opset: number): void {
+function refuseUnsupported(model: ReadonlyModelIR, opset: number): void {
   if (opset < 6) throw new UnsupportedModelError(`fp16 needs ai.onnx opset 6 or later (Cast with a numeric 'to'); this model uses opset ${opset}.`);
   for (const { graph, path } of listGraphs(model)) {
     for (const v of [...graph.input, ...graph.output, ...graph.valueInfo]) {
@@ -89,8 +89,8 @@ function refuseUnsupported(model: ModelIR, opset: number): void {
   }
 }
 
-export function planHalf(model: ModelIR, o: HalfPlanOptions): HalfPlan {
-  const main = model.graph!;
+export function planHalf(model: ReadonlyModelIR, o: HalfPlanOptions): HalfPlan {
+  const main = sharedModel(model).graph!;
   const opset = defaultOpset(model) ?? 1;
   refuseUnsupported(model, opset);
   const types = inferElemTypes(model);

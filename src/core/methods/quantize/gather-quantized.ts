@@ -1,6 +1,6 @@
 import { node } from '../../ir/build';
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../../ir/tensor';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
@@ -27,7 +27,7 @@ export interface GatherPlan {
  * taken (`taken`, e.g. tied with a MatMul) and rows not a whole number of blocks stay float.
  */
 export function planGatherQuantized(
-  model: ModelIR,
+  model: ReadonlyModelIR,
   o: { block: number; symmetric: boolean; minElements: number },
   changeable: NodeMatcher,
   taken: ReadonlySet<string>,

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { patch } from '../../ir/edit';
-import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../../ir/model';
 import { EditSession } from '../../graph/edit-session';
 import { OperatorSetIdProtoSchema, type NodeProto, type TensorProto } from '../../onnx/schema';
 import type { StoredWeight } from '../../graph/weight-uses';
@@ -29,7 +29,7 @@ export function applyWeightSwaps(model: ReadonlyModelIR, swaps: readonly StoredW
 }
 
 /** A copy of the model importing `domain` at `version` (left as it is when the domain is already imported). */
-export function withDomainImport(model: ModelIR, domain: string, version: number): ModelIR {
-  if (model.opsetImport.some((o) => o.domain === domain)) return model;
-  return patch(model, { opsetImport: [...model.opsetImport, create(OperatorSetIdProtoSchema, { domain, version: BigInt(version) })] });
+export function withDomainImport(model: ReadonlyModelIR, domain: string, version: number): ModelIR {
+  if (model.opsetImport.some((o) => o.domain === domain)) return sharedModel(model);
+  return patch(sharedModel(model), { opsetImport: [...sharedModel(model).opsetImport, create(OperatorSetIdProtoSchema, { domain, version: BigInt(version) })] });
 }

@@ -1,4 +1,4 @@
-import type { ModelIR } from '../../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
@@ -21,9 +21,9 @@ const OLDEST_UPGRADABLE = 7;
  * carried over (an operator it does not know, or a form it cannot convert). The input model is
  * not modified.
  */
-export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
+export function upgradeOpset(model: ReadonlyModelIR, to: number): OpsetUpgrade {
   const from = defaultOpset(model) ?? to;
-  if (from >= to) return { ok: true, model, from, to: from, converted: {} };
+  if (from >= to) return { ok: true, model: sharedModel(model), from, to: from, converted: {} };
   if (from < OLDEST_UPGRADABLE) return { ok: false, from, to, reasons: [`ai.onnx opset ${from} is older than ${OLDEST_UPGRADABLE}`] };
 
   const reasons = new Set<string>();
@@ -93,10 +93,10 @@ export function isOpsetLiftNote(warning: string): boolean {
  * `purpose`). A model that cannot be lifted is an UnsupportedModelError that starts with
  * `requirement` (what the method needs) and says why.
  */
-export function requireOpset(model: ModelIR, target: number, purpose: string, requirement: string, warnings: string[]): ModelIR {
+export function requireOpset(model: ReadonlyModelIR, target: number, purpose: string, requirement: string, warnings: string[]): ModelIR {
   const current = defaultOpset(model);
   if (current === undefined) return withDefaultOpset(model, target);
-  if (current >= target) return model;
+  if (current >= target) return sharedModel(model);
   const up = upgradeOpset(model, target);
   if (!up.ok) throw new UnsupportedModelError(`${requirement}; this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`);
   warnings.push(opsetLiftNote(current, target, purpose, up.converted));

@@ -1,5 +1,5 @@
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal } from '../../ir/tensor';
 import { listGraphs } from '../../ir/walk';
 import { isDefaultDomain } from '../../graph/attrs';
@@ -31,7 +31,7 @@ export interface SelectedWeight {
  * silently; matching weights that are not float32, or whose external data is not loaded, are named
  * in `skipped` instead of being returned.
  */
-export function selectWeights(model: ModelIR, sel: WeightSelection & WeightScope, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
+export function selectWeights(model: ReadonlyModelIR, sel: WeightSelection & WeightScope, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
   const ops = new Set(sel.opTypes);
   const changeable = changeableNodes(sel.excludeNodes, sel.scope);
   const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && changeable(u.node.name);
