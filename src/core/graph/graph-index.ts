@@ -25,6 +25,8 @@ export interface GraphScope {
   valueInfo: Map<string, ValueInfoProto>;
   /** Every name this graph defines: inputs, initializers and node outputs. */
   defines: Set<string>;
+  /** Outer names that a nested subgraph hands out as its output (a pass-through). */
+  nestedOutputs: Set<string>;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -63,6 +65,7 @@ export class GraphIndex {
       stored: new Map(),
       valueInfo: new Map(graph.valueInfo.map((v) => [v.name, v])),
       defines: new Set([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name)]),
+      nestedOutputs: new Set(),
     };
     this.scopes.push(scope);
     this.byGraph.set(graph, scope);
@@ -87,6 +90,7 @@ export class GraphIndex {
           const child = this.visit(g, attr.g ? base : `${base}[${k}]`, scope, node);
           // A name the subgraph does not define is read from here (or further out): the owner depends on it.
           for (const [name, uses] of child.outerReads) for (const u of uses) push(scope.defines.has(name) ? scope.consumers : scope.outerReads, name, u);
+          for (const name of [...child.graph.output.map((o) => o.name), ...child.nestedOutputs]) if (!child.defines.has(name)) scope.nestedOutputs.add(name);
         });
       }
     });
@@ -121,15 +125,9 @@ export class GraphIndex {
     return scope.consumers.get(name) ?? [];
   }
 
-  /** Whether `name` is an output of the scope that defines it (or of a nested subgraph that passes it through). */
+  /** Whether `name` is an output of `scope` or handed out by a nested subgraph as its output. */
   isGraphOutput(name: string, scope: GraphScope): boolean {
-    if (scope.graph.output.some((o) => o.name === name)) return true;
-    return this.scopes.some((s) => s !== scope && this.isWithin(s, scope) && !s.defines.has(name) && s.graph.output.some((o) => o.name === name));
-  }
-
-  private isWithin(inner: GraphScope, outer: GraphScope): boolean {
-    for (let s = inner.parent; s; s = s.parent) if (s === outer) return true;
-    return false;
+    return scope.nestedOutputs.has(name) || scope.graph.output.some((o) => o.name === name);
   }
 
   /** The stored tensor named `name` as seen from `from` (initializer or Constant node alike). */

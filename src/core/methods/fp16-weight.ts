@@ -1,7 +1,6 @@
 import { DT } from '../ir/dtype';
 import type { ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal } from '../ir/tensor';
-import { listGraphs } from '../ir/walk';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './quantize/float16-cast-weights';
 import { HalfConversionNotes, OUT_OF_RANGE_CHOICES, halfLayerError, toHalfTensor, type OutOfRange } from './quantize/float16-tensor';
@@ -70,7 +69,7 @@ async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx:
   const warnings: string[] = [];
   const skipped: string[] = [];
   const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
-  const candidates = listStoredWeights(listGraphs(model).map((v) => v.graph)).filter((w) => qualifies(w, o, changeable, skipped));
+  const candidates = listStoredWeights(model).filter((w) => qualifies(w, o, changeable, skipped));
   if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight(s) float32: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   const fresh = nameAllocator(model);
   const notes = new HalfConversionNotes();

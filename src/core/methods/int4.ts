@@ -273,7 +273,7 @@ class BiasFolding {
   private readonly folded = new Set<NodeProto>();
 
   constructor(model: ReadonlyModelIR) {
-    this.stored = new Map(listStoredWeights(listGraphs(model).map((v) => v.graph)).map((w) => [w.name, w]));
+    this.stored = new Map(listStoredWeights(model).map((w) => [w.name, w]));
   }
 
   /** Nodes that make `beta x C` (in order) and the name of the result. */

@@ -177,7 +177,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   // Weights: int8 symmetric, per output channel, once per stored tensor.
   onProgress?.({ kind: 'phase', phase: 'int8-static: quantizing weights' });
   const fresh = nameAllocator(work);
-  const stored = new Map(listStoredWeights([graph]).map((w) => [w.name, w]));
+  const stored = new Map(listStoredWeights(work).filter((w) => w.graph === graph).map((w) => [w.name, w]));
   const byWeight = new Map<string, QdqTarget[]>();
   for (const t of plan.targets) {
     if (t.weightInput === undefined) continue;

@@ -4,7 +4,6 @@ import { DT } from '../../../src/core/ir/dtype';
 import { patch } from '../../../src/core/ir/edit';
 import { makeFloatTensor } from '../../../src/core/ir/tensor';
 import { GraphIndex } from '../../../src/core/graph/graph-index';
-import { listStoredWeights } from '../../../src/core/graph/weight-uses';
 import { listGraphs } from '../../../src/core/ir/walk';
 import { constantsInIf, mlp } from '../../fixtures/models';
 
@@ -77,17 +76,22 @@ describe('GraphIndex', () => {
       ['c', 0, 1],
     ]);
     expect(index.stored('c', index.scopes[2])?.tensor).toBe(m.graph!.node[0]!.attribute[0]!.t);
-    // The else branch passes x through as its output: a graph output of a nested subgraph.
     expect(index.stored('w')?.isGraphOutput).toBe(false);
+    // The else branch passes x through as its output: a graph output of a nested subgraph.
+    expect(index.isGraphOutput('x', index.scopes[0]!)).toBe(true);
+    expect(index.isGraphOutput('t1', index.scopes[1]!)).toBe(false);
   });
 
-  it('agrees with listStoredWeights on the fixture with Constants inside an If', () => {
+  it('finds the Constant weights inside an If with their readers in the branches', () => {
     const m = constantsInIf();
     const index = new GraphIndex(m);
-    const fromIndex = index.storedWeights().map((w) => ({ name: w.name, uses: w.uses, constantIndex: w.constantIndex, graph: w.graph }));
-    const fromList = listStoredWeights(listGraphs(m).map((v) => v.graph)).map((w) => ({ name: w.name, uses: w.uses, constantIndex: w.constantIndex, graph: w.graph }));
-    expect(fromIndex).toEqual(fromList);
-    expect(fromIndex.map((w) => w.name)).toEqual(['then_w', 'else_w']);
+    const [thenG, elseG] = m.graph!.node[0]!.attribute.map((a) => a.g!);
+    expect(index.storedWeights().map((w) => ({ name: w.name, uses: w.uses, constantIndex: w.constantIndex, graph: w.graph }))).toEqual([
+      { name: 'then_w', uses: [{ node: thenG!.node[1], inputIndex: 1 }], constantIndex: 0, graph: thenG },
+      { name: 'else_w', uses: [{ node: elseG!.node[1], inputIndex: 1 }], constantIndex: 0, graph: elseG },
+    ]);
+    // x is read only inside the branches: an edge of the If in the main graph.
+    expect(index.consumers('x').map((u) => u.node.name)).toEqual(['then_matmul', 'else_matmul']);
   });
 
   it('gives value infos from value_info and graph declarations, and scopes bottom-up in rebuild order', () => {

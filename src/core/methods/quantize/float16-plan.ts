@@ -96,7 +96,7 @@ export function planHalf(model: ReadonlyModelIR, o: HalfPlanOptions): HalfPlan {
   const types = inferElemTypes(model);
   const isFloat = (name: string): boolean => name !== '' && types.get(name) === F32;
   const visits = listGraphs(model);
-  const allWeights = listStoredWeights(visits.map((v) => v.graph));
+  const allWeights = listStoredWeights(model);
   const constantNodes = new Set(allWeights.flatMap((w) => (w.constantIndex === undefined ? [] : [w.graph.node[w.constantIndex]!])));
 
   const floatWeights = o.floatWeights ?? new Set<string>();

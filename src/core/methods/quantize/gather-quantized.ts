@@ -2,7 +2,6 @@ import { node } from '../../ir/build';
 import { DT } from '../../ir/dtype';
 import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../../ir/tensor';
-import { listGraphs } from '../../ir/walk';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { quantizeInt4 } from '../kernels/quantize-int4';
 import type { LayerError } from '../types';
@@ -34,7 +33,7 @@ export function planGatherQuantized(
   fresh: (base: string) => string,
 ): GatherPlan {
   const plan: GatherPlan = { swaps: [], replace: new Map(), layers: [], skipped: [], sampled: 0 };
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+  for (const weight of listStoredWeights(model)) {
     const gathers = weight.uses.filter(
       (u) => u.inputIndex === 0 && u.node.opType === 'Gather' && isDefaultDomain(u.node) && changeable(u.node.name) && (attrInt(u.node, 'axis') ?? 0) === 0,
     );

@@ -1,7 +1,6 @@
 import { DT } from '../../ir/dtype';
 import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal } from '../../ir/tensor';
-import { listGraphs } from '../../ir/walk';
 import { isDefaultDomain } from '../../graph/attrs';
 import { changeableNodes, type NodeMatcher } from '../../graph/node-patterns';
 import { listStoredWeights, type StoredWeight, type ValueUse } from '../../graph/weight-uses';
@@ -36,7 +35,7 @@ export function selectWeights(model: ReadonlyModelIR, sel: WeightSelection & Wei
   const changeable = changeableNodes(sel.excludeNodes, sel.scope);
   const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && changeable(u.node.name);
   const out: SelectedWeight[] = [];
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+  for (const weight of listStoredWeights(model)) {
     const readers = weight.uses.filter(isReader);
     if (readers.length === 0 || !accept(weight) || elementCount(weight.tensor) < sel.minElements) continue;
     if (weight.tensor.dataType !== DT.FLOAT) skipped.push(`'${weight.name}' (not float32)`);
