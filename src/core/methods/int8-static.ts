@@ -14,9 +14,10 @@ import { applyDequantizePlans, type DequantizePlan } from './quantize/dequantize
 import { nameAllocator } from '../graph/names';
 import { requireOpset } from './quantize/opset-upgrade';
 import { changeableNodes, NODE_PATTERN_HELP } from '../graph/node-patterns';
-import { QDQ_OPS, planQdq, type QdqTarget } from './quantize/qdq-plan';
+import { QDQ_OPS, planQdqModel, type QdqTarget } from './quantize/qdq-plan';
 import { insertActivationQdq, uint8Params, type ActivationQdq } from './quantize/qdq-rewrite';
-import { listStoredWeights, type StoredWeight } from '../graph/weight-uses';
+import type { StoredWeight } from '../graph/weight-uses';
+import { GraphIndex } from '../graph/graph-index';
 import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
 import { storedBytes } from './stored-bytes';
@@ -158,8 +159,10 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   const graph = work.graph;
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
   const grouped = (n: NodeProto): boolean => !o.groupedConv && n.opType === 'Conv' && (attrInt(n, 'group') ?? 1) > 1;
-  const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
+  const graphIndex = new GraphIndex(work);
+  const plan = planQdqModel(graphIndex, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
   if (plan.left > 0) warnings.push(`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
+  if (plan.unmeasurable > 0) warnings.push(`Kept ${plan.unmeasurable} operator(s) inside subgraphs float: they read activations made inside the subgraph, whose ranges cannot be measured.`);
   if (plan.targets.length === 0) return unchangedOutcome(model, 'No operator matched (op types or exclusions)', warnings);
 
   // The host may give more samples than the option asks for (the CLI hands over a whole folder).
@@ -177,7 +180,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   // Weights: int8 symmetric, per output channel, once per stored tensor.
   onProgress?.({ kind: 'phase', phase: 'int8-static: quantizing weights' });
   const fresh = nameAllocator(work);
-  const stored = new Map(listStoredWeights(work).filter((w) => w.graph === graph).map((w) => [w.name, w]));
+  const stored = new Map(graphIndex.storedWeights().map((w) => [w.name, w]));
   const byWeight = new Map<string, QdqTarget[]>();
   for (const t of plan.targets) {
     if (t.weightInput === undefined) continue;

@@ -15,8 +15,8 @@ export interface ActivationQdq {
 /**
  * Inserts QuantizeLinear -> DequantizeLinear (uint8, per tensor) on each named main-graph
  * activation: the pair follows the producer (or opens the graph for a graph input) and every
- * main-graph node that read the value reads the DequantizeLinear output instead. Graph outputs
- * keep the float value. `fresh` allocates unused names. Returns a new model.
+ * node that read the value, subgraphs included, reads the DequantizeLinear output instead.
+ * Graph outputs keep the float value. `fresh` allocates unused names. Returns a new model.
  */
 export function insertActivationQdq(model: ReadonlyModelIR, params: readonly ActivationQdq[], fresh: (base: string) => string): ModelIR {
   const session = new EditSession(model);
@@ -34,7 +34,7 @@ export function insertActivationQdq(model: ReadonlyModelIR, params: readonly Act
       node('QuantizeLinear', [p.tensor, s, z], [q], {}, { name: fresh(`${p.tensor}_QuantizeLinear`) }),
       node('DequantizeLinear', [q, s, z], [dq], {}, { name: fresh(`${p.tensor}_DequantizeLinear`) }),
     ]);
-    session.rewireConsumers(graph, p.tensor, dq, { ownGraphOnly: true });
+    session.rewireConsumers(graph, p.tensor, dq);
   }
   for (const v of graph.input) session.insertAtTop(graph, pairs.get(v.name) ?? []);
   for (const n of graph.node) for (const o of n.output) if (pairs.has(o)) session.insertAfter(n, pairs.get(o)!);
