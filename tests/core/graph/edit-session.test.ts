@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
+import { attr, graph, model, node, valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR, ReadonlyModelIR } from '../../../src/core/ir/model';
 import { makeFloatTensor, readFloat32 } from '../../../src/core/ir/tensor';
@@ -150,5 +150,28 @@ describe('ReadonlyModelIR', () => {
       m.graph!.node[0]!.opType = 'Relu';
     };
     expect(typeof attempt).toBe('function');
+  });
+});
+
+describe('EditSession dead-node removal across scopes', () => {
+  it('keeps a node whose output only a subgraph reads, and drops one nothing reads', () => {
+    const branch = graph({
+      name: 'then',
+      inputs: [],
+      outputs: [valueInfo('b_out', DT.FLOAT, [2])],
+      nodes: [node('Neg', ['xi'], ['b_out'], {}, { name: 'neg' })],
+    });
+    const ifNode = node('If', ['flag'], ['y'], {}, { name: 'branch' });
+    ifNode.attribute = [attr('then_branch', branch), attr('else_branch', branch)];
+    const m = model(
+      graph({
+        nodes: [node('Relu', ['x'], ['unused'], {}, { name: 'dead_relu' }), node('Identity', ['x'], ['xi'], {}, { name: 'feeds_branch' }), ifNode],
+        inputs: [valueInfo('x', DT.FLOAT, [2]), valueInfo('flag', DT.BOOL, [])],
+        outputs: [valueInfo('y', DT.FLOAT, [2])],
+      }),
+    );
+    const out = editModel(m, (s) => s.removeDead(m.graph!));
+    expect(out.graph!.node.map((n) => n.name)).toEqual(['feeds_branch', 'branch']);
+    expect(out.graph!.node[1]).toBe(ifNode);
   });
 });
