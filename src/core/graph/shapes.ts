@@ -5,6 +5,7 @@ import { DT } from '../ir/dtype';
 import { attrInt, attrInts, attrString } from './attrs';
 import { topologicalOrder } from './topo-order';
 import { evaluateInto, storedConstants } from './evaluate/const-eval';
+import { broadcastDims } from './evaluate/broadcast-values';
 
 /** Constants the evaluator keeps while inferring (shape arithmetic and small tables, not weights). */
 const CONST_LIMIT = 4096;
@@ -31,22 +32,6 @@ const UNARY = new Set([
 ]);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'Mod']);
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin']);
-
-export function broadcast(shapes: number[][]): number[] | undefined {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    let d = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i] ?? 1;
-      if (v === 1) continue;
-      if (d !== 1 && d !== v) return undefined;
-      d = v;
-    }
-    out.push(d);
-  }
-  return out;
-}
 
 const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -88,7 +73,7 @@ function matmulShape(a: number[], b: number[]): number[] | undefined {
   const a2 = a.length === 1 ? [1, a[0]!] : a;
   const b2 = b.length === 1 ? [b[0]!, 1] : b;
   if (a2[a2.length - 1] !== b2[b2.length - 2]) return undefined;
-  const batch = broadcast([a2.slice(0, -2), b2.slice(0, -2)]);
+  const batch = broadcastDims([a2.slice(0, -2), b2.slice(0, -2)]);
   if (!batch) return undefined;
   const out = [...batch, a2[a2.length - 2]!, b2[b2.length - 1]!];
   if (a.length === 1) out.splice(out.length - 2, 1);
@@ -106,7 +91,7 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
   if (BROADCAST.has(op)) {
     const all = node.input.map((_, i) => s(i));
     if (all.some((a) => !a)) return { shapes: [undefined] };
-    return { shapes: [broadcast(all as number[][])] };
+    return { shapes: [broadcastDims(all as number[][])] };
   }
   switch (op) {
     case 'MatMul': {
