@@ -26,3 +26,13 @@ export interface StoredWeight {
 export function listStoredWeights(model: ReadonlyModelIR): StoredWeight[] {
   return new GraphIndex(model).storedWeights();
 }
+
+/** Whether `readers` slots are every reader of the weight (no other node, no graph output): then the original can go. */
+export function onlyReadBy(weight: StoredWeight, readers: number): boolean {
+  return !weight.isGraphOutput && readers === weight.uses.length;
+}
+
+/** The warning for a weight that keeps its float copy because something else still reads it. */
+export function keptFloatCopyWarning(weight: StoredWeight): string {
+  return `'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`;
+}

@@ -13,7 +13,7 @@ import { attrFloat, attrInt } from '../graph/attrs';
 import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './quantize/matmul-nbits-rewrite';
 import { nameAllocator } from '../graph/names';
 import { defaultOpset } from '../graph/opset';
-import { listStoredWeights, type StoredWeight, type ValueUse } from '../graph/weight-uses';
+import { onlyReadBy, keptFloatCopyWarning, listStoredWeights, type StoredWeight, type ValueUse } from '../graph/weight-uses';
 import { transposeNode } from './quantize/dynamic-patterns';
 import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
 import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
@@ -231,9 +231,9 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
       continue;
     }
     for (const s of stored.values()) tensors.push(...s.tensors);
-    const dropOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const dropOriginal = onlyReadBy(weight, targets.length);
     if (dropOriginal && weight.isGraphInput) overridable.push(weight.name);
-    if (!dropOriginal) warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+    if (!dropOriginal) warnings.push(keptFloatCopyWarning(weight));
     swaps.push({ weight, dropOriginal, tensors, constantNames: tensors.map((t) => fresh(`${t.name}_const`)) });
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await yieldToLoop();

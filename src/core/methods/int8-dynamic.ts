@@ -11,7 +11,7 @@ import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from 
 import { nameAllocator } from '../graph/names';
 import { requireOpset } from './quantize/opset-upgrade';
 import { unchangedOutcome } from './unchanged';
-import { type StoredWeight, type ValueUse } from '../graph/weight-uses';
+import { onlyReadBy, keptFloatCopyWarning, type StoredWeight, type ValueUse } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
 import { resolveOptions } from './resolve-options';
@@ -252,14 +252,14 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx:
     }
     for (const t of targets) nodePlans.push(nodePlan(t, tensorDims(weight.tensor), forms.get(t.form.key)!.names, fresh));
     const quantized = [...forms.values()] as QuantizedForm[];
-    const dropOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const dropOriginal = onlyReadBy(weight, targets.length);
     weightPlans.push({ weight, dropOriginal, tensors: quantized.flatMap((f) => f.tensors) });
     for (const f of quantized) {
       layers.push(f.layer);
       if (f.sampled) sampled++;
     }
     if (!dropOriginal) {
-      warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+      warnings.push(keptFloatCopyWarning(weight));
     } else if (weight.isGraphInput) {
       warnings.push(`'${weight.name}' was also a graph input (an overridable default); it is a quantized constant now.`);
     }

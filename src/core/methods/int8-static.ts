@@ -16,7 +16,7 @@ import { requireOpset } from './quantize/opset-upgrade';
 import { changeableNodes, NODE_PATTERN_HELP } from '../graph/node-patterns';
 import { QDQ_OPS, planQdqModel, type QdqTarget } from './quantize/qdq-plan';
 import { insertActivationQdq, uint8Params, type ActivationQdq } from './quantize/qdq-rewrite';
-import type { StoredWeight } from '../graph/weight-uses';
+import { onlyReadBy, type StoredWeight } from '../graph/weight-uses';
 import { GraphIndex } from '../graph/graph-index';
 import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
@@ -208,7 +208,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
     }
     const targetNodes = new Set(targets.map((t) => t.node));
     const readers = weight.uses.filter((u) => u.inputIndex === 1 && targetNodes.has(u.node));
-    const replaceOriginal = !weight.isGraphOutput && readers.length === weight.uses.length;
+    const replaceOriginal = onlyReadBy(weight, readers.length);
     const paramDims = axis === undefined ? [] : [dims[axis]!];
     const qName = fresh(`${name}_quantized`);
     const sName = fresh(`${name}_scale`);

@@ -13,7 +13,7 @@ import { nameAllocator } from '../graph/names';
 import { defaultOpset, withDefaultOpset } from '../graph/opset';
 import { opsetLiftNote, upgradeOpset } from './quantize/opset-upgrade';
 import { unchangedOutcome } from './unchanged';
-import { type StoredWeight, type ValueUse } from '../graph/weight-uses';
+import { onlyReadBy, keptFloatCopyWarning, type StoredWeight, type ValueUse } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, dequantizeInt8, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
 import { BIAS_CORRECTION_SAMPLES, correctBiases, type BiasTarget } from './quantize/bias-correction';
@@ -168,7 +168,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
       continue;
     }
-    const replaceOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const replaceOriginal = onlyReadBy(weight, targets.length);
     if (replaceOriginal && weight.isGraphInput) overridable.push(weight.name);
     const paramDims = axis === undefined ? [] : [dims[axis]!];
     const qName = fresh(`${weight.name}_quantized`);
@@ -198,7 +198,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     if (q.sampled) sampled++;
     layers.push({ name: weight.name, maxAbsError: q.maxAbsError, meanAbsError: q.meanAbsError, sqnrDb: q.sqnrDb });
     if (!replaceOriginal) {
-      warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+      warnings.push(keptFloatCopyWarning(weight));
     }
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await yieldToLoop();
