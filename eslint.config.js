@@ -14,7 +14,7 @@ const coreForbiddenGlobals = ['window', 'document', 'navigator', 'localStorage',
 // tests/core/methods/ui-method-code.test.ts walks the import graph for what these cannot see.
 const uiMethodPatterns = [
   {
-    regex: '/core/methods/(?!(types|changes|options|declarations(/[\\w-]+)?|graph/node-patterns)$)',
+    regex: '/core/methods/(?!(types|changes|options|declarations(/[\\w-]+)?)$)',
     message: 'src/ui may import only method declarations (core/methods/declarations), types, options, changes and node patterns, not method code.',
   },
   { regex: '/core/recipe(/index|/apply)?$', message: 'src/ui must not import recipe apply (it loads every method); the model worker runs recipes.', allowTypeImports: true },

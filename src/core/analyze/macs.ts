@@ -1,6 +1,6 @@
 import type { GraphProto } from '../onnx/schema';
-import { attrInt } from '../methods/graph/attrs';
-import type { ShapeTable } from './shapes';
+import { attrInt } from '../graph/attrs';
+import type { ShapeTable } from '../graph/shapes';
 
 export interface NodeMacs {
   name: string;

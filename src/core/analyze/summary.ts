@@ -4,7 +4,7 @@ import { ioSpec, type IOSpec } from './io';
 import { weightTable, type LayerRow } from './layers';
 import { countMacs, type NodeMacs } from './macs';
 import { opKey } from './op-key';
-import { inferShapes } from './shapes';
+import { inferShapes } from '../graph/shapes';
 import { webgpuSupports } from './webgpu-ops';
 
 export type { IOSpec } from './io';

@@ -1,5 +1,5 @@
 import { countMacs } from '../analyze/macs';
-import { inferShapes } from '../analyze/shapes';
+import { inferShapes } from '../graph/shapes';
 import { weightTable } from '../analyze/layers';
 import type { ModelIR } from '../ir/model';
 import { listGraphs } from '../ir/walk';

@@ -1,10 +1,10 @@
 import {
   AttributeProto_AttributeType as AT,
   type GraphProto,
-  type ModelProto,
   type NodeProto,
   type TensorProto,
 } from '../onnx/schema';
+import { sharedModel, type ReadonlyModelIR } from './model';
 
 /** Where a graph sits: '' for the main graph, 'node/attr' segments for subgraphs. */
 export interface GraphVisit {
@@ -14,8 +14,13 @@ export interface GraphVisit {
   owner?: NodeProto;
 }
 
+/** The subgraphs a node holds (If branches, Loop/Scan bodies), in attribute order. */
+export function subgraphsOf(node: NodeProto): GraphProto[] {
+  return node.attribute.flatMap((a) => (a.type === AT.GRAPH && a.g ? [a.g] : a.type === AT.GRAPHS ? a.graphs : []));
+}
+
 /** The main graph and every subgraph (If/Loop/Scan bodies, nested), depth first, parents first. */
-export function listGraphs(model: ModelProto): GraphVisit[] {
+export function listGraphs(model: ReadonlyModelIR): GraphVisit[] {
   const out: GraphVisit[] = [];
   const visit = (graph: GraphProto, path: string, owner?: NodeProto): void => {
     out.push(owner ? { graph, path, owner } : { graph, path });
@@ -27,7 +32,8 @@ export function listGraphs(model: ModelProto): GraphVisit[] {
       }
     });
   };
-  if (model.graph) visit(model.graph, '');
+  const main = sharedModel(model).graph;
+  if (main) visit(main, '');
   return out;
 }
 
@@ -50,7 +56,7 @@ export function constantTensor(node: NodeProto): TensorProto | undefined {
 }
 
 /** Every stored tensor in the model, subgraphs included, in graph order. */
-export function listWeights(model: ModelProto): WeightRef[] {
+export function listWeights(model: ReadonlyModelIR): WeightRef[] {
   const out: WeightRef[] = [];
   for (const { graph, path } of listGraphs(model)) {
     for (const t of graph.initializer) out.push({ name: t.name, tensor: t, source: 'initializer', graphPath: path });
@@ -63,6 +69,6 @@ export function listWeights(model: ModelProto): WeightRef[] {
 }
 
 /** Every node in the model, subgraphs included. */
-export function listNodes(model: ModelProto): { node: NodeProto; graphPath: string }[] {
+export function listNodes(model: ReadonlyModelIR): { node: NodeProto; graphPath: string }[] {
   return listGraphs(model).flatMap(({ graph, path }) => graph.node.map((node) => ({ node, graphPath: path })));
 }

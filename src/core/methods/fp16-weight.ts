@@ -1,13 +1,12 @@
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal } from '../ir/tensor';
-import { listGraphs } from '../ir/walk';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
-import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './graph/float16-cast-weights';
-import { HalfConversionNotes, halfLayerError, toHalfTensor } from './graph/float16-tensor';
-import { nameAllocator } from './graph/names';
-import { changeableNodes, type NodeMatcher } from './graph/node-patterns';
-import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
+import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './quantize/float16-cast-weights';
+import { HalfConversionNotes, halfLayerError, toHalfTensor } from './quantize/float16-tensor';
+import { nameAllocator } from '../graph/names';
+import { changeableNodes, type NodeMatcher } from '../graph/node-patterns';
+import { listStoredWeights, type StoredWeight } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
@@ -29,14 +28,14 @@ function qualifies(weight: StoredWeight, o: Fp16WeightOptions, changeable: NodeM
   return true;
 }
 
-async function convertWeights(model: ModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   throwIfAborted(signal);
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: planning' });
   const warnings: string[] = [];
   const skipped: string[] = [];
   const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
-  const candidates = listStoredWeights(listGraphs(model).map((v) => v.graph)).filter((w) => qualifies(w, o, changeable, skipped));
+  const candidates = listStoredWeights(model).filter((w) => qualifies(w, o, changeable, skipped));
   if (skipped.length > 0) warnings.push(`Kept ${skipped.length} weight(s) float32: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   const fresh = nameAllocator(model);
   const notes = new HalfConversionNotes();

@@ -1,12 +1,12 @@
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { RecipeError } from '../util/errors';
-import { CONTROL_FLOW_OPS, planHalf } from './graph/float16-plan';
-import { applyHalfPlan } from './graph/float16-rewrite';
-import { changeableNodes } from './graph/node-patterns';
-import { HalfConversionNotes, halfLayerError, toHalfTensor, type HalfTensor } from './graph/float16-tensor';
-import type { StoredWeight } from './graph/weight-uses';
+import { CONTROL_FLOW_OPS, planHalf } from './quantize/float16-plan';
+import { applyHalfPlan } from './quantize/float16-rewrite';
+import { changeableNodes } from '../graph/node-patterns';
+import { HalfConversionNotes, halfLayerError, toHalfTensor, type HalfTensor } from './quantize/float16-tensor';
+import type { StoredWeight } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
 import { resolveOptions } from './resolve-options';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
@@ -22,7 +22,7 @@ function countOps(nodes: Iterable<{ opType: string }>): string {
   return [...counts].map(([op, k]) => `${k} ${op}`).join(', ');
 }
 
-async function convertModel(model: ModelIR, o: Fp16Options, ctx: MethodContext): Promise<MethodOutcome> {
+async function convertModel(model: ReadonlyModelIR, o: Fp16Options, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   throwIfAborted(signal);
   const control = o.blockOps.filter((op) => CONTROL_FLOW_OPS.has(op));
@@ -47,7 +47,7 @@ async function convertModel(model: ModelIR, o: Fp16Options, ctx: MethodContext):
   const options = { keepIO: o.keepIO, floatOps: new Set(o.blockOps), changeable: changeableNodes(o.excludeNodes, ctx.nodeScope) };
   let plan = planHalf(model, options);
   if (plan.homes.size === 0) {
-    return { model, tensors: 0, warnings: ['The model has no float32 values; it is unchanged.'], changes: [] };
+    return { model: sharedModel(model), tensors: 0, warnings: ['The model has no float32 values; it is unchanged.'], changes: [] };
   }
   await convertAll(plan.weights);
   const tooWide = plan.weights.filter((w) => cache.get(w.tensor)!.conversion.clamped > 0);

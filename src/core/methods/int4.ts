@@ -1,26 +1,26 @@
-import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
-import { changeableNodes } from './graph/node-patterns';
-import { planGatherQuantized } from './graph/gather-quantized';
+import { keptFloatWarning, selectWeights, type WeightScope } from './quantize/weight-selection';
+import { changeableNodes } from '../graph/node-patterns';
+import { planGatherQuantized } from './quantize/gather-quantized';
 import { node, type AttrValue } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ReadonlyModelIR } from '../ir/model';
 import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { RecipeError } from '../util/errors';
-import { attrFloat, attrInt } from './graph/attrs';
-import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './graph/matmul-nbits-rewrite';
-import { nameAllocator } from './graph/names';
-import { defaultOpset } from './graph/opset';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './graph/weight-uses';
-import { transposeNode } from './graph/dynamic-patterns';
+import { attrFloat, attrInt } from '../graph/attrs';
+import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './quantize/matmul-nbits-rewrite';
+import { nameAllocator } from '../graph/names';
+import { defaultOpset } from '../graph/opset';
+import { onlyReadBy, keptFloatCopyWarning, listStoredWeights, type StoredWeight, type ValueUse } from '../graph/weight-uses';
+import { transposeNode } from './quantize/dynamic-patterns';
 import { EXACT_STATS_LIMIT } from './kernels/quantize-int8';
-import { INT4_BLOCK_SIZES, quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
+import { quantizeInt4, type Int4Quantized } from './kernels/quantize-int4';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
-import { int4Declaration, INT4_OPTIONS, type Int4Options } from './declarations/int4';
+import { INT4_BLOCK_SIZES, int4Declaration, INT4_OPTIONS, type Int4Options } from './declarations/int4';
 import { weightErrors } from './changes';
 
 const MS_DOMAIN = 'com.microsoft';
@@ -46,7 +46,7 @@ interface Candidate {
 }
 
 /** Declared ranks of every value the model describes (inputs, outputs, value_info), all graphs. */
-function declaredRanks(model: ModelIR): Map<string, number> {
+function declaredRanks(model: ReadonlyModelIR): Map<string, number> {
   const ranks = new Map<string, number>();
   const note = (v: ValueInfoProto): void => {
     const t = v.type?.value;
@@ -77,7 +77,7 @@ function classify(use: ValueUse, ranks: Map<string, number>, opset: number | und
   };
 }
 
-function findCandidates(model: ModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int4Options & WeightScope, warnings: string[]): Candidate[] {
   const ranks = declaredRanks(model);
   const opset = defaultOpset(model);
   const out: Candidate[] = [];
@@ -112,7 +112,7 @@ function checkBlock(block: number): void {
   }
 }
 
-async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   checkBlock(o.block);
   throwIfAborted(signal);
@@ -173,9 +173,9 @@ async function quantizeModel(model: ModelIR, o: Int4Options, ctx: MethodContext)
       continue;
     }
     for (const s of stored.values()) tensors.push(...s.tensors);
-    const dropOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const dropOriginal = onlyReadBy(weight, targets.length);
     if (dropOriginal && weight.isGraphInput) overridable.push(weight.name);
-    if (!dropOriginal) warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+    if (!dropOriginal) warnings.push(keptFloatCopyWarning(weight));
     swaps.push({ weight, dropOriginal, tensors, constantNames: tensors.map((t) => fresh(`${t.name}_const`)) });
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await yieldToLoop();
@@ -214,8 +214,8 @@ class BiasFolding {
   private readonly stored: Map<string, StoredWeight>;
   private readonly folded = new Set<NodeProto>();
 
-  constructor(model: ModelIR) {
-    this.stored = new Map(listStoredWeights(listGraphs(model).map((v) => v.graph)).map((w) => [w.name, w]));
+  constructor(model: ReadonlyModelIR) {
+    this.stored = new Map(listStoredWeights(model).map((w) => [w.name, w]));
   }
 
   /** Nodes that make `beta x C` (in order) and the name of the result. */

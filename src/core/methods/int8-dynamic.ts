@@ -1,16 +1,16 @@
-import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
+import { keptFloatWarning, selectWeights, type WeightScope } from './quantize/weight-selection';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { TensorProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
-import { attrFloat, attrInt } from './graph/attrs';
-import { convIntegerNodes, gemmIntegerNodes, matMulIntegerNodes, transposeNode, type QuantizedWeightNames } from './graph/dynamic-patterns';
-import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from './graph/dynamic-rewrite';
-import { nameAllocator } from './graph/names';
-import { requireOpset } from './graph/opset-upgrade';
+import { attrFloat, attrInt } from '../graph/attrs';
+import { convIntegerNodes, gemmIntegerNodes, matMulIntegerNodes, transposeNode, type QuantizedWeightNames } from './quantize/dynamic-patterns';
+import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from './quantize/dynamic-rewrite';
+import { nameAllocator } from '../graph/names';
+import { requireOpset } from './quantize/opset-upgrade';
 import { unchangedOutcome } from './unchanged';
-import { type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { onlyReadBy, keptFloatCopyWarning, type StoredWeight, type ValueUse } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
 import { resolveOptions } from './resolve-options';
@@ -64,7 +64,7 @@ function formOf(use: ValueUse, rank: number, groupedConv: boolean): WeightForm |
   }
 }
 
-function findCandidates(model: ModelIR, o: Int8DynamicOptions & WeightScope, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int8DynamicOptions & WeightScope, warnings: string[]): Candidate[] {
   const out: Candidate[] = [];
   const skipped: string[] = [];
   let grouped = 0;
@@ -165,11 +165,11 @@ function nodePlan(target: Target, weightDims: readonly number[], w: QuantizedWei
 }
 
 /** Lifts the model to the opset DynamicQuantizeLinear needs, when it is older. */
-function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
+function prepareOpset(model: ReadonlyModelIR, warnings: string[]): ModelIR {
   return requireOpset(model, DYNAMIC_OPSET, 'DynamicQuantizeLinear', `int8-dynamic needs DynamicQuantizeLinear (ai.onnx opset ${DYNAMIC_OPSET} or later)`, warnings);
 }
 
-async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   const warnings: string[] = [];
   throwIfAborted(signal);
@@ -197,14 +197,14 @@ async function quantizeModel(model: ModelIR, o: Int8DynamicOptions, ctx: MethodC
     }
     for (const t of targets) nodePlans.push(nodePlan(t, tensorDims(weight.tensor), forms.get(t.form.key)!.names, fresh));
     const quantized = [...forms.values()] as QuantizedForm[];
-    const dropOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const dropOriginal = onlyReadBy(weight, targets.length);
     weightPlans.push({ weight, dropOriginal, tensors: quantized.flatMap((f) => f.tensors) });
     for (const f of quantized) {
       layers.push(f.layer);
       if (f.sampled) sampled++;
     }
     if (!dropOriginal) {
-      warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+      warnings.push(keptFloatCopyWarning(weight));
     } else if (weight.isGraphInput) {
       warnings.push(`'${weight.name}' was also a graph input (an overridable default); it is a quantized constant now.`);
     }

@@ -1,6 +1,6 @@
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
 import { synthesizeModelInputs } from '../evaluate/inputs';
@@ -9,14 +9,15 @@ import { UnsupportedModelError } from '../util/errors';
 import type { TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
 import { spreadSubset } from './calibration/spread-subset';
-import { attrInt } from './graph/attrs';
-import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
-import { nameAllocator } from './graph/names';
-import { requireOpset } from './graph/opset-upgrade';
-import { changeableNodes } from './graph/node-patterns';
-import { planQdq, type QdqTarget } from './graph/qdq-plan';
-import { insertActivationQdq, uint8Params, type ActivationQdq } from './graph/qdq-rewrite';
-import { listStoredWeights, type StoredWeight } from './graph/weight-uses';
+import { attrInt } from '../graph/attrs';
+import { applyDequantizePlans, type DequantizePlan } from './quantize/dequantize-rewrite';
+import { nameAllocator } from '../graph/names';
+import { requireOpset } from './quantize/opset-upgrade';
+import { changeableNodes } from '../graph/node-patterns';
+import { planQdqModel, type QdqTarget } from './quantize/qdq-plan';
+import { insertActivationQdq, uint8Params, type ActivationQdq } from './quantize/qdq-rewrite';
+import { onlyReadBy, type StoredWeight } from '../graph/weight-uses';
+import { GraphIndex } from '../graph/graph-index';
 import { axisLayout, quantizeInt8 } from './kernels/quantize-int8';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
@@ -31,7 +32,7 @@ const INT32_MAX = 2147483647;
 /** The method cannot run: the host gave it no way to execute the model. */
 export class CalibrationUnavailableError extends UnsupportedModelError {}
 
-function prepareOpset(model: ModelIR, warnings: string[]): ModelIR {
+function prepareOpset(model: ReadonlyModelIR, warnings: string[]): ModelIR {
   return requireOpset(model, QDQ_OPSET, 'QDQ', `int8-static needs per-axis QuantizeLinear/DequantizeLinear (ai.onnx opset ${QDQ_OPSET})`, warnings);
 }
 
@@ -84,7 +85,7 @@ function biasPlan(
   };
 }
 
-async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress, openModel } = ctx;
   if (!openModel) {
     throw new CalibrationUnavailableError(
@@ -98,8 +99,10 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   const graph = work.graph;
   if (!graph) throw new UnsupportedModelError('The model has no graph; expected a main graph to quantize.');
   const grouped = (n: NodeProto): boolean => !o.groupedConv && n.opType === 'Conv' && (attrInt(n, 'group') ?? 1) > 1;
-  const plan = planQdq(graph, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
+  const graphIndex = new GraphIndex(work);
+  const plan = planQdqModel(graphIndex, o.opTypes, changeableNodes(o.excludeNodes, ctx.nodeScope), o.quantizeOutputs, grouped);
   if (plan.left > 0) warnings.push(`Kept ${plan.left} grouped/depthwise Conv(s) float (turn on groupedConv to quantize them).`);
+  if (plan.unmeasurable > 0) warnings.push(`Kept ${plan.unmeasurable} operator(s) inside subgraphs float: they read activations made inside the subgraph, whose ranges cannot be measured.`);
   if (plan.targets.length === 0) return unchangedOutcome(model, 'No operator matched (op types or exclusions)', warnings);
 
   // The host may give more samples than the option asks for (the CLI hands over a whole folder).
@@ -117,7 +120,7 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
   // Weights: int8 symmetric, per output channel, once per stored tensor.
   onProgress?.({ kind: 'phase', phase: 'int8-static: quantizing weights' });
   const fresh = nameAllocator(work);
-  const stored = new Map(listStoredWeights([graph]).map((w) => [w.name, w]));
+  const stored = new Map(graphIndex.storedWeights().map((w) => [w.name, w]));
   const byWeight = new Map<string, QdqTarget[]>();
   for (const t of plan.targets) {
     if (t.weightInput === undefined) continue;
@@ -145,7 +148,7 @@ async function quantizeStatic(model: ModelIR, o: Int8StaticOptions, ctx: MethodC
     }
     const targetNodes = new Set(targets.map((t) => t.node));
     const readers = weight.uses.filter((u) => u.inputIndex === 1 && targetNodes.has(u.node));
-    const replaceOriginal = !weight.isGraphOutput && readers.length === weight.uses.length;
+    const replaceOriginal = onlyReadBy(weight, readers.length);
     const paramDims = axis === undefined ? [] : [dims[axis]!];
     const qName = fresh(`${name}_quantized`);
     const sName = fresh(`${name}_scale`);

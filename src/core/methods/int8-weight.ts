@@ -1,21 +1,21 @@
-import { keptFloatWarning, selectWeights, type WeightScope } from './graph/weight-selection';
+import { keptFloatWarning, selectWeights, type WeightScope } from './quantize/weight-selection';
 import { node } from '../ir/build';
 import { DT } from '../ir/dtype';
-import type { ModelIR } from '../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
-import { attrInt } from './graph/attrs';
-import { applyDequantizePlans, type DequantizePlan } from './graph/dequantize-rewrite';
-import { nameAllocator } from './graph/names';
-import { defaultOpset, withDefaultOpset } from './graph/opset';
-import { opsetLiftNote, upgradeOpset } from './graph/opset-upgrade';
+import { attrInt } from '../graph/attrs';
+import { applyDequantizePlans, type DequantizePlan } from './quantize/dequantize-rewrite';
+import { nameAllocator } from '../graph/names';
+import { defaultOpset, withDefaultOpset } from '../graph/opset';
+import { opsetLiftNote, upgradeOpset } from './quantize/opset-upgrade';
 import { unchangedOutcome } from './unchanged';
-import { type StoredWeight, type ValueUse } from './graph/weight-uses';
+import { onlyReadBy, keptFloatCopyWarning, type StoredWeight, type ValueUse } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT, axisLayout, dequantizeInt8, quantizeInt8 } from './kernels/quantize-int8';
 import { int8ToUint8 } from './kernels/quantize-uint8';
-import { correctBiases, type BiasTarget } from './graph/bias-correction';
+import { correctBiases, type BiasTarget } from './quantize/bias-correction';
 import { resolveOptions } from './resolve-options';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
 import { int8WeightDeclaration, INT8_WEIGHT_OPTIONS, type Int8WeightOptions } from './declarations/int8-weight';
@@ -47,11 +47,11 @@ interface Candidate {
 }
 
 /** Picks the opset the rewrite will use, converting the model up when it must. */
-function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[]): { model: ModelIR; perChannel: boolean } {
+function prepareOpset(model: ReadonlyModelIR, wantPerChannel: boolean, warnings: string[]): { model: ModelIR; perChannel: boolean } {
   const current = defaultOpset(model);
   if (current === undefined) return { model: withDefaultOpset(model, wantPerChannel ? PER_AXIS_OPSET : PER_TENSOR_OPSET), perChannel: wantPerChannel };
   if (wantPerChannel) {
-    if (current >= PER_AXIS_OPSET) return { model, perChannel: true };
+    if (current >= PER_AXIS_OPSET) return { model: sharedModel(model), perChannel: true };
     const up = upgradeOpset(model, PER_AXIS_OPSET);
     if (up.ok) {
       warnings.push(opsetLiftNote(current, PER_AXIS_OPSET, 'per-channel DequantizeLinear', up.converted));
@@ -59,7 +59,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
     }
     warnings.push(`Per-channel scales need opset ${PER_AXIS_OPSET} and this opset-${current} model cannot be lifted (${up.reasons.join('; ')}); used one scale per tensor instead.`);
   }
-  if (current >= PER_TENSOR_OPSET) return { model, perChannel: false };
+  if (current >= PER_TENSOR_OPSET) return { model: sharedModel(model), perChannel: false };
   const up = upgradeOpset(model, PER_TENSOR_OPSET);
   if (!up.ok) {
     throw new UnsupportedModelError(
@@ -70,7 +70,7 @@ function prepareOpset(model: ModelIR, wantPerChannel: boolean, warnings: string[
   return { model: up.model, perChannel: false };
 }
 
-function findCandidates(model: ModelIR, o: Int8WeightOptions & WeightScope, perChannel: boolean, warnings: string[]): Candidate[] {
+function findCandidates(model: ReadonlyModelIR, o: Int8WeightOptions & WeightScope, perChannel: boolean, warnings: string[]): Candidate[] {
   const skipped: string[] = [];
   const out = selectWeights(model, o, skipped).map(({ weight, readers }) => ({
     weight,
@@ -82,7 +82,7 @@ function findCandidates(model: ModelIR, o: Int8WeightOptions & WeightScope, perC
   return out;
 }
 
-async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
+async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress } = ctx;
   const warnings: string[] = [];
   throwIfAborted(signal);
@@ -110,7 +110,7 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
       continue;
     }
-    const replaceOriginal = !weight.isGraphOutput && targets.length === weight.uses.length;
+    const replaceOriginal = onlyReadBy(weight, targets.length);
     if (replaceOriginal && weight.isGraphInput) overridable.push(weight.name);
     const paramDims = axis === undefined ? [] : [dims[axis]!];
     const qName = fresh(`${weight.name}_quantized`);
@@ -140,7 +140,7 @@ async function quantizeModel(model: ModelIR, o: Int8WeightOptions, ctx: MethodCo
     if (q.sampled) sampled++;
     layers.push({ name: weight.name, maxAbsError: q.maxAbsError, meanAbsError: q.meanAbsError, sqnrDb: q.sqnrDb });
     if (!replaceOriginal) {
-      warnings.push(`'${weight.name}' is also read by ${weight.isGraphOutput ? 'a graph output' : 'other operators'}; it keeps its float copy for them.`);
+      warnings.push(keptFloatCopyWarning(weight));
     }
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await yieldToLoop();

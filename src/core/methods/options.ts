@@ -1,5 +1,5 @@
 import { RecipeError } from '../util/errors';
-import { compileNodePattern, splitOutsideRegex } from './graph/node-patterns';
+import { compileNodePattern, splitOutsideRegex } from '../graph/node-patterns';
 import type { OptionField } from './types';
 
 /** Option values typed by their declarations; shared by the CLI grammar, JSON recipes and the UI. */

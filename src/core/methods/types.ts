@@ -1,5 +1,5 @@
 import type { Feeds } from '../evaluate/tensor-data';
-import type { ModelIR } from '../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import type { LongCallOptions } from '../util/progress';
 import type { LayerChange } from './changes';
 
@@ -128,5 +128,5 @@ export interface MethodModule<Fields extends readonly OptionField[] = readonly O
    * `options` are a recipe step's, possibly partial and unchecked: the method resolves them
    * against its fields (resolveOptions gives them the OptionsOf<Fields> type).
    */
-  apply(model: ModelIR, options: Record<string, unknown>, ctx?: MethodContext): Promise<MethodOutcome>;
+  apply(model: ReadonlyModelIR, options: Record<string, unknown>, ctx?: MethodContext): Promise<MethodOutcome>;
 }

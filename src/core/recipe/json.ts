@@ -1,7 +1,7 @@
 import { getDeclaration } from '../methods/declarations';
 import { checkOptionValue, defaultOptions } from '../methods/options';
 import { RecipeError } from '../util/errors';
-import { compileNodePattern } from '../methods/graph/node-patterns';
+import { compileNodePattern } from '../graph/node-patterns';
 import { migrateRecipeJson, RECIPE_VERSION } from './migrate';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 

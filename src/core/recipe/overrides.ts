@@ -1,4 +1,4 @@
-import { compileNodePattern, type NodeMatcher } from '../methods/graph/node-patterns';
+import { compileNodePattern, type NodeMatcher } from '../graph/node-patterns';
 import { getDeclaration } from '../methods/declarations';
 import { defaultOptions, sameOptionValue } from '../methods/options';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';

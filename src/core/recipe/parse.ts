@@ -1,7 +1,7 @@
 import { getDeclaration } from '../methods/declarations';
 import { defaultOptions, parseOptionText } from '../methods/options';
 import { RecipeError } from '../util/errors';
-import { compileNodePattern, indexOutsideRegex, splitOutsideRegex } from '../methods/graph/node-patterns';
+import { compileNodePattern, indexOutsideRegex, splitOutsideRegex } from '../graph/node-patterns';
 import { splitOverrideArgs } from './override-text';
 import { FLOAT_OVERRIDE, type Recipe, type RecipeOverride, type RecipeStep } from './types';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { splitOutsideRegex } from '../../core/methods/graph/node-patterns';
+import { splitOutsideRegex } from '../../core/graph/node-patterns';
 import type { OptionField } from '../../core/methods/types';
 import type { OptionValue } from '../store/recipe';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibratedRange } from '../../../src/core/methods/calibration/calibrators';
 import { entropyThreshold } from '../../../src/core/methods/calibration/entropy';
 import { valueSampler } from '../../../src/core/methods/calibration/value-sample';
-import { uint8Params } from '../../../src/core/methods/graph/qdq-rewrite';
+import { uint8Params } from '../../../src/core/methods/quantize/qdq-rewrite';
 import { seededRandom } from '../../../src/core/util/random';
 
 function normals(n: number, seed: number): Float32Array {

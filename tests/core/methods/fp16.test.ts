@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fp16 } from '../../../src/core/methods/fp16';
 import { getMethod, methods } from '../../../src/core/methods/registry';
-import { declaredElemType, inferElemTypes } from '../../../src/core/methods/graph/float16-types';
+import { declaredElemType, inferElemTypes } from '../../../src/core/graph/elem-types';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { attr, graph, model, node, valueInfo } from '../../../src/core/ir/build';

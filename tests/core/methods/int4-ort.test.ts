@@ -10,7 +10,7 @@ import { graph, model, node, valueInfo, type AttrValue } from '../../../src/core
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../../src/core/ir/tensor';
-import { attrInt } from '../../../src/core/methods/graph/attrs';
+import { attrInt } from '../../../src/core/graph/attrs';
 import { int4 } from '../../../src/core/methods/int4';
 import { blockGrid, dequantizeInt4 } from '../../../src/core/methods/kernels/quantize-int4';
 import type { NodeProto } from '../../../src/core/onnx/schema';

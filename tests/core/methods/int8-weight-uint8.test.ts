@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAttr } from '../../../src/core/methods/graph/attrs';
+import { findAttr } from '../../../src/core/graph/attrs';
 import { int8Weight } from '../../../src/core/methods/int8-weight';
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAttr } from '../../../src/core/methods/graph/attrs';
+import { findAttr } from '../../../src/core/graph/attrs';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { applyRecipe } from '../../../src/core/recipe/apply';
 import { overrideToString, recipeToString } from '../../../src/core/recipe/format';

@@ -1,7 +1,7 @@
 import { ENTROPY_BINS, ENTROPY_LEVELS, entropyThreshold } from './entropy';
 import type { ValueSample } from './value-sample';
+import type { CALIBRATORS } from '../declarations/int8-static';
 
-export const CALIBRATORS = ['minmax', 'percentile', 'entropy'] as const;
 export type CalibratorKind = (typeof CALIBRATORS)[number];
 
 /** The float range an activation's uint8 quantization covers. */

@@ -1,4 +1,4 @@
-import { NODE_PATTERN_HELP } from '../graph/node-patterns';
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 /** What happens to stored values float16 cannot hold (graph/float16-tensor.ts implements both). */

@@ -1,4 +1,4 @@
-import { NODE_PATTERN_HELP } from '../graph/node-patterns';
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import { OUT_OF_RANGE_CHOICES } from './fp16-weight';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
@@ -15,7 +15,7 @@ export const DEFAULT_BLOCK_OPS = [
   'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli',
 ] as const;
 
-/** Operators graph/float16-plan.ts always keeps in float32 (FLOAT32_ONLY_OPS there), named in the help. */
+/** Operators float16 conversion always keeps in float32 (quantize/float16-plan.ts builds its set from this list), named in the help. */
 export const FLOAT32_ONLY_OPS = ['Celu', 'Range', 'NonMaxSuppression', 'DynamicQuantizeLinear', 'TfIdfVectorizer', 'QuantizeLinear', 'DequantizeLinear'] as const;
 
 export const FP16_OPTIONS = [

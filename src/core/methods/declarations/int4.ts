@@ -1,4 +1,4 @@
-import { NODE_PATTERN_HELP } from '../graph/node-patterns';
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 /** The block sizes kernels/quantize-int4.ts packs (MatMulNBits takes powers of two from 16). */

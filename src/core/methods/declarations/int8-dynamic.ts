@@ -1,4 +1,4 @@
-import { NODE_PATTERN_HELP } from '../graph/node-patterns';
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 export const DYNAMIC_OPS = ['MatMul', 'Gemm', 'Conv'] as const;

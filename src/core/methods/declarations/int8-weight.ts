@@ -1,4 +1,4 @@
-import { NODE_PATTERN_HELP } from '../graph/node-patterns';
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 /** Operators whose weight input (input 1) this method can quantize. */

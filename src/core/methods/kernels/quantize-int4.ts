@@ -71,7 +71,6 @@ export interface Int4Quantized {
   sampled: boolean;
 }
 
-export const INT4_BLOCK_SIZES = [16, 32, 64, 128, 256] as const;
 const QMAX = 15;
 /** The zero point MatMulNBits assumes when the zero_points input is absent (2^(bits-1)). */
 export const INT4_DEFAULT_ZERO_POINT = 8;

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
-import { compileNodePattern, compileNodePatterns, splitOutsideRegex } from '../../../src/core/methods/graph/node-patterns';
+import { compileNodePattern, compileNodePatterns, splitOutsideRegex } from '../../../src/core/graph/node-patterns';
 import { getMethod, methods } from '../../../src/core/methods/registry';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { recipeFromJson } from '../../../src/core/recipe/json';
 import { modelOpener } from '../../../src/runtime/calibrate';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { transformerBlock } from '../../fixtures/models';
-import { runModel, seededFeeds, worstCosine } from './run-helpers';
+import { runModel, seededFeeds, worstCosine } from '../methods/run-helpers';
 
 const runtime = createNodeRuntime();
 const openModel = modelOpener(runtime);

@@ -1,4 +1,4 @@
-import { AttributeProto_AttributeType as AT, type AttributeProto, type NodeProto } from '../../onnx/schema';
+import { AttributeProto_AttributeType as AT, type AttributeProto, type NodeProto } from '../onnx/schema';
 
 /** Typed reads of node attributes (absent -> undefined). */
 export function findAttr(node: NodeProto, name: string): AttributeProto | undefined {

@@ -1,15 +1,14 @@
 import { node } from '../../ir/build';
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../../ir/tensor';
-import { listGraphs } from '../../ir/walk';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { quantizeInt4 } from '../kernels/quantize-int4';
 import type { LayerError } from '../types';
-import { attrInt, isDefaultDomain } from './attrs';
+import { attrInt, isDefaultDomain } from '../../graph/attrs';
 import type { StoredWeightSwap } from './matmul-nbits-rewrite';
-import type { NodeMatcher } from './node-patterns';
-import { listStoredWeights } from './weight-uses';
+import type { NodeMatcher } from '../../graph/node-patterns';
+import { listStoredWeights } from '../../graph/weight-uses';
 
 export interface GatherPlan {
   swaps: StoredWeightSwap[];
@@ -27,14 +26,14 @@ export interface GatherPlan {
  * taken (`taken`, e.g. tied with a MatMul) and rows not a whole number of blocks stay float.
  */
 export function planGatherQuantized(
-  model: ModelIR,
+  model: ReadonlyModelIR,
   o: { block: number; symmetric: boolean; minElements: number },
   changeable: NodeMatcher,
   taken: ReadonlySet<string>,
   fresh: (base: string) => string,
 ): GatherPlan {
   const plan: GatherPlan = { swaps: [], replace: new Map(), layers: [], skipped: [], sampled: 0 };
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+  for (const weight of listStoredWeights(model)) {
     const gathers = weight.uses.filter(
       (u) => u.inputIndex === 0 && u.node.opType === 'Gather' && isDefaultDomain(u.node) && changeable(u.node.name) && (attrInt(u.node, 'axis') ?? 0) === 0,
     );

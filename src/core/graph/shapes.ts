@@ -2,7 +2,15 @@ import { readIntegers, tensorDims } from '../ir/tensor';
 import { constantTensor } from '../ir/walk';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/schema';
 import { DT } from '../ir/dtype';
-import { attrInt, attrInts, attrString } from '../methods/graph/attrs';
+import { attrInt, attrInts, attrString } from './attrs';
+import { topologicalOrder } from './topo-order';
+import { evaluateInto, storedConstants } from './evaluate/const-eval';
+import { broadcastDims } from './evaluate/broadcast-values';
+
+/** Constants the evaluator keeps while inferring (shape arithmetic and small tables, not weights). */
+const CONST_LIMIT = 4096;
+/** Values up to this many elements are reported in ShapeTable.values. */
+const SMALL_VALUE = 64;
 
 /**
  * A simple static shape inference over one graph, for MAC estimates: seeded by the graph's
@@ -24,22 +32,6 @@ const UNARY = new Set([
 ]);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'Mod']);
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin']);
-
-export function broadcast(shapes: number[][]): number[] | undefined {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    let d = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i] ?? 1;
-      if (v === 1) continue;
-      if (d !== 1 && d !== v) return undefined;
-      d = v;
-    }
-    out.push(d);
-  }
-  return out;
-}
 
 const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -81,7 +73,7 @@ function matmulShape(a: number[], b: number[]): number[] | undefined {
   const a2 = a.length === 1 ? [1, a[0]!] : a;
   const b2 = b.length === 1 ? [b[0]!, 1] : b;
   if (a2[a2.length - 1] !== b2[b2.length - 2]) return undefined;
-  const batch = broadcast([a2.slice(0, -2), b2.slice(0, -2)]);
+  const batch = broadcastDims([a2.slice(0, -2), b2.slice(0, -2)]);
   if (!batch) return undefined;
   const out = [...batch, a2[a2.length - 2]!, b2[b2.length - 1]!];
   if (a.length === 1) out.splice(out.length - 2, 1);
@@ -89,23 +81,17 @@ function matmulShape(a: number[], b: number[]): number[] | undefined {
   return out;
 }
 
-/** Infers the shapes (and small int values) of one node's outputs from what is known so far. */
-function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefined)[]; value?: number[] } {
+/** Infers the shapes of one node's outputs from what is known so far (values come from the constant evaluator). */
+function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefined)[] } {
   const s = (i: number): number[] | undefined => (node.input[i] ? t.shapes.get(node.input[i]!) : undefined);
   const v = (i: number): number[] | undefined => (node.input[i] ? t.values.get(node.input[i]!) : undefined);
   const x = s(0);
   const op = node.opType;
-  if (UNARY.has(op)) return { shapes: [x], value: op === 'Cast' || op === 'Identity' ? v(0) : undefined };
+  if (UNARY.has(op)) return { shapes: [x] };
   if (BROADCAST.has(op)) {
     const all = node.input.map((_, i) => s(i));
     if (all.some((a) => !a)) return { shapes: [undefined] };
-    const out = broadcast(all as number[][]);
-    const [va, vb] = [v(0), v(1)];
-    let value: number[] | undefined;
-    if (va && vb && va.length === vb.length && (op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div')) {
-      value = va.map((a, i) => (op === 'Add' ? a + vb[i]! : op === 'Sub' ? a - vb[i]! : op === 'Mul' ? a * vb[i]! : Math.trunc(a / vb[i]!)));
-    }
-    return { shapes: [out], value };
+    return { shapes: [broadcastDims(all as number[][])] };
   }
   switch (op) {
     case 'MatMul': {
@@ -160,7 +146,7 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       const total = x.reduce((m, d) => m * d, 1);
       const inferred = known === 0 ? 0 : total / known;
       if (!Number.isInteger(inferred) || dims.filter((d) => d === -1).length > 1) return { shapes: [undefined] };
-      return { shapes: [dims.map((d) => (d === -1 ? inferred : d))], value: v(0) };
+      return { shapes: [dims.map((d) => (d === -1 ? inferred : d))] };
     }
     case 'Concat': {
       const all = node.input.map((_, i) => s(i));
@@ -169,16 +155,14 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       const axis = norm(attrInt(node, 'axis') ?? 0, first.length);
       const out = [...first];
       out[axis] = all.reduce((n, a) => n + a![axis]!, 0);
-      const vals = node.input.map((_, i) => v(i));
-      return { shapes: [out], value: vals.every((a) => a) ? vals.flat() as number[] : undefined };
+      return { shapes: [out] };
     }
     case 'Shape': {
       if (!x) return { shapes: [undefined] };
       const start = norm(attrInt(node, 'start') ?? 0, x.length);
       const endAttr = attrInt(node, 'end');
       const end = endAttr === undefined ? x.length : norm(endAttr, x.length);
-      const value = x.slice(start, end);
-      return { shapes: [[value.length]], value };
+      return { shapes: [[x.slice(start, end).length]] };
     }
     case 'Squeeze':
     case 'Unsqueeze': {
@@ -186,7 +170,7 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       if (!x) return { shapes: [undefined] };
       if (op === 'Squeeze') {
         const drop = axes ? axes.map((a) => norm(a, x.length)) : x.flatMap((d, i) => (d === 1 ? [i] : []));
-        return { shapes: [x.filter((_, i) => !drop.includes(i))], value: v(0) };
+        return { shapes: [x.filter((_, i) => !drop.includes(i))] };
       }
       if (!axes) return { shapes: [undefined] };
       const rank = x.length + axes.length;
@@ -194,16 +178,13 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       const out: number[] = [];
       let k = 0;
       for (let i = 0; i < rank; i++) out.push(at.has(i) ? 1 : x[k++]!);
-      return { shapes: [out], value: v(0) };
+      return { shapes: [out] };
     }
     case 'Gather': {
       const ind = s(1);
       if (!x || !ind) return { shapes: [undefined] };
       const axis = norm(attrInt(node, 'axis') ?? 0, x.length);
-      const data = v(0);
-      const idx = v(1);
-      const value = data && idx && x.length === 1 ? idx.map((i) => data[norm(i, data.length)]!) : undefined;
-      return { shapes: [[...x.slice(0, axis), ...ind, ...x.slice(axis + 1)]], value };
+      return { shapes: [[...x.slice(0, axis), ...ind, ...x.slice(axis + 1)]] };
     }
     case 'Slice': {
       const starts = intsFrom(node, 'starts', 1, t.values);
@@ -213,8 +194,6 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       const steps = node.input[4] ? v(4) : starts.map(() => 1);
       if (!steps) return { shapes: [undefined] };
       const out = [...x];
-      const data = v(0);
-      let value: number[] | undefined;
       axes.forEach((a0, i) => {
         const a = norm(a0, x.length);
         const d = x[a]!;
@@ -223,9 +202,8 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
         const st = step > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
         const en = step > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
         out[a] = Math.max(0, Math.ceil((en - st) / step));
-        if (data && x.length === 1 && step === 1) value = data.slice(st, en);
       });
-      return { shapes: [out], value };
+      return { shapes: [out] };
     }
     case 'Resize':
     case 'Upsample': {
@@ -251,7 +229,7 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
 /** Small int constants (shapes, axes) and float scales worth keeping as values. */
 function smallValues(tensor: TensorProto): number[] | undefined {
   const n = tensorDims(tensor).reduce((m, d) => m * d, 1);
-  if (n > 64) return undefined;
+  if (n > SMALL_VALUE) return undefined;
   try {
     if (tensor.dataType === DT.INT64 || tensor.dataType === DT.INT32) return readIntegers(tensor);
     if (tensor.dataType === DT.FLOAT && tensor.rawData.byteLength === n * 4) {
@@ -265,38 +243,48 @@ function smallValues(tensor: TensorProto): number[] | undefined {
   return undefined;
 }
 
-/** Runs the inference; `inputShapes` gives each graph input's concrete dims. */
-export function inferShapes(graph: GraphProto, inputShapes: Map<string, number[]>): ShapeTable {
+export interface InferShapesOptions {
+  /** Called once per node inferred (tests count the work with it). */
+  onVisit?: (node: NodeProto) => void;
+}
+
+/**
+ * Runs the inference; `inputShapes` gives each graph input's concrete dims. Nodes are put in
+ * topological order once and inferred in one pass, so the work is linear in the node count
+ * however the model lists them.
+ */
+export function inferShapes(graph: GraphProto, inputShapes: Map<string, number[]>, opts: InferShapesOptions = {}): ShapeTable {
   const t: ShapeTable = { shapes: new Map(inputShapes), values: new Map() };
+  const consts = storedConstants(graph, CONST_LIMIT);
   for (const init of graph.initializer) {
     t.shapes.set(init.name, tensorDims(init));
     const val = smallValues(init);
     if (val) t.values.set(init.name, val);
   }
-  let pending = graph.node.filter((n) => {
+  const shapeOf = (name: string): number[] | undefined => t.shapes.get(name);
+  for (const i of topologicalOrder(graph)) {
+    const n = graph.node[i]!;
     const c = constantTensor(n);
-    if (!c || !n.output[0]) return true;
-    t.shapes.set(n.output[0], tensorDims(c));
-    const val = smallValues(c);
-    if (val) t.values.set(n.output[0], val);
-    return false;
-  });
-  // Sweep until nothing new is learned (nodes may be listed out of topological order).
-  for (let progress = true; progress && pending.length > 0; ) {
-    progress = false;
-    const next: NodeProto[] = [];
-    for (const n of pending) {
-      const r = inferNode(n, t);
-      const first = r.shapes[0];
-      if (!first) {
-        next.push(n);
-        continue;
-      }
-      progress = true;
-      r.shapes.forEach((shape, i) => shape && n.output[i] && t.shapes.set(n.output[i]!, shape));
-      if (r.value && n.output[0]) t.values.set(n.output[0], r.value);
+    if (c && n.output[0]) {
+      t.shapes.set(n.output[0], tensorDims(c));
+      const val = smallValues(c);
+      if (val) t.values.set(n.output[0], val);
+      continue;
     }
-    pending = next;
+    opts.onVisit?.(n);
+    // Shape arithmetic (Shape -> Gather -> Concat -> Reshape...) goes through the constant evaluator.
+    if (evaluateInto(n, consts, shapeOf, CONST_LIMIT)) {
+      for (const name of n.output) {
+        const v = name ? consts.get(name) : undefined;
+        if (!v) continue;
+        t.shapes.set(name, v.dims);
+        if (v.data.length <= SMALL_VALUE) t.values.set(name, v.data);
+      }
+      continue;
+    }
+    const r = inferNode(n, t);
+    if (!r.shapes[0]) continue;
+    r.shapes.forEach((shape, k) => shape && n.output[k] && t.shapes.set(n.output[k]!, shape));
   }
   return t;
 }

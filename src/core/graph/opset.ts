@@ -1,12 +1,12 @@
 import { create } from '@bufbuild/protobuf';
-import { OperatorSetIdProtoSchema } from '../../onnx/schema';
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import { OperatorSetIdProtoSchema } from '../onnx/schema';
+import { patch } from '../ir/edit';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../ir/model';
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
 /** The model's ai.onnx opset version, or undefined when it imports none. */
-export function defaultOpset(model: ModelIR): number | undefined {
+export function defaultOpset(model: ReadonlyModelIR): number | undefined {
   const o = model.opsetImport.find((x) => DEFAULT_DOMAINS.has(x.domain));
   return o ? Number(o.version) : undefined;
 }
@@ -24,14 +24,14 @@ function minIrVersion(opset: number): number {
 }
 
 /** A copy of the model importing ai.onnx at `version` (and an IR version able to carry it). */
-export function withDefaultOpset(model: ModelIR, version: number): ModelIR {
+export function withDefaultOpset(model: ReadonlyModelIR, version: number): ModelIR {
   let found = false;
-  const opsetImport = model.opsetImport.map((o) => {
+  const opsetImport = sharedModel(model).opsetImport.map((o) => {
     if (!DEFAULT_DOMAINS.has(o.domain)) return o;
     found = true;
     return patch(o, { version: BigInt(version) });
   });
   if (!found) opsetImport.push(create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(version) }));
   const irVersion = model.irVersion < BigInt(minIrVersion(version)) ? BigInt(minIrVersion(version)) : model.irVersion;
-  return patch(model, { opsetImport, irVersion });
+  return patch(sharedModel(model), { opsetImport, irVersion });
 }

@@ -1,14 +1,14 @@
 import { attr, node } from '../../ir/build';
 import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
+import { EditSession } from '../../graph/edit-session';
 import { makeRawTensor } from '../../ir/tensor';
 import { constantTensor } from '../../ir/walk';
 import type { AttributeProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { attrInt, findAttr, isDefaultDomain } from './attrs';
+import { attrInt, findAttr, isDefaultDomain } from '../../graph/attrs';
 import { F16, F32, fixedFloatInput, type HalfPlan } from './float16-plan';
 import { toHalfTensor } from './float16-tensor';
-import { rebuildGraph } from './rebuild';
 
 /**
  * Operators whose output type is an attribute, and its name. Absent, it means float32 for the
@@ -63,28 +63,24 @@ function halfAttributes(n: NodeProto, outputIsFloat: boolean): NodeProto {
  * inputs, outputs and value_info retyped. `converted` maps each planned original tensor to
  * its float16 version. Returns the new model and the number of Casts added.
  */
-export function applyHalfPlan(model: ModelIR, plan: HalfPlan, converted: ReadonlyMap<TensorProto, TensorProto>): { model: ModelIR; casts: number } {
+export function applyHalfPlan(model: ReadonlyModelIR, plan: HalfPlan, converted: ReadonlyMap<TensorProto, TensorProto>): { model: ModelIR; casts: number } {
   const { types, homes, floatNodes, renames, fresh, opset, keepIO, main } = plan;
   const isFloat = (name: string): boolean => name !== '' && types.get(name) === F32;
   const homeName = (v: string): string => renames.get(v) ?? v;
   let casts = 0;
+  const session = new EditSession(model);
 
-  const graph = rebuildGraph(main, (current, orig) => {
+  // Subgraphs first, nodes in order: the order Cast names are handed out in.
+  for (const { graph: orig } of session.index.bottomUp()) {
     const isMain = orig === main;
     const outNeed = isMain && keepIO ? F32 : F16;
-    const producer = new Map<string, number>();
-    orig.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
-    const top: NodeProto[] = [];
-    const after = new Map<number, NodeProto[]>();
+    const producer = new Map<string, NodeProto>();
+    for (const n of orig.node) for (const o of n.output) if (o) producer.set(o, n);
     const cache = new Map<string, string>();
     const emit = (v: string, n: NodeProto): void => {
       const p = producer.get(v);
-      if (p === undefined) top.push(n);
-      else {
-        const list = after.get(p);
-        if (list) list.push(n);
-        else after.set(p, [n]);
-      }
+      if (p === undefined) session.insertAtTop(orig, [n]);
+      else session.insertAfter(p, [n]);
     };
     const castNode = (src: string, out: string, to: number, base: string): NodeProto => {
       casts++;
@@ -108,19 +104,22 @@ export function applyHalfPlan(model: ModelIR, plan: HalfPlan, converted: Readonl
       emit(v.name, castNode(renamed, v.name, outNeed, v.name));
     }
 
-    const body = orig.node.map((n, i): NodeProto => {
-      const cur = current.node[i]!;
+    for (const n of orig.node) {
       const t = constantTensor(n);
       const half = t ? converted.get(t) : undefined;
-      if (half) return setAttribute(cur, attr('value', half));
+      if (half) {
+        session.updateNode(n, (cur) => setAttribute(cur, attr('value', half)));
+        continue;
+      }
       const needOf = (slot: number): number => (floatNodes.has(n) || fixedFloatInput(n, slot, opset) ? F32 : F16);
-      let out = patch(cur, {
-        input: cur.input.map((v, slot) => (v ? read(v, needOf(slot)) : v)),
-        output: cur.output.map((v) => renames.get(v) ?? v),
+      const input = n.input.map((v, slot) => (v ? read(v, needOf(slot)) : v));
+      const output = n.output.map((v) => renames.get(v) ?? v);
+      const halfOut = !floatNodes.has(n) && n.output.some((v) => isFloat(v) && homes.get(v) === F16);
+      session.updateNode(n, (cur) => {
+        const out = patch(cur, { input, output });
+        return floatNodes.has(n) ? out : halfAttributes(out, halfOut);
       });
-      if (!floatNodes.has(n)) out = halfAttributes(out, n.output.some((v) => isFloat(v) && homes.get(v) === F16));
-      return out;
-    });
+    }
 
     const output = orig.output.map((v) => {
       if (!isFloat(v.name)) return v;
@@ -135,11 +134,11 @@ export function applyHalfPlan(model: ModelIR, plan: HalfPlan, converted: Readonl
       if (!isFloat(v.name)) return v;
       return withElemType(v, renames.has(v.name) ? outNeed : (homes.get(v.name) ?? F32));
     });
-    const initializer = current.initializer.map((t, k) => converted.get(orig.initializer[k]!) ?? t);
-
-    const nodes: NodeProto[] = [...top];
-    body.forEach((n, i) => nodes.push(n, ...(after.get(i) ?? [])));
-    return patch(current, { node: nodes, input, output, valueInfo, initializer });
-  });
-  return { model: patch(model, { graph }), casts };
+    session.setDeclarations(orig, { input, output, valueInfo });
+    for (const t of orig.initializer) {
+      const half = converted.get(t);
+      if (half) session.replaceInitializer(orig, t.name, half);
+    }
+  }
+  return { model: session.commit(), casts };
 }

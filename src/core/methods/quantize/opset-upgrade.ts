@@ -1,13 +1,12 @@
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { isDefaultDomain } from './attrs';
-import { nameAllocator } from './names';
-import { defaultOpset, withDefaultOpset } from './opset';
+import { isDefaultDomain } from '../../graph/attrs';
+import { nameAllocator } from '../../graph/names';
+import { defaultOpset, withDefaultOpset } from '../../graph/opset';
 import { conversionsFor, type ConvertContext } from './opset-converters';
-import { rebuildGraph } from './rebuild';
+import { EditSession } from '../../graph/edit-session';
 
 export type OpsetUpgrade =
   | { ok: true; model: ModelIR; from: number; to: number; converted: Record<string, number> }
@@ -22,9 +21,9 @@ const OLDEST_UPGRADABLE = 7;
  * carried over (an operator it does not know, or a form it cannot convert). The input model is
  * not modified.
  */
-export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
+export function upgradeOpset(model: ReadonlyModelIR, to: number): OpsetUpgrade {
   const from = defaultOpset(model) ?? to;
-  if (from >= to) return { ok: true, model, from, to: from, converted: {} };
+  if (from >= to) return { ok: true, model: sharedModel(model), from, to: from, converted: {} };
   if (from < OLDEST_UPGRADABLE) return { ok: false, from, to, reasons: [`ai.onnx opset ${from} is older than ${OLDEST_UPGRADABLE}`] };
 
   const reasons = new Set<string>();
@@ -64,17 +63,16 @@ export function upgradeOpset(model: ModelIR, to: number): OpsetUpgrade {
     if (steps.length > 0) converted[n.opType] = (converted[n.opType] ?? 0) + 1;
     return nodes;
   };
-  const graph = rebuildGraph(model.graph!, (g) => {
-    let changed = false;
-    const node = g.node.flatMap((n) => {
+  const session = new EditSession(model);
+  // Subgraphs first, nodes in order: the order fresh names are handed out in.
+  for (const { graph } of session.index.bottomUp()) {
+    for (const n of graph.node) {
       const out = convertNode(n);
-      if (out.length !== 1 || out[0] !== n) changed = true;
-      return out;
-    });
-    return changed ? patch(g, { node }) : g;
-  });
+      if (out.length !== 1 || out[0] !== n) session.replaceNode(n, out);
+    }
+  }
   if (failures.length > 0) return { ok: false, from, to, reasons: [...new Set(failures)] };
-  return { ok: true, model: withDefaultOpset(patch(model, { graph }), to), from, to, converted };
+  return { ok: true, model: withDefaultOpset(session.commit(), to), from, to, converted };
 }
 
 const LIFT_NOTE = 'Raised the ai.onnx opset';
@@ -95,10 +93,10 @@ export function isOpsetLiftNote(warning: string): boolean {
  * `purpose`). A model that cannot be lifted is an UnsupportedModelError that starts with
  * `requirement` (what the method needs) and says why.
  */
-export function requireOpset(model: ModelIR, target: number, purpose: string, requirement: string, warnings: string[]): ModelIR {
+export function requireOpset(model: ReadonlyModelIR, target: number, purpose: string, requirement: string, warnings: string[]): ModelIR {
   const current = defaultOpset(model);
   if (current === undefined) return withDefaultOpset(model, target);
-  if (current >= target) return model;
+  if (current >= target) return sharedModel(model);
   const up = upgradeOpset(model, target);
   if (!up.ok) throw new UnsupportedModelError(`${requirement}; this model uses opset ${current} and cannot be lifted: ${up.reasons.join('; ')}.`);
   warnings.push(opsetLiftNote(current, target, purpose, up.converted));

@@ -1,13 +1,14 @@
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import { sharedModel, type ReadonlyModelIR } from '../../ir/model';
 import { listGraphs } from '../../ir/walk';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
-import { isDefaultDomain } from './attrs';
-import { inferElemTypes, type ElemTypes } from './float16-types';
-import { nameAllocator } from './names';
-import { defaultOpset } from './opset';
-import { listStoredWeights, type StoredWeight } from './weight-uses';
+import { isDefaultDomain } from '../../graph/attrs';
+import { inferElemTypes, type ElemTypes } from '../../graph/elem-types';
+import { nameAllocator } from '../../graph/names';
+import { defaultOpset } from '../../graph/opset';
+import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
+import { FLOAT32_ONLY_OPS as DECLARED_FLOAT32_ONLY } from '../declarations/fp16';
 
 /**
  * Planning of the float16 conversion of a whole model: which values end up float16 and which
@@ -24,9 +25,7 @@ const F16 = DT.FLOAT16;
  * DynamicQuantizeLinear, TfIdfVectorizer) or float32-only scales before opset 19
  * (QuantizeLinear, DequantizeLinear): always kept float32, whatever the block list says.
  */
-export const FLOAT32_ONLY_OPS: ReadonlySet<string> = new Set([
-  'Celu', 'Range', 'NonMaxSuppression', 'DynamicQuantizeLinear', 'TfIdfVectorizer', 'QuantizeLinear', 'DequantizeLinear',
-]);
+export const FLOAT32_ONLY_OPS: ReadonlySet<string> = new Set(DECLARED_FLOAT32_ONLY);
 
 /** Control flow: converted with their bodies, never kept float32 as a whole. */
 export const CONTROL_FLOW_OPS: ReadonlySet<string> = new Set(['If', 'Loop', 'Scan']);
@@ -72,7 +71,7 @@ export interface HalfPlan {
   main: GraphProto;
 }
 
-function refuseUnsupported(model: ModelIR, opset: number): void {
+function refuseUnsupported(model: ReadonlyModelIR, opset: number): void {
   if (opset < 6) throw new UnsupportedModelError(`fp16 needs ai.onnx opset 6 or later (Cast with a numeric 'to'); this model uses opset ${opset}.`);
   for (const { graph, path } of listGraphs(model)) {
     for (const v of [...graph.input, ...graph.output, ...graph.valueInfo]) {
@@ -89,14 +88,14 @@ function refuseUnsupported(model: ModelIR, opset: number): void {
   }
 }
 
-export function planHalf(model: ModelIR, o: HalfPlanOptions): HalfPlan {
-  const main = model.graph!;
+export function planHalf(model: ReadonlyModelIR, o: HalfPlanOptions): HalfPlan {
+  const main = sharedModel(model).graph!;
   const opset = defaultOpset(model) ?? 1;
   refuseUnsupported(model, opset);
   const types = inferElemTypes(model);
   const isFloat = (name: string): boolean => name !== '' && types.get(name) === F32;
   const visits = listGraphs(model);
-  const allWeights = listStoredWeights(visits.map((v) => v.graph));
+  const allWeights = listStoredWeights(model);
   const constantNodes = new Set(allWeights.flatMap((w) => (w.constantIndex === undefined ? [] : [w.graph.node[w.constantIndex]!])));
 
   const floatWeights = o.floatWeights ?? new Set<string>();

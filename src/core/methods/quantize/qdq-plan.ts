@@ -1,11 +1,10 @@
 import { topologicalNodes } from '../../evaluate/intermediate-tensors';
 import type { GraphProto, NodeProto } from '../../onnx/schema';
 import { constantTensor } from '../../ir/walk';
-import { isDefaultDomain } from './attrs';
-import type { NodeMatcher } from './node-patterns';
+import { isDefaultDomain } from '../../graph/attrs';
+import type { NodeMatcher } from '../../graph/node-patterns';
+import type { GraphIndex } from '../../graph/graph-index';
 
-/** Operators int8-static surrounds with QDQ: those ORT fuses into QLinearConv / QLinearMatMul / QGemm. */
-export const QDQ_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
 
 /** One operator to run on quantized values. */
 /**
@@ -93,4 +92,47 @@ export function planQdq(
     if (quantizeOutputs && !(consumers.get(out) ?? []).some((c) => UNFUSED_NORMALIZATIONS.has(c.opType))) addActivation(out);
   }
   return { targets, activations, left };
+}
+
+export interface ModelQdqPlan extends QdqPlan {
+  /** Target operators inside subgraphs left float: an activation they read is made inside a subgraph, where no range can be measured. */
+  unmeasurable: number;
+}
+
+/**
+ * planQdq over the main graph and every subgraph (If/Loop/Scan bodies, nested). Calibration can
+ * only measure main-graph values (they can be made model outputs), so a subgraph operator is a
+ * target only when every activation it reads comes from the main graph; its weight is quantized
+ * where it is stored. Main-graph targets and activations come first, as planQdq gives them.
+ */
+export function planQdqModel(
+  index: GraphIndex,
+  opTypes: readonly string[],
+  changeable: NodeMatcher,
+  quantizeOutputs: boolean,
+  leaveFloat: (n: NodeProto) => boolean = () => false,
+): ModelQdqPlan {
+  const main = index.scopes[0]!;
+  const plan = planQdq(main.graph, opTypes, changeable, quantizeOutputs, leaveFloat);
+  const activations = new Set(plan.activations);
+  const mainOutputs = new Set(main.graph.output.map((v) => v.name));
+  let unmeasurable = 0;
+  for (const scope of index.scopes.slice(1)) {
+    const sub = planQdq(scope.graph, opTypes, changeable, false, leaveFloat);
+    plan.left += sub.left;
+    for (const t of sub.targets) {
+      const reads = t.activationInputs.map((i) => t.node.input[i]!);
+      if (reads.some((name) => index.definingScope(name, scope) !== main || main.stored.has(name))) {
+        unmeasurable++;
+        continue;
+      }
+      plan.targets.push(t);
+      for (const name of reads) {
+        if (activations.has(name) || mainOutputs.has(name)) continue;
+        activations.add(name);
+        plan.activations.push(name);
+      }
+    }
+  }
+  return { ...plan, unmeasurable };
 }

@@ -1,10 +1,9 @@
 import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
+import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal } from '../../ir/tensor';
-import { listGraphs } from '../../ir/walk';
-import { isDefaultDomain } from './attrs';
-import { changeableNodes, type NodeMatcher } from './node-patterns';
-import { listStoredWeights, type StoredWeight, type ValueUse } from './weight-uses';
+import { isDefaultDomain } from '../../graph/attrs';
+import { changeableNodes, type NodeMatcher } from '../../graph/node-patterns';
+import { listStoredWeights, type StoredWeight, type ValueUse } from '../../graph/weight-uses';
 
 /** The recipe's restriction of a step to some nodes (per-layer overrides); absent: all. */
 export interface WeightScope {
@@ -31,12 +30,12 @@ export interface SelectedWeight {
  * silently; matching weights that are not float32, or whose external data is not loaded, are named
  * in `skipped` instead of being returned.
  */
-export function selectWeights(model: ModelIR, sel: WeightSelection & WeightScope, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
+export function selectWeights(model: ReadonlyModelIR, sel: WeightSelection & WeightScope, skipped: string[], accept: (w: StoredWeight) => boolean = () => true): SelectedWeight[] {
   const ops = new Set(sel.opTypes);
   const changeable = changeableNodes(sel.excludeNodes, sel.scope);
   const isReader = (u: ValueUse): boolean => u.inputIndex === 1 && ops.has(u.node.opType) && isDefaultDomain(u.node) && changeable(u.node.name);
   const out: SelectedWeight[] = [];
-  for (const weight of listStoredWeights(listGraphs(model).map((v) => v.graph))) {
+  for (const weight of listStoredWeights(model)) {
     const readers = weight.uses.filter(isReader);
     if (readers.length === 0 || !accept(weight) || elementCount(weight.tensor) < sel.minElements) continue;
     if (weight.tensor.dataType !== DT.FLOAT) skipped.push(`'${weight.name}' (not float32)`);

@@ -1,5 +1,5 @@
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../../ir/model';
+import { EditSession } from '../../graph/edit-session';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../ir/tensor';
 import { DT } from '../../ir/dtype';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
@@ -8,8 +8,8 @@ import { UnsupportedModelError } from '../../util/errors';
 import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/channel-means';
 import { spreadSubset } from '../calibration/spread-subset';
 import type { MethodContext } from '../types';
-import { attrFloat, attrInt } from './attrs';
-import { listStoredWeights } from './weight-uses';
+import { attrFloat, attrInt } from '../../graph/attrs';
+import { BIAS_CORRECTION_SAMPLES } from '../declarations/int8-weight';
 
 /**
  * Bias correction: rounding a layer's weights shifts the mean of its outputs by
@@ -89,51 +89,46 @@ function currentBias(stored: ReadonlyMap<string, TensorProto>, reader: NodeProto
   return { values, dims: tensorDims(tensor) };
 }
 
-/** Whether any node of the model (subgraphs included) or any graph output still reads `name`. */
-function isRead(nodes: readonly NodeProto[], outputs: readonly string[], name: string): boolean {
-  if (outputs.includes(name)) return true;
-  return nodes.some((n) => n.input.includes(name) || n.attribute.some((a) => (a.g && isRead(a.g.node, a.g.output.map((o) => o.name), name)) || a.graphs.some((s) => isRead(s.node, s.output.map((o) => o.name), name))));
-}
-
 /**
  * Gives each main-graph node named by its first output in `shifts` a new float32 bias (old
  * bias + shift) as an initializer, and drops old biases nothing reads any more. Returns the new
  * model and, per skipped node, why.
  */
-export function applyBiasShifts(model: ModelIR, shifts: ReadonlyMap<string, Float32Array>, fresh: (base: string) => string): { model: ModelIR; corrected: number; skipped: string[] } {
-  const g = model.graph!;
-  const stored = new Map(listStoredWeights([g]).map((w) => [w.name, w.tensor]));
+export function applyBiasShifts(model: ReadonlyModelIR, shifts: ReadonlyMap<string, Float32Array>, fresh: (base: string) => string): { model: ModelIR; corrected: number; skipped: string[] } {
+  const session = new EditSession(model);
+  const main = session.index.scopes[0]!;
+  const stored = new Map([...main.stored].map(([name, w]) => [name, w.tensor]));
   const skipped: string[] = [];
-  const added: TensorProto[] = [];
-  const replaced = new Set<string>();
-  const node = g.node.map((n) => {
+  const replaced = new Map<string, number>();
+  let corrected = 0;
+  for (const n of main.graph.node) {
     const shift = n.output[0] !== undefined ? shifts.get(n.output[0]) : undefined;
-    if (!shift) return n;
+    if (!shift) continue;
     const bias = currentBias(stored, n, shift.length);
     if (typeof bias === 'string') {
       skipped.push(`${n.name || n.output[0]} (${bias})`);
-      return n;
+      continue;
     }
     const t = makeFloatTensor(fresh(`${n.input[2] || n.output[0]}_bias_corrected`), bias.dims, Float32Array.from(bias.values, (v, i) => v + shift[i]!));
-    added.push(t);
-    if (n.input[2]) replaced.add(n.input[2]);
-    const input = [...n.input];
-    while (input.length < 3) input.push('');
-    input[2] = t.name;
-    return patch(n, { input });
-  });
-  const outputs = g.output.map((o) => o.name);
-  const unread = new Set([...replaced].filter((name) => !isRead(node, outputs, name)));
-  const kept = node.filter((n) => !(n.opType === 'Constant' && n.output.length === 1 && unread.has(n.output[0]!)));
-  const initializer = [...g.initializer.filter((t) => !unread.has(t.name)), ...added];
-  const graph = patch(g, { node: kept, initializer });
-  return { model: patch(model, { graph }), corrected: added.length, skipped };
+    session.addInitializer(main.graph, t);
+    corrected++;
+    const old = n.input[2];
+    if (old) replaced.set(old, (replaced.get(old) ?? 0) + 1);
+    session.setInput(n, 2, t.name);
+  }
+  // An old bias goes when the rewired slots were all its readers (subgraph reads and graph outputs
+  // count); one that is also a graph input stays, as the overridable default it is.
+  for (const [name, moved] of replaced) {
+    const w = session.index.stored(name, main);
+    if (!w || w.graph !== main.graph || w.isGraphOutput || w.isGraphInput || w.uses.length > moved) continue;
+    if (w.constantIndex === undefined) session.removeInitializer(main.graph, name);
+    else session.removeNode(main.graph.node[w.constantIndex]!);
+  }
+  return { model: session.commit(), corrected, skipped };
 }
 
 /** Seed of the synthetic inputs used when the host gives no calibration samples. */
 const SYNTHETIC_SEED = 20261126;
-/** Samples bias correction runs: this many synthetic ones when none are given, else at most this many of the given ones, spread over them. */
-export const BIAS_CORRECTION_SAMPLES = 16;
 
 /**
  * Measures the channel means of each target's input on the float model (calibration samples, or
@@ -141,8 +136,8 @@ export const BIAS_CORRECTION_SAMPLES = 16;
  * quantized model. Targets outside the main graph are skipped: their inputs cannot be exposed.
  */
 export async function correctBiases(
-  floatModel: ModelIR,
-  quantized: ModelIR,
+  floatModel: ReadonlyModelIR,
+  quantized: ReadonlyModelIR,
   targets: readonly BiasTarget[],
   ctx: MethodContext,
   fresh: (base: string) => string,
@@ -158,9 +153,9 @@ export async function correctBiases(
     if (typeof request === 'string') skipped.push(`${target.reader.name || target.reader.output[0]} (${request})`);
     else usable.push({ target, request });
   }
-  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(floatModel, { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
+  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(sharedModel(floatModel), { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
-  const means = usable.length > 0 ? await collectChannelMeans(floatModel, usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
+  const means = usable.length > 0 ? await collectChannelMeans(sharedModel(floatModel), usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
   const shifts = new Map<string, Float32Array>();
   for (const { target, request } of usable) {
     const mean = means.get(request.tensor);

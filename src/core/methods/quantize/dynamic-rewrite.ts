@@ -1,10 +1,8 @@
-import { node } from '../../ir/build';
-import { patch } from '../../ir/edit';
-import type { ModelIR } from '../../ir/model';
+import type { ModelIR, ReadonlyModelIR } from '../../ir/model';
+import { EditSession } from '../../graph/edit-session';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
 import { dynamicQuantizeNode, type FreshName, type QuantizedActivation } from './dynamic-patterns';
-import { rebuildGraph } from './rebuild';
-import type { StoredWeight } from './weight-uses';
+import type { StoredWeight } from '../../graph/weight-uses';
 
 /** The quantized tensors stored for one float weight (one set per layout its readers need). */
 export interface DynamicWeightPlan {
@@ -27,47 +25,32 @@ export interface DynamicNodePlan {
   build(a: QuantizedActivation): NodeProto[];
 }
 
-function constantNode(t: TensorProto, name: string): NodeProto {
-  return node('Constant', [], [t.name], { value: t }, { name });
-}
-
 /**
  * Applies the plans: every planned node becomes its integer form, preceded (once per activation
  * and graph) by a DynamicQuantizeLinear placed before its first reader; each weight's quantized
  * tensors are stored where the weight was, and the float weight is dropped when nothing reads
- * it any more. Subgraphs are rebuilt the same way. Returns a new model; the input is untouched.
+ * it any more. Subgraphs are edited the same way. Returns a new model; the input is untouched.
  */
-export function applyDynamicPlans(model: ModelIR, weights: readonly DynamicWeightPlan[], nodes: readonly DynamicNodePlan[], fresh: FreshName): ModelIR {
+export function applyDynamicPlans(model: ReadonlyModelIR, weights: readonly DynamicWeightPlan[], nodes: readonly DynamicNodePlan[], fresh: FreshName): ModelIR {
+  const session = new EditSession(model);
   const nodePlans = new Map(nodes.map((p) => [p.original, p]));
-  const byGraph = new Map<object, DynamicWeightPlan[]>();
+  const constantPlans = new Map<NodeProto, DynamicWeightPlan>();
   for (const w of weights) {
-    const list = byGraph.get(w.weight.graph);
-    if (list) list.push(w);
-    else byGraph.set(w.weight.graph, [w]);
+    if (w.weight.constantIndex === undefined) session.storeBeside(w.weight, w.tensors, { dropOriginal: w.dropOriginal, constantNames: [] });
+    else constantPlans.set(w.weight.graph.node[w.weight.constantIndex]!, w);
   }
-
-  const graph = rebuildGraph(model.graph!, (g, orig) => {
-    const mine = byGraph.get(orig) ?? [];
-    if (mine.length === 0 && !orig.node.some((n) => nodePlans.has(n))) return g;
-    const fromInit = mine.filter((w) => w.weight.constantIndex === undefined);
-    const fromConst = new Map(mine.filter((w) => w.weight.constantIndex !== undefined).map((w) => [w.weight.constantIndex!, w]));
-    const dropped = new Set(fromInit.filter((w) => w.dropOriginal).map((w) => w.weight.name));
+  // Names are handed out graph by graph, subgraphs first, nodes in order, so they do not depend on plan order.
+  for (const { graph } of session.index.bottomUp()) {
     const quantizers = new Map<string, QuantizedActivation>();
-
-    const out: NodeProto[] = [];
-    g.node.forEach((n, i) => {
-      const stored = fromConst.get(i);
+    for (const n of graph.node) {
+      const stored = constantPlans.get(n);
       if (stored) {
-        if (!stored.dropOriginal) out.push(n);
-        for (const t of stored.tensors) out.push(constantNode(t, fresh(`${t.name}_Constant`)));
-        return;
+        session.storeBeside(stored.weight, stored.tensors, { dropOriginal: stored.dropOriginal, constantNames: stored.tensors.map((t) => fresh(`${t.name}_Constant`)) });
+        continue;
       }
-      const plan = nodePlans.get(orig.node[i]!);
-      if (!plan) {
-        out.push(n);
-        return;
-      }
-      out.push(...plan.prelude);
+      const plan = nodePlans.get(n);
+      if (!plan) continue;
+      const out: NodeProto[] = [...plan.prelude];
       let a = quantizers.get(plan.activation);
       if (!a) {
         a = {
@@ -79,12 +62,8 @@ export function applyDynamicPlans(model: ModelIR, weights: readonly DynamicWeigh
         out.push(dynamicQuantizeNode(plan.activation, a, fresh));
       }
       out.push(...plan.build(a));
-    });
-    return patch(g, {
-      node: out,
-      initializer: [...g.initializer.filter((t) => !dropped.has(t.name)), ...fromInit.flatMap((w) => w.tensors)],
-      input: dropped.size > 0 ? g.input.filter((v) => !dropped.has(v.name)) : g.input,
-    });
-  });
-  return patch(model, { graph });
+      session.replaceNode(n, out);
+    }
+  }
+  return session.commit();
 }

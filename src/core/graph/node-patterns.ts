@@ -1,4 +1,4 @@
-import { RecipeError } from '../../util/errors';
+import { RecipeError } from '../util/errors';
 
 /**
  * Node-name patterns, as excludeNodes and recipe overrides take them: an exact name, a glob

@@ -2,7 +2,7 @@ import { attr, node } from '../../ir/build';
 import { patch } from '../../ir/edit';
 import { makeFloatTensor, makeInt64Tensor } from '../../ir/tensor';
 import type { NodeProto } from '../../onnx/schema';
-import { attrFloat, attrInt, attrInts, findAttr } from './attrs';
+import { attrFloat, attrInt, attrInts, findAttr } from '../../graph/attrs';
 
 /**
  * How ai.onnx operators changed between opset 7 and 13, for lifting a model's opset so a

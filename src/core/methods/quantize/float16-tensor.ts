@@ -4,11 +4,10 @@ import { elementCount, isExternal, readFloat32 } from '../../ir/tensor';
 import type { TensorProto } from '../../onnx/schema';
 import { convertRawToFloat16, convertToFloat16, type Float16Conversion } from '../kernels/float16';
 import type { LayerError } from '../types';
+import type { OUT_OF_RANGE_CHOICES } from '../declarations/fp16-weight';
 
-/** What to do with a tensor holding finite values beyond ±65504. */
-export type OutOfRange = 'keep-float32' | 'clamp';
-
-export const OUT_OF_RANGE_CHOICES: readonly OutOfRange[] = ['keep-float32', 'clamp'];
+/** What to do with a tensor holding finite values beyond ±65504 (the choices are declared with the options). */
+export type OutOfRange = (typeof OUT_OF_RANGE_CHOICES)[number];
 
 export interface HalfTensor {
   /** The float16 tensor (same dims, doc string and metadata as the original). */

@@ -1,8 +1,8 @@
-import type { ModelIR } from '../../ir/model';
-import { listGraphs } from '../../ir/walk';
+import type { ReadonlyModelIR } from '../ir/model';
+import { listGraphs } from '../ir/walk';
 
 /** Every value and node name in the model (all graphs), so new names never collide. */
-export function collectNames(model: ModelIR): Set<string> {
+export function collectNames(model: ReadonlyModelIR): Set<string> {
   const names = new Set<string>();
   for (const { graph } of listGraphs(model)) {
     for (const v of graph.input) names.add(v.name);
@@ -19,7 +19,7 @@ export function collectNames(model: ModelIR): Set<string> {
 }
 
 /** Hands out names not yet used in the model: `base`, then `base_1`, `base_2`... */
-export function nameAllocator(model: ModelIR): (base: string) => string {
+export function nameAllocator(model: ReadonlyModelIR): (base: string) => string {
   const taken = collectNames(model);
   return (base) => {
     let name = base;

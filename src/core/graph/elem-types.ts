@@ -1,6 +1,8 @@
-import { DT } from '../../ir/dtype';
-import type { ModelIR } from '../../ir/model';
-import { AttributeProto_AttributeType as AT, type GraphProto, type NodeProto, type ValueInfoProto } from '../../onnx/schema';
+import { DT } from '../ir/dtype';
+import { sharedModel, type ReadonlyModelIR } from '../ir/model';
+import type { GraphProto, NodeProto, ValueInfoProto } from '../onnx/schema';
+import { subgraphsOf } from '../ir/walk';
+import { topologicalOrder } from './topo-order';
 import { attrInt, findAttr, isDefaultDomain } from './attrs';
 
 /**
@@ -32,10 +34,6 @@ const DTYPE_ATTR: Record<string, { attr: string; fallback?: number }> = {
   BlackmanWindow: { attr: 'output_datatype', fallback: DT.FLOAT },
   MelWeightMatrix: { attr: 'output_datatype', fallback: DT.FLOAT },
 };
-
-export function subgraphsOf(node: NodeProto): GraphProto[] {
-  return node.attribute.flatMap((a) => (a.type === AT.GRAPH && a.g ? [a.g] : a.type === AT.GRAPHS ? a.graphs : []));
-}
 
 /** The type a Constant node produces. */
 function constantType(node: NodeProto): number {
@@ -107,47 +105,6 @@ function outputTypes(node: NodeProto, types: ElemTypes): number[] {
   }
 }
 
-/** Node indices of `graph` in an order where producers come first (models may list nodes out of order). */
-export function topologicalOrder(graph: GraphProto): number[] {
-  const producer = new Map<string, number>();
-  graph.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
-  const reads = (n: NodeProto): string[] => {
-    const out = [...n.input];
-    const visit = (g: GraphProto): void => {
-      for (const m of g.node) {
-        out.push(...m.input);
-        subgraphsOf(m).forEach(visit);
-      }
-    };
-    subgraphsOf(n).forEach(visit);
-    return out;
-  };
-  const state = new Uint8Array(graph.node.length); // 0 new, 1 in progress, 2 done
-  const order: number[] = [];
-  const visit = (start: number): void => {
-    // Iterative DFS: real graphs are deep enough to overflow the stack.
-    const stack: [number, string[], number][] = [[start, reads(graph.node[start]!), 0]];
-    state[start] = 1;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const [i, deps] = top;
-      if (top[2] < deps.length) {
-        const p = producer.get(deps[top[2]++]!);
-        if (p !== undefined && state[p] === 0) {
-          state[p] = 1;
-          stack.push([p, reads(graph.node[p]!), 0]);
-        }
-        continue;
-      }
-      state[i] = 2;
-      order.push(i);
-      stack.pop();
-    }
-  };
-  for (let i = 0; i < graph.node.length; i++) if (state[i] === 0) visit(i);
-  return order;
-}
-
 /** Types of a Loop/Scan body's inputs from the node's inputs, for bodies that leave them undeclared. */
 function bodyInputTypes(node: NodeProto, types: ElemTypes): number[] {
   const t = (name: string | undefined): number => types.get(name ?? '') ?? 0;
@@ -188,8 +145,9 @@ function inferGraph(graph: GraphProto, types: ElemTypes, inputTypes: readonly nu
 }
 
 /** Element types of every value in the model. */
-export function inferElemTypes(model: ModelIR): ElemTypes {
+export function inferElemTypes(model: ReadonlyModelIR): ElemTypes {
   const types: ElemTypes = new Map();
-  if (model.graph) inferGraph(model.graph, types);
+  const main = sharedModel(model).graph;
+  if (main) inferGraph(main, types);
   return types;
 }
