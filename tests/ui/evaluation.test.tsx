@@ -13,28 +13,18 @@ import { SamplesView } from '../../src/ui/containers/SamplesView';
 import { EvaluateView } from '../../src/ui/containers/EvaluateView';
 import { describeCalibration } from '../../src/ui/components/VariantNotes';
 import type { DroppedFile } from '../../src/ui/services/types';
-import { fakeLayer, fakeMethods, fakeRecipeText, fakeServices, onnxFile, stubResizeObserver, type FakeControl } from './fakes';
+import { fakeLayer, fakeMethods, fakeServices, fakeStudio, onnxFile, settle, stubResizeObserver, type FakeControl } from './fakes';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-function setup(control: FakeControl = {}) {
-  const fake = fakeServices(control);
-  const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });
-  return { ...fake, store };
-}
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-};
-
 const dropped = (...paths: string[]): DroppedFile[] => paths.map((path) => ({ path, file: new File(['px'], path.split('/').pop()!) }));
 const labelledSet = () => dropped('cat/1.png', 'cat/2.png', 'dog/3.png', 'dog/readme.txt');
 
 async function withModel(control: FakeControl = {}) {
-  const s = setup(control);
+  const s = fakeStudio(control);
   await s.store.getState().openFiles([onnxFile()]);
   return s;
 }
@@ -131,11 +121,11 @@ describe('samples slice', () => {
     await store.getState().addSamples(labelledSet());
     store.getState().setClassMapping('list', 'dog');
     store.getState().setClassMapping('list', 'dog, cat');
-    await settle();
+    await settle(20);
     expect(log.evalCalls).toEqual(['inspect 4', 'inspect 4']);
     expect(store.getState().samplesInfo?.labelled?.classes.map((c) => c.label)).toEqual(['dog', 'cat']);
     store.getState().setSampleOption('std', ['0']);
-    await settle();
+    await settle(20);
     expect(store.getState().samplesError).toMatchObject({ name: 'SampleSettingsError' });
   });
 
@@ -209,7 +199,7 @@ describe('calibration and evaluation', () => {
     const { store, log } = await withModel({ holdEval: true });
     await store.getState().compress();
     const running = store.getState().evaluateVariants();
-    await settle();
+    await settle(20);
     expect(store.getState().evalStatus).toBe('running');
     store.getState().cancelEvaluation();
     await running;
@@ -222,7 +212,7 @@ describe('calibration and evaluation', () => {
     const { store, log } = await withModel({ holdEval: true });
     await store.getState().compress();
     const evaluating = store.getState().evaluateVariants();
-    await settle();
+    await settle(20);
     expect(store.getState().evalStatus).toBe('running');
     const queued = store.getState().remeasureAll();
     store.getState().cancelMeasurements();
@@ -318,7 +308,7 @@ describe('evaluation components', () => {
     const file = (rel: string) => Object.defineProperty(new File(['x'], rel.split('/').pop()!), 'webkitRelativePath', { value: rel });
     await act(async () => {
       fireEvent.change(screen.getByTestId('pick-sample-folder'), { target: { files: [file('set/cat/1.png'), file('set/dog/2.png')] } });
-      await settle();
+      await settle(20);
     });
     expect(within(panel).getByTestId('sample-count').textContent).toBe('2');
     expect(within(panel).getByTestId('label-map').textContent).toMatch(/cat.*0.*1.*dog.*1.*1/s);
@@ -329,12 +319,12 @@ describe('evaluation components', () => {
     const evaluation = screen.getByTestId('evaluation');
     await act(async () => {
       fireEvent.click(within(evaluation).getByRole('button', { name: 'Evaluate 1 variant' }));
-      await settle();
+      await settle(20);
     });
     expect(within(evaluation).getByTestId('eval-inputs').textContent).toContain('On 2 of your labelled samples');
     await act(async () => {
       fireEvent.click(within(evaluation).getByRole('button', { name: 'Show per-layer error' }));
-      await settle();
+      await settle(20);
     });
     expect(within(evaluation).getByTestId('per-layer-table').querySelectorAll('tbody tr')).toHaveLength(3);
   });

@@ -3,6 +3,7 @@ import type { ModelSummary } from '../../src/core/analyze/summary';
 import { AbortError, ModelFormatError } from '../../src/core/util/errors';
 import { SampleFormatError } from '../../src/core/evaluate/loaders/sample-error';
 import { createModelRegistry } from '../../src/ui/services/model-registry';
+import { createStudioStore } from '../../src/ui/store/studio-store';
 import type { BenchResult, DroppedFile, EvaluateResult, FidelityResult, Progress, RecipeInput, SampleSettings, StepReport, StudioServices, VariantInfo } from '../../src/ui/services/types';
 import type { LayerError } from '../../src/core/evaluate/per-layer-result';
 import type { MethodInfo } from '../../src/ui/store/studio-state';
@@ -347,4 +348,16 @@ export function stubResizeObserver(): void {
       disconnect() {}
     },
   );
+}
+
+/** A fresh studio store over fake services, with the fakes' log and controls beside it. */
+export function fakeStudio(control: FakeControl = {}) {
+  const fake = fakeServices(control);
+  const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });
+  return { ...fake, store };
+}
+
+/** Lets queued promise callbacks run (`rounds` microtask turns). */
+export async function settle(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
 }

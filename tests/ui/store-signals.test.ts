@@ -1,20 +1,9 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { createStudioStore } from '../../src/ui/store/studio-store';
 import { createDeviceStore } from '../../src/ui/store/device-store';
 import type { DeviceJobs } from '../../src/ui/services/device-jobs';
 import { AbortError } from '../../src/core/util/errors';
-import { fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
-
-function setup(control: FakeControl = {}) {
-  const fake = fakeServices(control);
-  const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });
-  return { ...fake, store };
-}
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
+import { fakeStudio, onnxFile, settle } from './fakes';
 
 /** Resolves with the signal a call got, and stays pending until that signal aborts. */
 function signalSpy() {
@@ -28,7 +17,7 @@ function signalSpy() {
 
 describe('the store stops service calls through their signals', () => {
   it("opening another model while one is still analyzed aborts that analysis' call", async () => {
-    const { store, log } = setup({ holdAnalyze: (id) => id === 'm1' });
+    const { store, log } = fakeStudio({ holdAnalyze: (id) => id === 'm1' });
     const first = store.getState().openFiles([onnxFile('a.onnx')]);
     await settle();
     expect(store.getState().loadStatus).toBe('loading');
@@ -39,7 +28,7 @@ describe('the store stops service calls through their signals', () => {
   });
 
   it('clearing the samples while they are read aborts the read', async () => {
-    const { store, log } = setup({ holdInspect: true });
+    const { store, log } = fakeStudio({ holdInspect: true });
     await store.getState().openFiles([onnxFile()]);
     const reading = store.getState().addSamples([{ path: 'cat/1.png', file: new File(['x'], '1.png') }]);
     await settle();
@@ -51,7 +40,7 @@ describe('the store stops service calls through their signals', () => {
   });
 
   it('a compression still queued behind a measurement is cancelled without reaching the model worker', async () => {
-    const { store, log, releaseMeasure } = setup({ holdMeasure: true });
+    const { store, log, releaseMeasure } = fakeStudio({ holdMeasure: true });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     const first = store.getState().compress();
     await settle();

@@ -10,22 +10,11 @@ import { methodTag, recipeLabel, uniqueLabel, variantFileName } from '../../src/
 import { createSerialQueue } from '../../src/ui/store/serial-queue';
 import { toMethodInfo } from '../../src/ui/store/studio-state';
 import { declarations as methods } from '../../src/core/methods/declarations';
-import { deferred, fakeMethods, fakeRecipeText, fakeServices, onnxFile, type FakeControl } from './fakes';
-
-function setup(control: FakeControl = {}) {
-  const fake = fakeServices(control);
-  const store = createStudioStore({ services: fake.services, methods: fakeMethods, recipeText: fakeRecipeText });
-  return { ...fake, store };
-}
-
-/** Lets queued promise callbacks run. */
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
+import { deferred, fakeMethods, fakeRecipeText, fakeServices, fakeStudio, onnxFile, settle } from './fakes';
 
 describe('model slice', () => {
   it('opens a dropped model and shows its summary', async () => {
-    const { store, registry } = setup();
+    const { store, registry } = fakeStudio();
     await store.getState().openFiles([onnxFile()]);
     const s = store.getState();
     expect(s.loadStatus).toBe('ready');
@@ -48,7 +37,7 @@ describe('model slice', () => {
   });
 
   it('shows the typed error of a bad file and no summary', async () => {
-    const { store } = setup();
+    const { store } = fakeStudio();
     await store.getState().openFiles([new File(['not a model'], 'notes.txt')]);
     const s = store.getState();
     expect(s.loadStatus).toBe('error');
@@ -57,14 +46,14 @@ describe('model slice', () => {
   });
 
   it('opens the sample model', async () => {
-    const { store } = setup();
+    const { store } = fakeStudio();
     await store.getState().openSample();
     expect(store.getState().model).toMatchObject({ name: 'paddleocr-cls.onnx', source: 'sample' });
     expect(store.getState().loadStatus).toBe('ready');
   });
 
   it('forgets the previous model and all its variants when a new one opens', async () => {
-    const { store, registry } = setup();
+    const { store, registry } = fakeStudio();
     await store.getState().openFiles([onnxFile('a.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -82,7 +71,7 @@ describe('model slice', () => {
 
 describe('recipe slice', () => {
   it('starts with one step of the first method and edits steps by index', () => {
-    const { store } = setup();
+    const { store } = fakeStudio();
     expect(store.getState().recipeSteps.map((s) => s.methodId)).toEqual(['int8-weight']);
     store.getState().setStepOption(0, 'minElements', 64);
     expect(selectRecipe(store.getState())).toEqual({ steps: [{ method: 'int8-weight', options: { minElements: 64 } }] });
@@ -94,7 +83,7 @@ describe('recipe slice', () => {
   });
 
   it('adds steps with a method the recipe does not use yet, removes them, and keeps the last one', () => {
-    const { store } = setup();
+    const { store } = fakeStudio();
     store.getState().addStep();
     store.getState().addStep();
     expect(store.getState().recipeSteps.map((s) => s.methodId)).toEqual(['int8-weight', 'int4', 'int8-dynamic']);
@@ -115,7 +104,7 @@ describe('recipe slice', () => {
 
 describe('variants and measurements', () => {
   it('compresses with the edited recipe into a variant, then times both models and compares outputs', async () => {
-    const { store, log, registry } = setup();
+    const { store, log, registry } = fakeStudio();
     await store.getState().openFiles([onnxFile('net.onnx')]);
     store.getState().setStepOption(0, 'minElements', 64);
     await store.getState().compress();
@@ -135,7 +124,7 @@ describe('variants and measurements', () => {
   });
 
   it('keeps several variants made by different methods, each timed together with the original when it is made', async () => {
-    const { store, log } = setup();
+    const { store, log } = fakeStudio();
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -170,7 +159,7 @@ describe('variants and measurements', () => {
   });
 
   it('re-measure all times the original and every variant in one interleaved run on the chosen backend, then compares outputs', async () => {
-    const { store, log } = setup({ webgpu: true });
+    const { store, log } = fakeStudio({ webgpu: true });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -190,7 +179,7 @@ describe('variants and measurements', () => {
 
   it('shows a slower variant as slower', async () => {
     // A variant half the size that runs twice as long (e.g. a dequantize per run).
-    const { store } = setup({ latencyMs: (size) => (size >= 32 ? 1 : 2) });
+    const { store } = fakeStudio({ latencyMs: (size) => (size >= 32 ? 1 : 2) });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     const s = store.getState();
@@ -200,7 +189,7 @@ describe('variants and measurements', () => {
 
   it('a variant whose measurement fails keeps its error; the others are measured', async () => {
     let failing = '';
-    const { store } = setup({ failMeasure: (id) => id === failing });
+    const { store } = fakeStudio({ failMeasure: (id) => id === failing });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     // The next variant id the registry hands out is the failing one (ids are m1, m2, …; the model is m1).
     failing = 'm2';
@@ -218,7 +207,7 @@ describe('variants and measurements', () => {
 
   it('re-measure all keeps the figures of the models that ran when one fails to load', async () => {
     let failing = '';
-    const { store, log } = setup({ failMeasure: (id) => id === failing });
+    const { store, log } = fakeStudio({ failMeasure: (id) => id === failing });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -236,7 +225,7 @@ describe('variants and measurements', () => {
   });
 
   it('gives a repeated recipe a distinct label', async () => {
-    const { store } = setup();
+    const { store } = fakeStudio();
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     await store.getState().compress();
@@ -244,7 +233,7 @@ describe('variants and measurements', () => {
   });
 
   it('removes one variant: its bytes, its record and its measurement', async () => {
-    const { store, registry } = setup();
+    const { store, registry } = fakeStudio();
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -260,7 +249,7 @@ describe('variants and measurements', () => {
   });
 
   it('downloads each variant under <model>.<method tag>.onnx', async () => {
-    const { store, log } = setup();
+    const { store, log } = fakeStudio();
     await store.getState().openFiles([onnxFile('resnet.onnx')]);
     await store.getState().compress();
     store.getState().setStepMethod(0, 'int4');
@@ -276,7 +265,7 @@ describe('variants and measurements', () => {
   });
 
   it('a compression started while a model is being timed waits for it, so the two never share the CPU', async () => {
-    const { store, log, releaseMeasure } = setup({ holdMeasure: true });
+    const { store, log, releaseMeasure } = fakeStudio({ holdMeasure: true });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     const first = store.getState().compress();
     await settle();
@@ -298,7 +287,7 @@ describe('variants and measurements', () => {
   });
 
   it('cancelling measurements stops the bench worker and skips what was queued', async () => {
-    const { store, log } = setup({ holdMeasure: true });
+    const { store, log } = fakeStudio({ holdMeasure: true });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     const compressing = store.getState().compress();
     await settle();
@@ -314,7 +303,7 @@ describe('variants and measurements', () => {
   });
 
   it('cancelling a running compression terminates the worker and leaves no variant', async () => {
-    const { store, log } = setup({ holdCompress: true });
+    const { store, log } = fakeStudio({ holdCompress: true });
     await store.getState().openFiles([onnxFile()]);
     const running = store.getState().compress();
     await settle();
@@ -339,7 +328,7 @@ describe('variants and measurements', () => {
   });
 
   it('times WASM on one thread when asked (where the bench worker has several), and compares only runs with the same threads', async () => {
-    const { store, log } = setup({ maxThreads: 2 });
+    const { store, log } = fakeStudio({ maxThreads: 2 });
     await store.getState().openFiles([onnxFile('net.onnx')]);
     await store.getState().compress();
     await settle();
@@ -365,7 +354,7 @@ describe('variants and measurements', () => {
   });
 
   it('offers WebGPU only when the bench worker reports it, and measures on the chosen backend', async () => {
-    const { store, log } = setup({ webgpu: true });
+    const { store, log } = fakeStudio({ webgpu: true });
     store.getState().setBackend('webgpu');
     expect(store.getState().backend).toBe('wasm');
     await store.getState().openFiles([onnxFile()]);
