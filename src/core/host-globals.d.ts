@@ -58,3 +58,24 @@ declare namespace WebAssembly {
   }
   function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
 }
+
+/** Just enough of the Streams API to feed a CompressionStream and count what comes out. */
+interface WritableStreamDefaultWriter<W> {
+  write(chunk: W): Promise<void>;
+  close(): Promise<void>;
+  abort(reason?: unknown): Promise<void>;
+}
+
+interface ReadableStreamDefaultReader<R> {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: R }>;
+}
+
+interface CompressionStream {
+  readonly writable: { getWriter(): WritableStreamDefaultWriter<ArrayBufferView<ArrayBuffer>> };
+  readonly readable: { getReader(): ReadableStreamDefaultReader<Uint8Array> };
+}
+
+declare const CompressionStream: {
+  prototype: CompressionStream;
+  new (format: 'gzip' | 'deflate' | 'deflate-raw'): CompressionStream;
+};

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyRecipe, parseRecipe, recipeFromJson, recipeToString } from '../../../src/core/recipe';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { mlp } from '../../fixtures/models';
-import { gzipSync } from 'fflate';
+import { gzipSync } from 'node:zlib';
 import { storedBytes } from '../../../src/core/methods/stored-bytes';
 
 const DEFAULTS = { perChannel: true, symmetric: false, weightType: 'int8', minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [], biasCorrection: false };

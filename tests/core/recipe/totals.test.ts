@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gzipSync } from 'fflate';
+import { gzipSync } from 'node:zlib';
 import { GZIP_CHUNK_BYTES, gzipSize, modelTotals } from '../../../src/core/recipe/totals';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { analyzeModel } from '../../../src/core/analyze/summary';
@@ -8,7 +8,7 @@ import type { Progress } from '../../../src/core/util/progress';
 import { mlp } from '../../fixtures/models';
 
 /** Bytes that compress partly: a seeded walk, so runs repeat across the chunk boundaries. */
-function walk(length: number): Uint8Array {
+function walk(length: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
   let x = 7;
   for (let i = 0; i < length; i++) {
