@@ -7,6 +7,7 @@ import { int8DynamicDeclaration } from './int8-dynamic';
 import { int8StaticDeclaration } from './int8-static';
 import { int8WeightDeclaration } from './int8-weight';
 import { pruneUnstructuredDeclaration } from './prune-unstructured';
+import { pruneChannelsDeclaration } from './prune-channels';
 
 /**
  * Every method's declaration, data only, in the order the UI lists them: what the studio, the
@@ -21,6 +22,7 @@ export const declarations: readonly MethodDeclaration[] = [
   fp16Declaration,
   fp16WeightDeclaration,
   pruneUnstructuredDeclaration,
+  pruneChannelsDeclaration,
 ];
 
 export function getDeclaration(id: string): MethodDeclaration {
