@@ -23,6 +23,12 @@ import type { MethodContext, MethodModule, MethodOutcome } from './types';
 
 const SYNTHETIC_SEED = 1;
 
+function countZeros(values: Float32Array): number {
+  let zeros = 0;
+  for (let k = 0; k < values.length; k++) if (values[k] === 0) zeros++;
+  return zeros;
+}
+
 interface Target {
   selected: SelectedWeight;
   values: Float32Array;
@@ -92,7 +98,12 @@ function combinedNorms(t: Target, norms: Map<string, Float64Array>): Float64Arra
   return sum?.map(Math.sqrt);
 }
 
-async function scoreKeys(model: ReadonlyModelIR, targets: readonly Target[], ctx: MethodContext, warnings: string[]): Promise<ScoreKeys[]> {
+/**
+ * How each target is scored: after the activation norms (when asked for) are measured, keysOf(i)
+ * gives target i's keys. Magnitude keys go into one reused buffer unless `keep` (a global
+ * threshold reads them all at once).
+ */
+async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: MethodContext, warnings: string[], keep: boolean): Promise<(i: number) => ScoreKeys> {
   const requests = targets.flatMap((t) => t.activations);
   let norms = new Map<string, Float64Array>();
   if (requests.length > 0) {
@@ -106,13 +117,15 @@ async function scoreKeys(model: ReadonlyModelIR, targets: readonly Target[], ctx
     const source = ctx.calibrationInputs ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (give samples: random inputs are a poor stand-in for images or audio)`;
     warnings.push(`Activation-aware scores from ${source}.`);
   }
-  return targets.map((t) => {
-    if (t.activations.length === 0) return magnitudeKeys(t.values);
+  const buffer = keep ? undefined : new Uint32Array(Math.max(...targets.map((t) => t.values.length)));
+  return (i) => {
+    const t = targets[i]!;
+    if (t.activations.length === 0) return magnitudeKeys(t.values, buffer);
     const n = combinedNorms(t, norms);
     if (n) return activationKeys(t.values, t.layout, n);
     warnings.push(`'${t.selected.weight.name}' is scored by magnitude: the runtime gave no float32 values of its input activation.`);
-    return magnitudeKeys(t.values);
-  });
+    return magnitudeKeys(t.values, buffer);
+  };
 }
 
 async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: MethodContext): Promise<MethodOutcome> {
@@ -122,32 +135,40 @@ async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
   onProgress?.({ kind: 'phase', phase: 'prune-unstructured: planning' });
   const targets = planTargets(model, o, ctx, warnings);
   if (targets.length === 0) return unchangedOutcome(model, 'No weights matched (operators, size threshold or exclusions)', warnings);
-  const keys = await scoreKeys(model, targets, ctx, warnings);
-  throwIfAborted(signal);
   const pattern = patternOf(o);
+  const isGlobal = !pattern && o.scope === 'global';
+  const keysOf = await scorer(model, targets, ctx, warnings, isGlobal);
+  throwIfAborted(signal);
   const total = targets.reduce((s, t) => s + t.values.length, 0);
-  const global = !pattern && o.scope === 'global' ? thresholdFor(keys, Math.round(o.sparsity * total)) : undefined;
+  const allKeys = isGlobal ? targets.map((_, i) => keysOf(i)) : [];
+  const global = isGlobal ? thresholdFor(allKeys, Math.round(o.sparsity * total)) : undefined;
   let globalTies = global?.ties ?? 0;
-  const pruned: { target: Target; values: Float32Array<ArrayBuffer> }[] = [];
+  const pruned: { target: Target; values: Float32Array<ArrayBuffer>; zeros: number }[] = [];
   for (const [i, target] of targets.entries()) {
     throwIfAborted(signal);
     onProgress?.({ kind: 'step', phase: 'prune-unstructured: pruning', index: i, total: targets.length, item: target.selected.weight.name });
-    const out = Float32Array.from(target.values);
-    if (pattern) zeroNofM(out, keys[i]!, target.layout, pattern.n, pattern.m);
-    else if (global) globalTies = zeroBelow(out, keys[i]!, global, globalTies);
-    else {
-      const t = thresholdFor([keys[i]!], Math.round(o.sparsity * out.length));
-      zeroBelow(out, keys[i]!, t, t.ties);
+    const out = new Float32Array(target.values.length);
+    const keys = isGlobal ? allKeys[i]! : keysOf(i);
+    let zeros: number | undefined;
+    if (pattern) {
+      out.set(target.values);
+      zeroNofM(out, keys, target.layout, pattern.n, pattern.m);
+    } else if (global) {
+      const r = zeroBelow(out, target.values, keys, global, globalTies);
+      globalTies = r.ties;
+      zeros = r.zeros;
+    } else {
+      const t = thresholdFor([keys], Math.round(o.sparsity * out.length));
+      zeros = zeroBelow(out, target.values, keys, t, t.ties).zeros;
     }
-    pruned.push({ target, values: out });
+    zeros ??= countZeros(out);
+    pruned.push({ target, values: out, zeros });
     await yieldToLoop();
   }
   const changes: LayerChange[] = [];
   const result = editModel(model, (session) => {
-    for (const { target, values } of pruned) {
+    for (const { target, values, zeros } of pruned) {
       const { weight } = target.selected;
-      let zeros = 0;
-      for (let k = 0; k < values.length; k++) if (values[k] === 0) zeros++;
       changes.push({ kind: 'sparsity', name: weight.name, zeros, elements: values.length });
       const constantName = weight.constantIndex === undefined ? '' : weight.graph.node[weight.constantIndex]!.name;
       session.replaceStored(weight, makeFloatTensor(weight.name, tensorDims(weight.tensor), values), constantName);

@@ -7,11 +7,11 @@ import type { ReductionLayout } from './reduction-layout';
  */
 export type ScoreKeys = Uint32Array;
 
-/** |w| as keys (the sign bit cleared). */
-export function magnitudeKeys(values: Float32Array): ScoreKeys {
-  const keys = new Uint32Array(values.length);
-  keys.set(new Uint32Array(values.buffer, values.byteOffset, values.length));
-  for (let i = 0; i < keys.length; i++) keys[i] = keys[i]! & 0x7fffffff;
+/** |w| as keys (the sign bit cleared), written into `into` when given (a reused buffer at least as long). */
+export function magnitudeKeys(values: Float32Array, into?: Uint32Array): ScoreKeys {
+  const keys = into ? into.subarray(0, values.length) : new Uint32Array(values.length);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < keys.length; i++) keys[i] = bits[i]! & 0x7fffffff;
   return keys;
 }
 
@@ -41,38 +41,47 @@ export function thresholdFor(sets: readonly ScoreKeys[], k: number): Threshold {
   const total = sets.reduce((s, keys) => s + keys.length, 0);
   if (k <= 0) return { key: 0, ties: 0 };
   if (k >= total) return { key: 0xffffffff, ties: total };
-  const high = new Float64Array(65536);
+  const high = new Uint32Array(65536);
   for (const keys of sets) for (let i = 0; i < keys.length; i++) high[keys[i]! >>> 16]!++;
   let below = 0;
   let bin = 0;
   while (below + high[bin]! <= k - 1) below += high[bin++]!;
-  const low = new Float64Array(65536);
+  // Only the keys of that one bin are left to order: gather and sort them (a small share of all).
+  const inBin = new Uint32Array(high[bin]!);
+  let at = 0;
   for (const keys of sets) {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      if (key >>> 16 === bin) low[key & 0xffff]!++;
+      if (key >>> 16 === bin) inBin[at++] = key;
     }
   }
-  let sub = 0;
-  while (below + low[sub]! <= k - 1) below += low[sub++]!;
-  return { key: ((bin << 16) | sub) >>> 0, ties: k - below };
+  inBin.sort();
+  const key = inBin[k - 1 - below]!;
+  let less = below;
+  for (let j = 0; j < inBin.length && inBin[j]! < key; j++) less++;
+  return { key, ties: k - less };
 }
 
 /**
- * Zeroes in `out` the elements the threshold prunes; `ties` is how many keys equal to the
- * threshold may still be pruned (shared across the sets of a global threshold). Returns the ties left.
+ * Writes `values` into `out` with the elements the threshold prunes zeroed; `ties` is how many
+ * keys equal to the threshold may still be pruned (shared across the sets of a global
+ * threshold). Returns the ties left and the zeros in `out`.
  */
-export function zeroBelow(out: Float32Array, keys: ScoreKeys, t: Threshold, ties: number): number {
+export function zeroBelow(out: Float32Array, values: Float32Array, keys: ScoreKeys, t: Threshold, ties: number): { ties: number; zeros: number } {
   let left = ties;
+  let zeros = 0;
+  const limit = t.key;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (key < t.key) out[i] = 0;
-    else if (key === t.key && left > 0) {
-      out[i] = 0;
+    let v = key < limit ? 0 : values[i]!;
+    if (key === limit && left > 0) {
+      v = 0;
       left--;
     }
+    out[i] = v;
+    if (v === 0) zeros++;
   }
-  return left;
+  return { ties: left, zeros };
 }
 
 /** In every run of m elements along the reduction axis, zeroes the m - n lowest keys (earlier first on ties). */
