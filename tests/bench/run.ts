@@ -17,6 +17,7 @@ import { exposeGc, median, timeInRounds, type TimedOperation } from './measure';
 import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
 import { benchWasmLatency } from './wasm-latency';
+import { benchPruning } from './pruning';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   await benchRealModel(rounds, gc);
   gc();
   await benchWasmLatency(rounds);
+  gc();
+  await benchPruning(rounds, gc);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

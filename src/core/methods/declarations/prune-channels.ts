@@ -1,0 +1,45 @@
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
+import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
+
+export const PRUNE_CHANNELS_OPTIONS = [
+  {
+    kind: 'number',
+    key: 'ratio',
+    label: 'Ratio',
+    help: 'Share of each dependency group\'s channels removed, least important first.',
+    default: 0.3,
+    min: 0,
+    max: 1,
+  },
+  {
+    kind: 'number',
+    key: 'roundTo',
+    label: 'Round channels to',
+    help: 'Keep each group\'s channel count a multiple of this (4 or 8 suit WASM SIMD); rounds the kept count up.',
+    default: 1,
+    min: 1,
+    integer: true,
+  },
+  {
+    kind: 'enum',
+    key: 'importance',
+    label: 'Importance',
+    help: 'Norm of each output channel\'s filter, summed over the Convs a group couples.',
+    default: 'l1',
+    choices: ['l1', 'l2'],
+  },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Convs whose output channels stay (their whole group does): ${NODE_PATTERN_HELP}`, default: [], patterns: true },
+] as const satisfies readonly OptionField[];
+
+export type PruneChannelsOptions = OptionsOf<typeof PRUNE_CHANNELS_OPTIONS>;
+
+export const pruneChannelsDeclaration: MethodDeclaration<typeof PRUNE_CHANNELS_OPTIONS> = {
+  id: 'prune-channels',
+  label: 'Prune channels (structured)',
+  description:
+    'Removes whole output channels of Convs, with every coupled tensor cut to match (BatchNorm, depthwise Convs, the next Conv\'s inputs, residual Adds, squeeze-excitation gates). Smaller file and less compute; groups it cannot follow are left alone and listed.',
+  family: 'pruning',
+  options: PRUNE_CHANNELS_OPTIONS,
+  needsTeacher: false,
+  streamsTensors: false,
+};

@@ -1,0 +1,36 @@
+/** Keeps the `keep` indices (ascending) of one axis of a row-major tensor. */
+export function keepAlongAxis(values: Float32Array, dims: readonly number[], axis: number, keep: readonly number[]): { values: Float32Array<ArrayBuffer>; dims: number[] } {
+  const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
+  const length = dims[axis]!;
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Float32Array(outer * keep.length * inner);
+  let at = 0;
+  for (let p = 0; p < outer; p++) {
+    for (const c of keep) {
+      const start = (p * length + c) * inner;
+      out.set(values.subarray(start, start + inner), at);
+      at += inner;
+    }
+  }
+  const newDims = [...dims];
+  newDims[axis] = keep.length;
+  return { values: out, dims: newDims };
+}
+
+/** Norm of each slice along axis 0: sum of |x| (l1) or sum of x² (l2, squared so several filters add). */
+export function sliceNorms(values: Float32Array, channels: number, kind: 'l1' | 'l2'): Float64Array {
+  const per = values.length / channels;
+  const out = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    let s = 0;
+    for (let i = c * per; i < (c + 1) * per; i++) s += kind === 'l1' ? Math.abs(values[i]!) : values[i]! * values[i]!;
+    out[c] = s;
+  }
+  return out;
+}
+
+/** The `count` channels of highest importance, ascending by index (ties keep the earlier). */
+export function channelsToKeep(importance: Float64Array, count: number): number[] {
+  const order = Array.from(importance.keys()).sort((a, b) => importance[b]! - importance[a]! || a - b);
+  return order.slice(0, count).sort((a, b) => a - b);
+}

@@ -1,0 +1,243 @@
+import { attrInt, attrInts, isDefaultDomain } from '../../graph/attrs';
+import { GraphIndex } from '../../graph/graph-index';
+import { topologicalOrder } from '../../graph/topo-order';
+import { DT } from '../../ir/dtype';
+import type { ReadonlyModelIR } from '../../ir/model';
+import type { GraphScope } from '../../graph/graph-index';
+import { elementCount, isExternal, readIntegers, tensorDims } from '../../ir/tensor';
+import type { NodeProto } from '../../onnx/schema';
+import type { StoredWeight } from '../../graph/weight-uses';
+
+/**
+ * One stored tensor a channel cut touches, and along which axis. Producers' weights (Conv output
+ * channels) decide importance; everything else follows their choice.
+ */
+export interface CutTensor {
+  weight: StoredWeight;
+  axis: number;
+  role: 'producer' | 'consumer' | 'follower';
+}
+
+/** A set of feature maps sharing one channel index: cutting channel c cuts it in every member at once. */
+export interface ChannelGroup {
+  channels: number;
+  /** Conv nodes whose output channels the group is (a residual Add couples several). */
+  producers: NodeProto[];
+  cuts: CutTensor[];
+  /** Depthwise Convs inside the group: their `group` attribute follows the channel count. */
+  depthwise: NodeProto[];
+  /** Values whose channel dimension changes (their value_info must go). */
+  values: Set<string>;
+  /** Why the group is left as it is; undefined when it can be cut. */
+  blocked?: string;
+}
+
+/** Ops that read one feature map and write one with the same channels, channel for channel. */
+const PASS_THROUGH = new Set([
+  'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'LeakyRelu', 'Elu', 'Selu', 'Softplus', 'Clip', 'Identity', 'Dropout',
+  'Gelu', 'Erf', 'Abs', 'Neg', 'Exp', 'Sqrt', 'Swish', 'Mish',
+  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'Resize', 'Upsample',
+]);
+const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div']);
+
+class UnionFind {
+  private readonly parent: number[] = [];
+  make(): number {
+    this.parent.push(this.parent.length);
+    return this.parent.length - 1;
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      this.parent[x] = this.parent[this.parent[x]!]!;
+      x = this.parent[x]!;
+    }
+    return x;
+  }
+  union(a: number, b: number): number {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[rb] = ra;
+    return ra;
+  }
+}
+
+interface Space {
+  channels: number;
+  rank: number;
+  producers: NodeProto[];
+  cuts: CutTensor[];
+  depthwise: NodeProto[];
+  values: Set<string>;
+  blocked: string[];
+}
+
+const nodeLabel = (n: NodeProto): string => `${n.opType} '${n.name || n.output[0]}'`;
+
+/**
+ * Resolves the channel dependency groups of the main graph in one pass in topological order:
+ * every Conv (group 1) output starts a channel space; BatchNormalization, depthwise Convs,
+ * activations, pooling, Resize and Pad (not on channels) carry it on; Add/Sub/Mul/Div join the
+ * spaces of their inputs (residuals, squeeze-excitation gates) and cut per-channel constants; a
+ * group-1 Conv that reads a space cuts its input channels. A space read by anything else, or that
+ * reaches a graph output, is blocked with the reason.
+ */
+export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
+  const index = new GraphIndex(model);
+  const graph = index.model.graph!;
+  const main = index.scope(graph);
+  const uf = new UnionFind();
+  const spaces = new Map<number, Space>();
+  const spaceOf = new Map<string, number>();
+  const spaceAt = (value: string): Space | undefined => {
+    const id = spaceOf.get(value);
+    return id === undefined ? undefined : spaces.get(uf.find(id));
+  };
+  const rootOf = (value: string): number | undefined => {
+    const id = spaceOf.get(value);
+    return id === undefined ? undefined : uf.find(id);
+  };
+  const join = (value: string, id: number): void => {
+    spaceOf.set(value, id);
+    spaces.get(uf.find(id))!.values.add(value);
+  };
+  const block = (value: string, reason: string): void => {
+    spaceAt(value)?.blocked.push(reason);
+  };
+  /** A float32 weight read by this one slot only, or undefined. */
+  const ownWeight = (n: NodeProto, slot: number): StoredWeight | undefined => {
+    const name = n.input[slot];
+    if (!name) return undefined;
+    const w = index.stored(name, main);
+    if (!w || w.tensor.dataType !== DT.FLOAT || isExternal(w.tensor) || w.isGraphOutput || w.uses.length !== 1) return undefined;
+    return w;
+  };
+  const merge = (a: number, b: number): number => {
+    const ra = uf.find(a);
+    const rb = uf.find(b);
+    if (ra === rb) return ra;
+    const sa = spaces.get(ra)!;
+    const sb = spaces.get(rb)!;
+    const root = uf.union(ra, rb);
+    const into = root === ra ? sa : sb;
+    const from = root === ra ? sb : sa;
+    if (sa.channels !== sb.channels) into.blocked.push(`couples ${sa.channels} and ${sb.channels} channels`);
+    into.producers.push(...from.producers);
+    into.cuts.push(...from.cuts);
+    into.depthwise.push(...from.depthwise);
+    from.values.forEach((v) => into.values.add(v));
+    into.blocked.push(...from.blocked);
+    spaces.delete(root === ra ? rb : ra);
+    return root;
+  };
+
+  for (const i of topologicalOrder(graph)) {
+    const n = graph.node[i]!;
+    if (n.opType === 'Constant') continue;
+    const inSpaces = n.input.map((v) => (v ? rootOf(v) : undefined));
+    const out = n.output[0];
+    const known = isDefaultDomain(n);
+    const readers = (): void => n.input.forEach((v, slot) => inSpaces[slot] !== undefined && block(v, `read by ${nodeLabel(n)}, which this pass does not cut`));
+
+    if (known && n.opType === 'Conv' && out) {
+      const w = ownWeight(n, 1);
+      const dims = w ? tensorDims(w.tensor) : [];
+      const groups = attrInt(n, 'group') ?? 1;
+      const bias = n.input[2] ? ownWeight(n, 2) : undefined;
+      const biasOk = !n.input[2] || bias !== undefined;
+      const source = inSpaces[0];
+      if (w && biasOk && groups === 1 && dims.length >= 3) {
+        if (source !== undefined) spaces.get(source)!.cuts.push({ weight: w, axis: 1, role: 'consumer' });
+        const id = uf.make();
+        const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
+        if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
+        spaces.set(id, { channels: dims[0]!, rank: dims.length, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
+        join(out, id);
+        continue;
+      }
+      if (w && biasOk && source !== undefined && groups > 1 && dims[1] === 1 && dims[0] === groups) {
+        // Depthwise: one filter per input channel, so its channels are its input's.
+        const s = spaces.get(source)!;
+        s.cuts.push({ weight: w, axis: 0, role: 'follower' });
+        if (bias) s.cuts.push({ weight: bias, axis: 0, role: 'follower' });
+        s.depthwise.push(n);
+        join(out, source);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    if (known && n.opType === 'BatchNormalization' && out && inSpaces[0] !== undefined && n.output.filter(Boolean).length === 1) {
+      const params = [1, 2, 3, 4].map((slot) => ownWeight(n, slot));
+      if (params.every((p) => p && tensorDims(p.tensor).length === 1)) {
+        const s = spaces.get(inSpaces[0])!;
+        for (const p of params) s.cuts.push({ weight: p!, axis: 0, role: 'follower' });
+        join(out, inSpaces[0]);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    if (known && (PASS_THROUGH.has(n.opType) || n.opType === 'Pad') && out && inSpaces[0] !== undefined && inSpaces.slice(1).every((s) => s === undefined)) {
+      const pads = n.opType === 'Pad' ? padsOnChannels(n, index, main) : false;
+      if (pads) {
+        readers();
+        continue;
+      }
+      join(out, inSpaces[0]);
+      continue;
+    }
+    if (known && ELEMENTWISE.has(n.opType) && out && inSpaces.some((s) => s !== undefined) && n.input.length === 2) {
+      let root = inSpaces.find((s) => s !== undefined)!;
+      for (const s of inSpaces) if (s !== undefined) root = merge(root, s);
+      const s = spaces.get(uf.find(root))!;
+      for (const [slot, v] of n.input.entries()) {
+        if (inSpaces[slot] !== undefined) continue;
+        const c = index.stored(v, main);
+        if (!c) {
+          s.blocked.push(`${nodeLabel(n)} mixes in '${v}', which has no known channels`);
+          continue;
+        }
+        const dims = tensorDims(c.tensor);
+        // The constant's dims align to the right of the feature map's; `axis` is its channel axis.
+        const axis = dims.length - (s.rank - 1);
+        if (elementCount(c.tensor) === 1 || axis < 0 || dims[axis] === 1) continue;
+        const own = c.tensor.dataType === DT.FLOAT && !isExternal(c.tensor) && c.uses.length === 1 && !c.isGraphOutput;
+        if (own && dims[axis] === s.channels) s.cuts.push({ weight: c, axis, role: 'follower' });
+        else s.blocked.push(`${nodeLabel(n)} reads constant '${v}' [${dims.join(', ')}], which this pass cannot cut`);
+      }
+      join(out, uf.find(root));
+      continue;
+    }
+    readers();
+  }
+
+  for (const [value] of spaceOf) {
+    if (index.isGraphOutput(value, main)) block(value, `reaches graph output '${value}'`);
+    // A subgraph's read of an outer value shows as a read by the node that owns the subgraph.
+    for (const use of index.consumers(value, main)) {
+      if (use.node.input[use.inputIndex] !== value) block(value, `read inside a subgraph of ${nodeLabel(use.node)}`);
+    }
+  }
+  return [...spaces.values()].map((s) => ({
+    channels: s.channels,
+    producers: s.producers,
+    cuts: s.cuts,
+    depthwise: s.depthwise,
+    values: s.values,
+    ...(s.blocked.length > 0 ? { blocked: [...new Set(s.blocked)].join('; ') } : {}),
+  }));
+}
+
+/** Whether a Pad pads (or might pad) the channel axis: true when its pads are not known constants with zeros there. */
+function padsOnChannels(n: NodeProto, index: GraphIndex, main: GraphScope): boolean {
+  const fromAttr = attrInts(n, 'pads');
+  let pads = fromAttr;
+  if (!pads && n.input[1]) {
+    const t = index.stored(n.input[1], main)?.tensor;
+    if (!t) return true;
+    pads = readIntegers(t);
+  }
+  if (!pads || pads.length % 2 !== 0) return true;
+  const rank = pads.length / 2;
+  return pads[1] !== 0 || pads[rank + 1] !== 0;
+}

@@ -1,0 +1,101 @@
+import type { ReductionLayout } from './reduction-layout';
+
+/**
+ * Pruning scores as sortable keys: the bit patterns of non-negative float32 scores order like
+ * the scores, so an exact k-th smallest is two 16-bit histogram passes instead of a sort
+ * (a global threshold over a 200 MB model must not sort 50 million values).
+ */
+export type ScoreKeys = Uint32Array;
+
+/** |w| as keys (the sign bit cleared), written into `into` when given (a reused buffer at least as long). */
+export function magnitudeKeys(values: Float32Array, into?: Uint32Array): ScoreKeys {
+  const keys = into ? into.subarray(0, values.length) : new Uint32Array(values.length);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < keys.length; i++) keys[i] = bits[i]! & 0x7fffffff;
+  return keys;
+}
+
+/** |w| times the norm of the input channel each weight multiplies, as keys. */
+export function activationKeys(values: Float32Array, layout: ReductionLayout, channelNorms: Float64Array): ScoreKeys {
+  const scores = new Float32Array(values.length);
+  const { outer, length, inner } = layout;
+  for (let p = 0; p < outer; p++) {
+    const base = layout.channelBase(p);
+    for (let c = 0; c < length; c++) {
+      const norm = channelNorms[base + c]!;
+      const start = (p * length + c) * inner;
+      for (let q = 0; q < inner; q++) scores[start + q] = Math.abs(values[start + q]!) * norm;
+    }
+  }
+  return new Uint32Array(scores.buffer);
+}
+
+/** Where the k smallest keys end: every key below `key` is pruned, and `ties` keys equal to it (the first ones in order). */
+export interface Threshold {
+  key: number;
+  ties: number;
+}
+
+/** The threshold that prunes exactly `k` of the keys across `sets` (taken in order), k clamped to [0, total]. */
+export function thresholdFor(sets: readonly ScoreKeys[], k: number): Threshold {
+  const total = sets.reduce((s, keys) => s + keys.length, 0);
+  if (k <= 0) return { key: 0, ties: 0 };
+  if (k >= total) return { key: 0xffffffff, ties: total };
+  const high = new Uint32Array(65536);
+  for (const keys of sets) for (let i = 0; i < keys.length; i++) high[keys[i]! >>> 16]!++;
+  let below = 0;
+  let bin = 0;
+  while (below + high[bin]! <= k - 1) below += high[bin++]!;
+  // Only the keys of that one bin are left to order: gather and sort them (a small share of all).
+  const inBin = new Uint32Array(high[bin]!);
+  let at = 0;
+  for (const keys of sets) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key >>> 16 === bin) inBin[at++] = key;
+    }
+  }
+  inBin.sort();
+  const key = inBin[k - 1 - below]!;
+  let less = below;
+  for (let j = 0; j < inBin.length && inBin[j]! < key; j++) less++;
+  return { key, ties: k - less };
+}
+
+/**
+ * Writes `values` into `out` with the elements the threshold prunes zeroed; `ties` is how many
+ * keys equal to the threshold may still be pruned (shared across the sets of a global
+ * threshold). Returns the ties left and the zeros in `out`.
+ */
+export function zeroBelow(out: Float32Array, values: Float32Array, keys: ScoreKeys, t: Threshold, ties: number): { ties: number; zeros: number } {
+  let left = ties;
+  let zeros = 0;
+  const limit = t.key;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    let v = key < limit ? 0 : values[i]!;
+    if (key === limit && left > 0) {
+      v = 0;
+      left--;
+    }
+    out[i] = v;
+    if (v === 0) zeros++;
+  }
+  return { ties: left, zeros };
+}
+
+/** In every run of m elements along the reduction axis, zeroes the m - n lowest keys (earlier first on ties). */
+export function zeroNofM(out: Float32Array, keys: ScoreKeys, layout: ReductionLayout, n: number, m: number): void {
+  const { outer, length, inner } = layout;
+  const slots = new Array<number>(m);
+  const order = Array.from({ length: m }, (_, j) => j);
+  for (let p = 0; p < outer; p++) {
+    for (let c0 = 0; c0 < length; c0 += m) {
+      for (let q = 0; q < inner; q++) {
+        for (let j = 0; j < m; j++) slots[j] = (p * length + c0 + j) * inner + q;
+        order.sort((a, b) => keys[slots[a]!]! - keys[slots[b]!]! || a - b);
+        for (let j = 0; j < m - n; j++) out[slots[order[j]!]!] = 0;
+      }
+    }
+  }
+}
