@@ -22,6 +22,7 @@ import { unchangedOutcome } from './unchanged';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
 import { INT4_BLOCK_SIZES, int4Declaration, INT4_OPTIONS, type Int4Options } from './declarations/int4';
 import { weightErrors } from './changes';
+import { quantizeInt4Gptq, weightHessians } from './distill/gptq-int4-plan';
 
 const MS_DOMAIN = 'com.microsoft';
 const YIELD_EVERY_MS = 30;
@@ -126,6 +127,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
   const overridable: string[] = [];
   const biases = new BiasFolding(model);
   let sampled = 0;
+  const gptq = o.algorithm === 'gptq' ? await planGptq(model, candidates, ctx, warnings) : undefined;
   let lastYield = performance.now();
 
   for (let i = 0; i < candidates.length; i++) {
@@ -142,7 +144,14 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
       let s = stored.get(t.orientation);
       if (!s) {
         const transposed = t.orientation === 'nk';
-        const q = quantizeInt4({ data, k: transposed ? cols : rows, n: transposed ? rows : cols, transposed }, { blockSize: o.block, symmetric: o.symmetric });
+        const matrix = { data, k: transposed ? cols : rows, n: transposed ? rows : cols, transposed };
+        const hessian = gptq?.get(weight.name);
+        let q = hessian ? quantizeInt4Gptq(matrix, o.block, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+        if (typeof q === 'string') {
+          warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q}.`);
+          q = undefined;
+        }
+        q ??= quantizeInt4(matrix, { blockSize: o.block, symmetric: o.symmetric });
         if (q.nonFinite) {
           nonFinite = true;
           break;
@@ -204,6 +213,18 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
   swaps.push(...biases.droppable(replace));
   const out = withDomainImport(applyWeightSwaps(model, swaps, replace), MS_DOMAIN, 1);
   return { model: out, tensors, warnings, changes: weightErrors(layers) };
+}
+
+/** GPTQ's input Hessian of each candidate weight, by weight name (those left out are rounded to nearest). */
+async function planGptq(model: ReadonlyModelIR, candidates: readonly Candidate[], ctx: MethodContext, warnings: string[]): Promise<Map<string, Float64Array>> {
+  const weights = candidates.map(({ weight, targets }) => {
+    const [rows, cols] = tensorDims(weight.tensor) as [number, number];
+    const t0 = targets[0]!;
+    return { name: weight.name, k: t0.orientation === 'nk' ? cols : rows, readers: targets.map((t) => ({ node: t.use.node, transA: t.transA })) };
+  });
+  const r = await weightHessians(model, weights, ctx, 'int4 (gptq)');
+  warnings.push(...r.warnings);
+  return r.hessians;
 }
 
 /**

@@ -20,6 +20,8 @@ import { resolveOptions } from './resolve-options';
 import type { LayerError, MethodContext, MethodModule, MethodOutcome } from './types';
 import { int8WeightDeclaration, INT8_WEIGHT_OPTIONS, type Int8WeightOptions } from './declarations/int8-weight';
 import { weightErrors } from './changes';
+import { weightHessians } from './distill/gptq-int4-plan';
+import { gptqInt8 } from './distill/gptq-int8';
 
 /** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
 const PER_AXIS_OPSET = 13;
@@ -96,6 +98,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
   const overridable: string[] = [];
   const biasTargets: BiasTarget[] = [];
   let sampled = 0;
+  const gptq = o.algorithm === 'gptq' ? await planGptq(work, candidates, ctx, warnings) : undefined;
   let lastYield = performance.now();
 
   for (let i = 0; i < candidates.length; i++) {
@@ -105,7 +108,13 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     const dims = tensorDims(weight.tensor);
     const original = readFloat32(weight.tensor);
     const layout = axisLayout(dims, axis);
-    const q8 = quantizeInt8(original, layout, o.symmetric);
+    const hessian = gptq?.get(weight.name);
+    let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+    if (typeof q8 === 'string') {
+      warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q8}.`);
+      q8 = undefined;
+    }
+    q8 ??= quantizeInt8(original, layout, o.symmetric);
     if (q8.nonFinite) {
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
       continue;
@@ -164,6 +173,37 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     warnings.push(...corrected.warnings);
   }
   return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
+}
+
+const transB = (use: ValueUse): boolean => use.node.opType === 'Gemm' && (attrInt(use.node, 'transB') ?? 0) === 1;
+
+/** A 2-D MatMul/Gemm weight as GPTQ's K x N matrix, in the orientation its reader uses. */
+function gptqMatrix(dims: readonly number[], use: ValueUse, data: Float32Array): { data: Float32Array; k: number; n: number; transposed: boolean } {
+  const [rows, cols] = dims as [number, number];
+  return transB(use) ? { data, k: cols, n: rows, transposed: true } : { data, k: rows, n: cols, transposed: false };
+}
+
+/**
+ * GPTQ's input Hessian of each candidate it can take (a 2-D weight read only by MatMul/Gemm, all
+ * in one orientation), by weight name; the rest are rounded to nearest, with a warning.
+ */
+async function planGptq(model: ReadonlyModelIR, candidates: readonly Candidate[], ctx: MethodContext, warnings: string[]): Promise<Map<string, Float64Array>> {
+  const weights = [];
+  const skipped: string[] = [];
+  for (const { weight, targets } of candidates) {
+    const dims = tensorDims(weight.tensor);
+    const linear = dims.length === 2 && targets.every((t) => t.node.opType === 'MatMul' || t.node.opType === 'Gemm');
+    if (!linear || targets.some((t) => transB(t) !== transB(targets[0]!))) {
+      skipped.push(`'${weight.name}' (${linear ? 'read in two orientations' : `read by ${targets[0]!.node.opType}`})`);
+      continue;
+    }
+    const k = gptqMatrix(dims, targets[0]!, new Float32Array(0)).k;
+    weights.push({ name: weight.name, k, readers: targets.map((t) => ({ node: t.node, transA: t.node.opType === 'Gemm' && (attrInt(t.node, 'transA') ?? 0) === 1 })) });
+  }
+  if (skipped.length > 0) warnings.push(`GPTQ takes 2-D MatMul/Gemm weights; rounded ${skipped.length} other weight(s) to nearest: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  const r = await weightHessians(model, weights, ctx, 'int8-weight (gptq)');
+  warnings.push(...r.warnings);
+  return r.hessians;
 }
 
 export const int8Weight: MethodModule<typeof INT8_WEIGHT_OPTIONS> = {

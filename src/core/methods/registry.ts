@@ -7,6 +7,7 @@ import { int8Static } from './int8-static';
 import { int8Weight } from './int8-weight';
 import { pruneUnstructured } from './prune-unstructured';
 import { pruneChannels } from './prune-channels';
+import { reconstruct } from './reconstruct';
 import type { MethodModule } from './types';
 
 /**
@@ -16,7 +17,7 @@ import type { MethodModule } from './types';
  * is its declaration (declarations/<id>.ts, a line in declarations/index.ts) and its implementation
  * (<id>.ts, a line here); the CLI, the worker and the studio need nothing more.
  */
-export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight, pruneUnstructured, pruneChannels];
+export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight, pruneUnstructured, pruneChannels, reconstruct];
 
 export function getMethod(id: string): MethodModule {
   const m = methods.find((x) => x.id === id);

@@ -62,6 +62,7 @@ describe('options types derived from the declarations', () => {
     expectTypeOf<Int8StaticOptions['samples']>().toEqualTypeOf<number>();
     expectTypeOf<Fp16Options['blockOps']>().toEqualTypeOf<string[]>();
     expectTypeOf<Fp16Options['outOfRange']>().toEqualTypeOf<'keep-float32' | 'clamp'>();
-    expectTypeOf<keyof Int8WeightOptions>().toEqualTypeOf<'perChannel' | 'symmetric' | 'weightType' | 'minElements' | 'opTypes' | 'excludeNodes' | 'biasCorrection'>();
+    expectTypeOf<keyof Int8WeightOptions>().toEqualTypeOf<'perChannel' | 'symmetric' | 'weightType' | 'minElements' | 'opTypes' | 'excludeNodes' | 'biasCorrection' | 'algorithm' | 'damp' | 'blockSize' | 'actOrder'>();
+    expectTypeOf<Int8WeightOptions['algorithm']>().toEqualTypeOf<'rtn' | 'gptq'>();
   });
 });

@@ -5,7 +5,7 @@ import { mlp } from '../../fixtures/models';
 import { gzipSync } from 'node:zlib';
 import { storedBytes } from '../../../src/core/methods/stored-bytes';
 
-const DEFAULTS = { perChannel: true, symmetric: false, weightType: 'int8', minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [], biasCorrection: false };
+const DEFAULTS = { perChannel: true, symmetric: false, weightType: 'int8', minElements: 128, opTypes: ['MatMul', 'Gemm', 'Conv'], excludeNodes: [], biasCorrection: false, algorithm: 'rtn', damp: 0.01, blockSize: 128, actOrder: false };
 
 describe('parseRecipe', () => {
   it('fills defaults and types values from the declarations', () => {

@@ -8,6 +8,7 @@ import { int8StaticDeclaration } from './int8-static';
 import { int8WeightDeclaration } from './int8-weight';
 import { pruneUnstructuredDeclaration } from './prune-unstructured';
 import { pruneChannelsDeclaration } from './prune-channels';
+import { reconstructDeclaration } from './reconstruct';
 
 /**
  * Every method's declaration, data only, in the order the UI lists them: what the studio, the
@@ -23,6 +24,7 @@ export const declarations: readonly MethodDeclaration[] = [
   fp16WeightDeclaration,
   pruneUnstructuredDeclaration,
   pruneChannelsDeclaration,
+  reconstructDeclaration,
 ];
 
 export function getDeclaration(id: string): MethodDeclaration {

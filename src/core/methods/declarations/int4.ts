@@ -1,4 +1,5 @@
 import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
+import { GPTQ_OPTIONS, GPTQ_SAMPLES } from './gptq-options';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 /** The block sizes kernels/quantize-int4.ts packs (MatMulNBits takes powers of two from 16). */
@@ -52,6 +53,7 @@ export const INT4_OPTIONS = [
   },
   { kind: 'string-list', key: 'opTypes', label: 'Operators', help: 'Whose constant 2-D weight becomes MatMulNBits.', default: [...INT4_WEIGHT_OPS], choices: INT4_WEIGHT_OPS },
   { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Nodes whose weights stay float: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
+  ...GPTQ_OPTIONS,
 ] as const satisfies readonly OptionField[];
 
 export type Int4Options = OptionsOf<typeof INT4_OPTIONS>;
@@ -61,6 +63,7 @@ export const int4Declaration: MethodDeclaration<typeof INT4_OPTIONS> = {
   label: 'Int4 weights (MatMulNBits)',
   description:
     "Stores the constant 2-D weights of MatMul and Gemm (any transA/transB, alpha and beta) as 4-bit codes with a float scale per block of input features and runs them with onnxruntime's com.microsoft.MatMulNBits. About 6x smaller weights (4 bits plus a float32 scale per block of 32); activations stay float. Runs on onnxruntime's WASM and WebGPU backends.",
+  calibrationSamples: (options) => (options.algorithm === 'gptq' ? GPTQ_SAMPLES : undefined),
   family: 'quantization',
   options: INT4_OPTIONS,
   needsTeacher: false,

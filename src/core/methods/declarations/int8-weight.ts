@@ -1,4 +1,5 @@
 import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
+import { GPTQ_OPTIONS, GPTQ_SAMPLES } from './gptq-options';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 /** Operators whose weight input (input 1) this method can quantize. */
@@ -50,6 +51,7 @@ export const INT8_WEIGHT_OPTIONS = [
     help: 'Folds the mean output shift the rounded weights cause into each Conv/Gemm bias, measured by running the model on calibration samples (yours when given, else seeded synthetic inputs, which can hurt on images).',
     default: false,
   },
+  ...GPTQ_OPTIONS,
 ] as const satisfies readonly OptionField[];
 
 export type Int8WeightOptions = OptionsOf<typeof INT8_WEIGHT_OPTIONS>;
@@ -59,7 +61,8 @@ export const int8WeightDeclaration: MethodDeclaration<typeof INT8_WEIGHT_OPTIONS
   label: 'Int8 weights',
   description:
     'Stores the weights of MatMul, Gemm and Conv as int8 with a float scale per output channel, and puts a DequantizeLinear in front of each consumer. About 4x smaller weights; activations stay float.',
-  calibrationSamples: (options) => (options.biasCorrection ? BIAS_CORRECTION_SAMPLES : undefined),
+  calibrationSamples: (options) =>
+    options.algorithm === 'gptq' ? Math.max(GPTQ_SAMPLES, options.biasCorrection ? BIAS_CORRECTION_SAMPLES : 0) : options.biasCorrection ? BIAS_CORRECTION_SAMPLES : undefined,
   family: 'quantization',
   options: INT8_WEIGHT_OPTIONS,
   needsTeacher: false,

@@ -1,0 +1,37 @@
+import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
+
+export const RECONSTRUCT_OPTIONS = [
+  {
+    kind: 'number',
+    key: 'lambda',
+    label: 'Ridge (lambda)',
+    help: "Damping of each layer's least-squares refit, as a fraction of the mean diagonal of its input Gram matrix: more keeps weights small and steadier on unseen inputs, less follows the samples more closely.",
+    default: 0.001,
+    min: 0,
+    max: 10,
+  },
+  {
+    kind: 'number',
+    key: 'samples',
+    label: 'Samples',
+    help: 'Calibration samples each layer is refitted on (yours when given, else seeded synthetic ones).',
+    default: 32,
+    min: 1,
+    max: 1024,
+    integer: true,
+  },
+] as const satisfies readonly OptionField[];
+
+export type ReconstructOptions = OptionsOf<typeof RECONSTRUCT_OPTIONS>;
+
+export const reconstructDeclaration: MethodDeclaration<typeof RECONSTRUCT_OPTIONS> = {
+  id: 'reconstruct',
+  label: 'Refit changed layers (reconstruct)',
+  description:
+    "After pruning or other steps that changed float MatMul/Gemm weights: refits each changed layer's weights and bias by ridge regression so that, on the compressed model's own inputs to that layer, its outputs match the original model's, layer after layer in graph order. Needs calibration samples and the original model (the teacher).",
+  calibrationSamples: (options) => options.samples,
+  family: 'distillation',
+  options: RECONSTRUCT_OPTIONS,
+  needsTeacher: true,
+  streamsTensors: false,
+};

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { gptqInt8 } from '../../../../src/core/methods/distill/gptq-int8';
+import { InputHessian } from '../../../../src/core/methods/distill/input-hessian';
+import { axisLayout, dequantizeInt8, quantizeInt8 } from '../../../../src/core/methods/kernels/quantize-int8';
+import { int8Weight } from '../../../../src/core/methods/int8-weight';
+import { int8WeightDeclaration } from '../../../../src/core/methods/declarations/int8-weight';
+import { GPTQ_SAMPLES } from '../../../../src/core/methods/declarations/gptq-options';
+import { encodeModel } from '../../../../src/core/onnx/encode';
+import { createNodeRuntime } from '../../../../src/runtime/node';
+import { modelOpener } from '../../../../src/runtime/calibrate';
+import { seededRandom } from '../../../../src/core/util/random';
+import { convBnRelu, transformerBlock } from '../../../fixtures/models';
+import { runModel, seededFeeds, worstCosine } from '../run-helpers';
+
+const runtime = createNodeRuntime();
+const openModel = modelOpener(runtime);
+
+/** Inputs with four shared factors (mixed the same way for every seed) plus noise, [rows, k]. */
+function correlatedInputs(rows: number, k: number, seed: number): Float32Array {
+  const m = seededRandom(99);
+  const mix = Float64Array.from({ length: 4 * k }, () => m.normal());
+  const r = seededRandom(seed);
+  const x = new Float32Array(rows * k);
+  for (let i = 0; i < rows; i++) {
+    const f = [r.normal(), r.normal(), r.normal(), r.normal()];
+    for (let j = 0; j < k; j++) x[i * k + j] = f[0]! * mix[j]! + f[1]! * mix[k + j]! + f[2]! * mix[2 * k + j]! + f[3]! * mix[3 * k + j]! + 0.3 * r.normal();
+  }
+  return x;
+}
+
+/** ‖X W - X W'‖² / ‖X W‖², both weights [K, N] or both [N, K] (`transposed`). */
+function outputError(x: Float32Array, rows: number, w: Float32Array, q: Float32Array, k: number, n: number, transposed: boolean): number {
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < rows; i++) for (let c = 0; c < n; c++) {
+    let a = 0;
+    let b = 0;
+    for (let j = 0; j < k; j++) {
+      const at = transposed ? c * k + j : j * n + c;
+      a += x[i * k + j]! * w[at]!;
+      b += x[i * k + j]! * q[at]!;
+    }
+    e += (a - b) ** 2;
+    s += a * a;
+  }
+  return e / s;
+}
+
+describe('GPTQ for int8 weights (a 64x24 layer, correlated inputs)', () => {
+  const K = 64;
+  const N = 24;
+  const r = seededRandom(12);
+  const data = Float32Array.from({ length: K * N }, () => r.normal() * 0.1);
+  const h = new InputHessian(K);
+  h.add(correlatedInputs(256, K, 5));
+  const held = correlatedInputs(256, K, 6);
+  for (const [perChannel, transposed] of [[true, false], [true, true], [false, false]] as const) {
+    it(`per channel ${perChannel}, transposed ${transposed}: same scales as round to nearest, lower held-out output error`, () => {
+      const layout = axisLayout(transposed ? [N, K] : [K, N], perChannel ? (transposed ? 0 : 1) : undefined);
+      const rtn = quantizeInt8(data, layout, false);
+      const q = gptqInt8({ data, k: K, n: N, transposed }, perChannel, false, h.symmetric(), { damp: 0.01, batch: 16, actOrder: false });
+      if (typeof q === 'string') throw new Error(q);
+      expect(q.scales).toEqual(rtn.scales);
+      expect(q.zeroPoints).toEqual(rtn.zeroPoints);
+      const gErr = outputError(held, 256, data, dequantizeInt8(q, layout), K, N, transposed);
+      const rErr = outputError(held, 256, data, dequantizeInt8(rtn, layout), K, N, transposed);
+      expect(gErr).toBeLessThan(0.7 * rErr);
+      expect(q.sqnrDb).toBeLessThanOrEqual(rtn.sqnrDb);
+    });
+  }
+});
+
+describe('int8-weight algorithm=gptq (executed in onnxruntime-web)', () => {
+  const feeds = (seed: number) => seededFeeds({ x: { dtype: 'float32', dims: [1, 12, 32] } }, seed);
+
+  it('declares its calibration samples', () => {
+    const defaults = Object.fromEntries(int8WeightDeclaration.options.map((f) => [f.key, f.default])) as never as Parameters<NonNullable<typeof int8WeightDeclaration.calibrationSamples>>[0];
+    expect(int8WeightDeclaration.calibrationSamples!({ ...defaults, algorithm: 'gptq' })).toBe(GPTQ_SAMPLES);
+    expect(int8WeightDeclaration.calibrationSamples!(defaults)).toBeUndefined();
+  });
+
+  it('transformerBlock: the same DequantizeLinear form and size, closer than round to nearest on held-out inputs', async () => {
+    const m = transformerBlock();
+    const calibrationInputs = Array.from({ length: 32 }, (_, i) => feeds(i + 1));
+    const rtn = await int8Weight.apply(m, { minElements: 16 });
+    const g = await int8Weight.apply(m, { minElements: 16, algorithm: 'gptq' }, { openModel, calibrationInputs });
+    expect(encodeModel(g.model).byteLength).toBe(encodeModel(rtn.model).byteLength);
+    let rtnGap = 0;
+    let gptqGap = 0;
+    for (const seed of [101, 102, 103, 104]) {
+      const ref = await runModel(runtime, m, feeds(seed));
+      rtnGap += 1 - worstCosine(ref, await runModel(runtime, rtn.model, feeds(seed)));
+      gptqGap += 1 - worstCosine(ref, await runModel(runtime, g.model, feeds(seed)));
+    }
+    // Measured mean gaps (1 - worst output cosine): rtn 1.28e-5, gptq 1.07e-5 (0.84x).
+    expect(gptqGap).toBeLessThan(0.95 * rtnGap);
+  }, 120_000);
+
+  it('rounds Conv weights to nearest and says so', async () => {
+    const m = convBnRelu();
+    const g = await int8Weight.apply(m, { minElements: 16, algorithm: 'gptq' }, { openModel });
+    const rtn = await int8Weight.apply(m, { minElements: 16 });
+    expect(g.warnings.join(' ')).toMatch(/rounded 2 other weight\(s\) to nearest: 'conv1.w' \(read by Conv\)/);
+    expect(encodeModel(g.model)).toEqual(encodeModel(rtn.model));
+  });
+});
