@@ -168,6 +168,31 @@ describe('prune-channels', () => {
     expect(step.before.macs - step.after.macs).toBe(2 * 3 * 22);
   });
 
+  it('a MatMul producer ranks its output columns: the dead ones go', async () => {
+    // x[2,16] -> MatMul [16, 8] with columns 1, 4, 6 zero -> Relu -> MatMul [8, 6] -> y.
+    const w1 = randn(5, 128);
+    for (let k = 0; k < 16; k++) for (const c of DEAD) w1[k * 8 + c] = 0;
+    const m = model(
+      graph({
+        name: 'matmul_ffn',
+        inputs: [valueInfo('x', DT.FLOAT, [2, 16])],
+        outputs: [valueInfo('y', DT.FLOAT, [2, 6])],
+        initializers: [t('w1', [16, 8], w1), t('w2', [8, 6], randn(6, 48))],
+        nodes: [
+          node('MatMul', ['x', 'w1'], ['h'], {}, { name: 'fc1' }),
+          node('Relu', ['h'], ['a'], {}, { name: 'act' }),
+          node('MatMul', ['a', 'w2'], ['y'], {}, { name: 'fc2' }),
+        ],
+      }),
+    );
+    const r = await prune.apply(m, { ratio: 0.375, importance: 'l2' });
+    expect(r.changes).toEqual([{ kind: 'channels-removed', name: 'fc1', before: 8, after: 5 }]);
+    const x = seededFeeds({ x: { dtype: 'float32', dims: [2, 16] } });
+    const ref = (await runModel(runtime, m, x)).y!.data as Float32Array;
+    const out = (await runModel(runtime, r.model, x)).y!.data as Float32Array;
+    expect(Math.max(...ref.map((v, i) => Math.abs(v - out[i]!)))).toBeLessThan(1e-5);
+  });
+
   it('a Concat reader leaves the group alone and names it', async () => {
     const m = model(
       graph({
