@@ -28,7 +28,7 @@ function importance(group: ChannelGroup, kind: 'l1' | 'l2'): Float64Array {
   const total = new Float64Array(group.channels);
   for (const cut of group.cuts) {
     if (cut.role !== 'producer') continue;
-    const norms = sliceNorms(readFloat32(cut.weight.tensor), group.channels, kind);
+    const norms = sliceNorms(readFloat32(cut.weight.tensor), tensorDims(cut.weight.tensor), cut.axis, kind);
     for (let c = 0; c < total.length; c++) total[c]! += norms[c]!;
   }
   return total;

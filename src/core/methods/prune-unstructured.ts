@@ -103,7 +103,7 @@ function combinedNorms(t: Target, norms: Map<string, Float64Array>): Float64Arra
  * gives target i's keys. Magnitude keys go into one reused buffer unless `keep` (a global
  * threshold reads them all at once).
  */
-async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: MethodContext, warnings: string[], keep: boolean): Promise<(i: number) => ScoreKeys> {
+async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: MethodContext, warnings: string[], keep: boolean): Promise<(i: number, high?: Uint32Array) => ScoreKeys> {
   const requests = targets.flatMap((t) => t.activations);
   let norms = new Map<string, Float64Array>();
   if (requests.length > 0) {
@@ -118,13 +118,13 @@ async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: M
     warnings.push(`Activation-aware scores from ${source}.`);
   }
   const buffer = keep ? undefined : new Uint32Array(Math.max(...targets.map((t) => t.values.length)));
-  return (i) => {
+  return (i, high) => {
     const t = targets[i]!;
-    if (t.activations.length === 0) return magnitudeKeys(t.values, buffer);
+    if (t.activations.length === 0) return magnitudeKeys(t.values, buffer, high);
     const n = combinedNorms(t, norms);
     if (n) return activationKeys(t.values, t.layout, n);
     warnings.push(`'${t.selected.weight.name}' is scored by magnitude: the runtime gave no float32 values of its input activation.`);
-    return magnitudeKeys(t.values, buffer);
+    return magnitudeKeys(t.values, buffer, high);
   };
 }
 
@@ -148,7 +148,9 @@ async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
     throwIfAborted(signal);
     onProgress?.({ kind: 'step', phase: 'prune-unstructured: pruning', index: i, total: targets.length, item: target.selected.weight.name });
     const out = new Float32Array(target.values.length);
-    const keys = isGlobal ? allKeys[i]! : keysOf(i);
+    // Per layer, magnitude keys come with their histogram from the same pass.
+    const high = isGlobal || pattern || target.activations.length > 0 ? undefined : new Uint32Array(65536);
+    const keys = isGlobal ? allKeys[i]! : keysOf(i, high);
     let zeros: number | undefined;
     if (pattern) {
       out.set(target.values);
@@ -158,7 +160,7 @@ async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
       globalTies = r.ties;
       zeros = r.zeros;
     } else {
-      const t = thresholdFor([keys], Math.round(o.sparsity * out.length));
+      const t = thresholdFor([keys], Math.round(o.sparsity * out.length), high);
       zeros = zeroBelow(out, target.values, keys, t, t.ties).zeros;
     }
     zeros ??= countZeros(out);

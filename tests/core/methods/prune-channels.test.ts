@@ -135,6 +135,64 @@ describe('prune-channels', () => {
     expect(worstCosine(ref, out)).toBeGreaterThan(0.5);
   });
 
+  it('an FFN (Gemm transB -> Relu -> MatMul): dead hidden units go with their bias and the next MatMul rows, outputs as they were', async () => {
+    const m = model(
+      graph({
+        name: 'ffn',
+        inputs: [valueInfo('x', DT.FLOAT, [2, 16])],
+        outputs: [valueInfo('y', DT.FLOAT, [2, 6])],
+        initializers: [
+          t('fc1.w', [8, 16], deadRows(randn(1, 128))),
+          t('fc1.b', [8], deadRows(randn(2, 8, 0.1))),
+          t('fc2.w', [8, 6], randn(3, 48)),
+          t('fc2.b', [6], randn(4, 6, 0.1)),
+        ],
+        nodes: [
+          node('Gemm', ['x', 'fc1.w', 'fc1.b'], ['h'], { transB: 1 }, { name: 'fc1' }),
+          node('Relu', ['h'], ['a'], {}, { name: 'act' }),
+          node('MatMul', ['a', 'fc2.w'], ['m'], {}, { name: 'fc2' }),
+          node('Add', ['m', 'fc2.b'], ['y'], {}, { name: 'fc2_bias' }),
+        ],
+      }),
+    );
+    const result = await applyRecipe(m, parseRecipe('prune-channels:ratio=0.375'));
+    const step = result.steps[0]!;
+    expect(step.changes).toEqual([{ kind: 'channels-removed', name: 'fc1', before: 8, after: 5 }]);
+    expect(step.warnings.join(' ')).toMatch(/fc2 \(6 channels\): reaches graph output 'y'/);
+    const x = seededFeeds({ x: { dtype: 'float32', dims: [2, 16] } });
+    const ref = (await runModel(runtime, m, x)).y!.data as Float32Array;
+    const out = (await runModel(runtime, result.model, x)).y!.data as Float32Array;
+    expect(Math.max(...ref.map((v, i) => Math.abs(v - out[i]!)))).toBeLessThan(1e-5);
+    // Per removed unit: fc1 row 16 + bias 1, fc2 row 6; MACs per row of x (2 rows): 16 + 6.
+    expect(step.before.parameters - step.after.parameters).toBe(3 * 23);
+    expect(step.before.macs - step.after.macs).toBe(2 * 3 * 22);
+  });
+
+  it('a MatMul producer ranks its output columns: the dead ones go', async () => {
+    // x[2,16] -> MatMul [16, 8] with columns 1, 4, 6 zero -> Relu -> MatMul [8, 6] -> y.
+    const w1 = randn(5, 128);
+    for (let k = 0; k < 16; k++) for (const c of DEAD) w1[k * 8 + c] = 0;
+    const m = model(
+      graph({
+        name: 'matmul_ffn',
+        inputs: [valueInfo('x', DT.FLOAT, [2, 16])],
+        outputs: [valueInfo('y', DT.FLOAT, [2, 6])],
+        initializers: [t('w1', [16, 8], w1), t('w2', [8, 6], randn(6, 48))],
+        nodes: [
+          node('MatMul', ['x', 'w1'], ['h'], {}, { name: 'fc1' }),
+          node('Relu', ['h'], ['a'], {}, { name: 'act' }),
+          node('MatMul', ['a', 'w2'], ['y'], {}, { name: 'fc2' }),
+        ],
+      }),
+    );
+    const r = await prune.apply(m, { ratio: 0.375, importance: 'l2' });
+    expect(r.changes).toEqual([{ kind: 'channels-removed', name: 'fc1', before: 8, after: 5 }]);
+    const x = seededFeeds({ x: { dtype: 'float32', dims: [2, 16] } });
+    const ref = (await runModel(runtime, m, x)).y!.data as Float32Array;
+    const out = (await runModel(runtime, r.model, x)).y!.data as Float32Array;
+    expect(Math.max(...ref.map((v, i) => Math.abs(v - out[i]!)))).toBeLessThan(1e-5);
+  });
+
   it('a Concat reader leaves the group alone and names it', async () => {
     const m = model(
       graph({

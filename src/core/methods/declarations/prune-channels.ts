@@ -28,7 +28,7 @@ export const PRUNE_CHANNELS_OPTIONS = [
     default: 'l1',
     choices: ['l1', 'l2'],
   },
-  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Convs whose output channels stay (their whole group does): ${NODE_PATTERN_HELP}`, default: [], patterns: true },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Convs, MatMuls and Gemms whose output channels stay (their whole group does): ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ] as const satisfies readonly OptionField[];
 
 export type PruneChannelsOptions = OptionsOf<typeof PRUNE_CHANNELS_OPTIONS>;
@@ -37,7 +37,7 @@ export const pruneChannelsDeclaration: MethodDeclaration<typeof PRUNE_CHANNELS_O
   id: 'prune-channels',
   label: 'Prune channels (structured)',
   description:
-    'Removes whole output channels of Convs, with every coupled tensor cut to match (BatchNorm, depthwise Convs, the next Conv\'s inputs, residual Adds, squeeze-excitation gates). Smaller file and less compute; groups it cannot follow are left alone and listed.',
+    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates). Smaller file and less compute; groups it cannot follow are left alone and listed.',
   family: 'pruning',
   options: PRUNE_CHANNELS_OPTIONS,
   needsTeacher: false,

@@ -6,8 +6,14 @@ export function keepAlongAxis(values: Float32Array, dims: readonly number[], axi
   const out = new Float32Array(outer * keep.length * inner);
   let at = 0;
   for (let p = 0; p < outer; p++) {
+    const row = p * length;
+    if (inner === 1) {
+      // Columns one by one: a subarray per element would cost more than the copy.
+      for (const c of keep) out[at++] = values[row + c]!;
+      continue;
+    }
     for (const c of keep) {
-      const start = (p * length + c) * inner;
+      const start = (row + c) * inner;
       out.set(values.subarray(start, start + inner), at);
       at += inner;
     }
@@ -17,14 +23,19 @@ export function keepAlongAxis(values: Float32Array, dims: readonly number[], axi
   return { values: out, dims: newDims };
 }
 
-/** Norm of each slice along axis 0: sum of |x| (l1) or sum of x² (l2, squared so several filters add). */
-export function sliceNorms(values: Float32Array, channels: number, kind: 'l1' | 'l2'): Float64Array {
-  const per = values.length / channels;
-  const out = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) {
-    let s = 0;
-    for (let i = c * per; i < (c + 1) * per; i++) s += kind === 'l1' ? Math.abs(values[i]!) : values[i]! * values[i]!;
-    out[c] = s;
+/** Norm of each slice along `axis`: sum of |x| (l1) or sum of x² (l2, squared so several filters add). */
+export function sliceNorms(values: Float32Array, dims: readonly number[], axis: number, kind: 'l1' | 'l2'): Float64Array {
+  const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
+  const length = dims[axis]!;
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Float64Array(length);
+  for (let p = 0; p < outer; p++) {
+    for (let c = 0; c < length; c++) {
+      const start = (p * length + c) * inner;
+      let s = 0;
+      for (let i = start; i < start + inner; i++) s += kind === 'l1' ? Math.abs(values[i]!) : values[i]! * values[i]!;
+      out[c]! += s;
+    }
   }
   return out;
 }

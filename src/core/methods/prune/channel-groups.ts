@@ -32,12 +32,13 @@ export interface ChannelGroup {
   blocked?: string;
 }
 
-/** Ops that read one feature map and write one with the same channels, channel for channel. */
+/** Ops that read one tensor and write one with the same channels, element for element. */
 const PASS_THROUGH = new Set([
   'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'LeakyRelu', 'Elu', 'Selu', 'Softplus', 'Clip', 'Identity', 'Dropout',
   'Gelu', 'Erf', 'Abs', 'Neg', 'Exp', 'Sqrt', 'Swish', 'Mish',
-  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'Resize', 'Upsample',
 ]);
+/** Ops that pass a feature map's channels through while they work on its spatial axes. */
+const SPATIAL = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'Resize', 'Upsample', 'Pad']);
 const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div']);
 
 class UnionFind {
@@ -63,7 +64,8 @@ class UnionFind {
 
 interface Space {
   channels: number;
-  rank: number;
+  /** Axes after the channel axis: 2 for an NCHW feature map, 0 for [rows, features]. */
+  trailing: number;
   producers: NodeProto[];
   cuts: CutTensor[];
   depthwise: NodeProto[];
@@ -75,10 +77,10 @@ const nodeLabel = (n: NodeProto): string => `${n.opType} '${n.name || n.output[0
 
 /**
  * Resolves the channel dependency groups of the main graph in one pass in topological order:
- * every Conv (group 1) output starts a channel space; BatchNormalization, depthwise Convs,
+ * every Conv (group 1) output, and every MatMul/Gemm with a stored 2-D weight, starts a channel space; BatchNormalization, depthwise Convs,
  * activations, pooling, Resize and Pad (not on channels) carry it on; Add/Sub/Mul/Div join the
  * spaces of their inputs (residuals, squeeze-excitation gates) and cut per-channel constants; a
- * group-1 Conv that reads a space cuts its input channels. A space read by anything else, or that
+ * group-1 Conv or a MatMul/Gemm that reads a space cuts its input channels. A space read by anything else, or that
  * reaches a graph output, is blocked with the reason.
  */
 export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
@@ -121,6 +123,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const into = root === ra ? sa : sb;
     const from = root === ra ? sb : sa;
     if (sa.channels !== sb.channels) into.blocked.push(`couples ${sa.channels} and ${sb.channels} channels`);
+    if (sa.trailing !== sb.trailing) into.blocked.push('couples feature maps with features');
     into.producers.push(...from.producers);
     into.cuts.push(...from.cuts);
     into.depthwise.push(...from.depthwise);
@@ -136,6 +139,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const inSpaces = n.input.map((v) => (v ? rootOf(v) : undefined));
     const out = n.output[0];
     const known = isDefaultDomain(n);
+    const trailingOf = (slot: number): number | undefined => (inSpaces[slot] === undefined ? undefined : spaces.get(inSpaces[slot])!.trailing);
     const readers = (): void => n.input.forEach((v, slot) => inSpaces[slot] !== undefined && block(v, `read by ${nodeLabel(n)}, which this pass does not cut`));
 
     if (known && n.opType === 'Conv' && out) {
@@ -144,13 +148,14 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       const groups = attrInt(n, 'group') ?? 1;
       const bias = n.input[2] ? ownWeight(n, 2) : undefined;
       const biasOk = !n.input[2] || bias !== undefined;
-      const source = inSpaces[0];
+      const source = trailingOf(0) === 0 ? undefined : inSpaces[0];
+      if (trailingOf(0) === 0) readers();
       if (w && biasOk && groups === 1 && dims.length >= 3) {
         if (source !== undefined) spaces.get(source)!.cuts.push({ weight: w, axis: 1, role: 'consumer' });
         const id = uf.make();
         const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
         if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
-        spaces.set(id, { channels: dims[0]!, rank: dims.length, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
+        spaces.set(id, { channels: dims[0]!, trailing: dims.length - 2, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
         join(out, id);
         continue;
       }
@@ -166,7 +171,29 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       readers();
       continue;
     }
-    if (known && n.opType === 'BatchNormalization' && out && inSpaces[0] !== undefined && n.output.filter(Boolean).length === 1) {
+    if (known && (n.opType === 'MatMul' || n.opType === 'Gemm') && out) {
+      const w = ownWeight(n, 1);
+      const dims = w ? tensorDims(w.tensor) : [];
+      const transB = n.opType === 'Gemm' && (attrInt(n, 'transB') ?? 0) === 1;
+      const transA = n.opType === 'Gemm' && (attrInt(n, 'transA') ?? 0) === 1;
+      const bias = n.input[2] ? ownWeight(n, 2) : undefined;
+      const biasDims = bias ? tensorDims(bias.tensor) : [];
+      const channels = dims[transB ? 0 : 1];
+      const biasOk = !n.input[2] || (bias !== undefined && biasDims.length === 1 && biasDims[0] === channels);
+      if (w && dims.length === 2 && !transA && biasOk && trailingOf(0) !== 2 && trailingOf(0) !== 1) {
+        // A MatMul/Gemm weight [K, N] (or [N, K] with transB): its N output features start a space, its K inputs follow the input's.
+        if (inSpaces[0] !== undefined) spaces.get(inSpaces[0])!.cuts.push({ weight: w, axis: transB ? 1 : 0, role: 'consumer' });
+        const id = uf.make();
+        const cuts: CutTensor[] = [{ weight: w, axis: transB ? 0 : 1, role: 'producer' }];
+        if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
+        spaces.set(id, { channels: channels!, trailing: 0, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
+        join(out, id);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    if (known && n.opType === 'BatchNormalization' && out && inSpaces[0] !== undefined && trailingOf(0)! > 0 && n.output.filter(Boolean).length === 1) {
       const params = [1, 2, 3, 4].map((slot) => ownWeight(n, slot));
       if (params.every((p) => p && tensorDims(p.tensor).length === 1)) {
         const s = spaces.get(inSpaces[0])!;
@@ -177,7 +204,8 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       readers();
       continue;
     }
-    if (known && (PASS_THROUGH.has(n.opType) || n.opType === 'Pad') && out && inSpaces[0] !== undefined && inSpaces.slice(1).every((s) => s === undefined)) {
+    const spatialOk = !SPATIAL.has(n.opType) || trailingOf(0)! > 0;
+    if (known && (PASS_THROUGH.has(n.opType) || SPATIAL.has(n.opType)) && spatialOk && out && inSpaces[0] !== undefined && inSpaces.slice(1).every((s) => s === undefined)) {
       const pads = n.opType === 'Pad' ? padsOnChannels(n, index, main) : false;
       if (pads) {
         readers();
@@ -199,7 +227,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
         }
         const dims = tensorDims(c.tensor);
         // The constant's dims align to the right of the feature map's; `axis` is its channel axis.
-        const axis = dims.length - (s.rank - 1);
+        const axis = dims.length - 1 - s.trailing;
         if (elementCount(c.tensor) === 1 || axis < 0 || dims[axis] === 1) continue;
         const own = c.tensor.dataType === DT.FLOAT && !isExternal(c.tensor) && c.uses.length === 1 && !c.isGraphOutput;
         if (own && dims[axis] === s.channels) s.cuts.push({ weight: c, axis, role: 'follower' });

@@ -7,12 +7,28 @@ import type { ReductionLayout } from './reduction-layout';
  */
 export type ScoreKeys = Uint32Array;
 
-/** |w| as keys (the sign bit cleared), written into `into` when given (a reused buffer at least as long). */
-export function magnitudeKeys(values: Float32Array, into?: Uint32Array): ScoreKeys {
+/**
+ * |w| as keys (the sign bit cleared), written into `into` when given (a reused buffer at least as
+ * long); when `high` is given, the same pass counts the keys' top 16 bits into it (see thresholdFor).
+ */
+export function magnitudeKeys(values: Float32Array, into?: Uint32Array, high?: Uint32Array): ScoreKeys {
   const keys = into ? into.subarray(0, values.length) : new Uint32Array(values.length);
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  for (let i = 0; i < keys.length; i++) keys[i] = bits[i]! & 0x7fffffff;
+  if (high) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = bits[i]! & 0x7fffffff;
+      keys[i] = key;
+      high[key >>> 16]!++;
+    }
+  } else for (let i = 0; i < keys.length; i++) keys[i] = bits[i]! & 0x7fffffff;
   return keys;
+}
+
+/** The histogram of the keys' top 16 bits, the first pass of thresholdFor. */
+export function highHistogram(sets: readonly ScoreKeys[]): Uint32Array {
+  const high = new Uint32Array(65536);
+  for (const keys of sets) for (let i = 0; i < keys.length; i++) high[keys[i]! >>> 16]!++;
+  return high;
 }
 
 /** |w| times the norm of the input channel each weight multiplies, as keys. */
@@ -36,13 +52,12 @@ export interface Threshold {
   ties: number;
 }
 
-/** The threshold that prunes exactly `k` of the keys across `sets` (taken in order), k clamped to [0, total]. */
-export function thresholdFor(sets: readonly ScoreKeys[], k: number): Threshold {
+/** The threshold that prunes exactly `k` of the keys across `sets` (taken in order), k clamped to [0, total]; `counted` is their highHistogram when already made. */
+export function thresholdFor(sets: readonly ScoreKeys[], k: number, counted?: Uint32Array): Threshold {
   const total = sets.reduce((s, keys) => s + keys.length, 0);
   if (k <= 0) return { key: 0, ties: 0 };
   if (k >= total) return { key: 0xffffffff, ties: total };
-  const high = new Uint32Array(65536);
-  for (const keys of sets) for (let i = 0; i < keys.length; i++) high[keys[i]! >>> 16]!++;
+  const high = counted ?? highHistogram(sets);
   let below = 0;
   let bin = 0;
   while (below + high[bin]! <= k - 1) below += high[bin++]!;
