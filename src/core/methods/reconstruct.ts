@@ -3,6 +3,7 @@ import { makeFloatTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { encodeModel } from '../onnx/encode';
 import { exposeTensors } from '../evaluate/intermediate-tensors';
 import { editModel } from '../graph/edit-session';
+import { changeableNodes } from '../graph/node-patterns';
 import { nameAllocator } from '../graph/names';
 import { listStoredWeights } from '../graph/weight-uses';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
@@ -77,7 +78,7 @@ async function refitModel(model: ReadonlyModelIR, o: ReconstructOptions, ctx: Me
   throwIfAborted(ctx.signal);
   const warnings: string[] = [];
   const skipped: string[] = [];
-  const layers = refitLayers(model, teacher.model, skipped);
+  const layers = refitLayers(model, teacher.model, changeableNodes(o.excludeNodes, ctx.nodeScope), skipped);
   if (skipped.length > 0) warnings.push(`Left ${skipped.length} changed layer(s) as they are: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   if (layers.length === 0) return unchangedOutcome(model, 'No MatMul/Gemm layer with a float weight differs from the original model', warnings, []);
   const { inputs, warning } = calibrationFeeds(teacher.model, ctx, o.samples, 'reconstruct');

@@ -1,3 +1,4 @@
+import { NODE_PATTERN_HELP } from '../../graph/node-patterns';
 import type { MethodDeclaration, OptionField, OptionsOf } from '../types';
 
 export const RECONSTRUCT_OPTIONS = [
@@ -20,6 +21,7 @@ export const RECONSTRUCT_OPTIONS = [
     max: 1024,
     integer: true,
   },
+  { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Layers left as the previous steps made them: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ] as const satisfies readonly OptionField[];
 
 export type ReconstructOptions = OptionsOf<typeof RECONSTRUCT_OPTIONS>;

@@ -38,9 +38,9 @@ function sameValues(a: StoredWeight | undefined, b: StoredWeight | undefined): b
  * The layers to refit, in graph order: MatMul and Gemm (transA=0) of the main graph reading a
  * 2-D float32 weight (and Gemm's bias) that only they read, matched to the teacher's node of
  * the same name (or first output) with the same weight shape, and whose weight or bias differs
- * from the teacher's. `skipped` gets why other changed layers are left.
+ * from the teacher's, among the nodes `changeable` lets through. `skipped` gets why other changed layers are left.
  */
-export function refitLayers(studentModel: ReadonlyModelIR, teacherModel: ReadonlyModelIR, skipped: string[]): RefitLayer[] {
+export function refitLayers(studentModel: ReadonlyModelIR, teacherModel: ReadonlyModelIR, changeable: (nodeName: string) => boolean, skipped: string[]): RefitLayer[] {
   const student = sharedModel(studentModel);
   const teacher = sharedModel(teacherModel);
   const graph = student.graph;
@@ -50,7 +50,7 @@ export function refitLayers(studentModel: ReadonlyModelIR, teacherModel: Readonl
   const tNodes = new Map((teacher.graph?.node ?? []).map((n) => [key(n), n]));
   const out: RefitLayer[] = [];
   for (const node of graph.node) {
-    if (node.opType !== 'MatMul' && node.opType !== 'Gemm') continue;
+    if ((node.opType !== 'MatMul' && node.opType !== 'Gemm') || !changeable(node.name)) continue;
     const t = tNodes.get(key(node));
     const weight = stored.get(node.input[1] ?? '');
     const tWeight = t && tStored.get(t.input[1] ?? '');

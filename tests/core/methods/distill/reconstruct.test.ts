@@ -119,11 +119,15 @@ describe('reconstruct after zero-fraction pruning (executed in onnxruntime-web)'
     }, 120_000);
   }
 
-  it('leaves an unchanged model as it is and needs a teacher', async () => {
+  it('leaves an unchanged model or excluded layers as they are, and needs a teacher', async () => {
     const m = mlp();
     const teacher = createTeacher(m, openModel);
     const out = await reconstruct.apply(m, {}, { teacher, openModel });
     expect(out.tensors).toBe(0);
+    const pruned = (await zeroFraction.apply(m, { fraction: 0.5 })).model;
+    const some = await reconstruct.apply(pruned, { excludeNodes: ['fc1'], samples: 8 }, { teacher, openModel });
+    expect(some.changes.map((c) => c.name)).toEqual(['fc2.weight']);
+    expect(some.warnings.join(' ')).toMatch(/seeded synthetic/);
     await teacher.release();
     await expect(reconstruct.apply(m, {}, { openModel })).rejects.toBeInstanceOf(UnsupportedModelError);
   });
