@@ -5,6 +5,7 @@ import { int4 } from './int4';
 import { int8Dynamic } from './int8-dynamic';
 import { int8Static } from './int8-static';
 import { int8Weight } from './int8-weight';
+import { simplify } from './simplify';
 import type { MethodModule } from './types';
 
 /**
@@ -14,7 +15,7 @@ import type { MethodModule } from './types';
  * is its declaration (declarations/<id>.ts, a line in declarations/index.ts) and its implementation
  * (<id>.ts, a line here); the CLI, the worker and the studio need nothing more.
  */
-export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight];
+export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight, simplify];
 
 export function getMethod(id: string): MethodModule {
   const m = methods.find((x) => x.id === id);

@@ -6,6 +6,7 @@ import { int4Declaration } from './int4';
 import { int8DynamicDeclaration } from './int8-dynamic';
 import { int8StaticDeclaration } from './int8-static';
 import { int8WeightDeclaration } from './int8-weight';
+import { simplifyDeclaration } from './simplify';
 
 /**
  * Every method's declaration, data only, in the order the UI lists them: what the studio, the
@@ -19,6 +20,7 @@ export const declarations: readonly MethodDeclaration[] = [
   int4Declaration,
   fp16Declaration,
   fp16WeightDeclaration,
+  simplifyDeclaration,
 ];
 
 export function getDeclaration(id: string): MethodDeclaration {
