@@ -17,6 +17,7 @@ import { exposeGc, median, timeInRounds, type TimedOperation } from './measure';
 import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
 import { benchWasmLatency } from './wasm-latency';
+import { benchSimplify } from './simplify-vs-onnxsim';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   await benchRealModel(rounds, gc);
   gc();
   await benchWasmLatency(rounds);
+  await benchSimplify(rounds, gc);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

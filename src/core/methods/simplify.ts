@@ -7,12 +7,13 @@ import type { LayerChange } from './changes';
 import { simplifyDeclaration, SIMPLIFY_OPTIONS } from './declarations/simplify';
 import { resolveOptions } from './resolve-options';
 import { constantsToInitializers } from './structure/constants-to-initializers';
-import { foldConvBiasAdds } from './structure/fold-conv-bias-add';
+import { foldConvAffine } from './structure/fold-conv-affine';
 import { foldBatchNorms } from './structure/fold-batch-norm';
 import { foldConstants } from './structure/fold-constants';
 import { inlineConstantIfs } from './structure/inline-constant-if';
 import { matmulAddToGemm } from './structure/matmul-add-gemm';
 import { mergeDuplicates } from './structure/merge-duplicates';
+import { reshapeKeptDims } from './structure/reshape-kept-dims';
 import { removeNoOps } from './structure/remove-no-ops';
 import { RewritePass } from './structure/rewrite-pass';
 import type { MethodModule } from './types';
@@ -54,9 +55,10 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
       { phase: 'constants', run: (p) => foldConstants(p, maxElements) },
       { phase: 'constant If', run: (p) => inlineConstantIfs(p) },
       { phase: 'no-ops', run: (p, m) => removeNoOps(p, m) },
+      { phase: 'Reshape targets', run: (p) => reshapeKeptDims(p) },
       { phase: 'duplicates', run: (p) => mergeDuplicates(p) },
       ...(o.foldBatchNorm ? [{ phase: 'BatchNormalization', run: (p: RewritePass) => foldBatchNorms(p) }] : []),
-      { phase: 'Conv + Add', run: (p) => foldConvBiasAdds(p) },
+      { phase: 'Conv + Add/Mul', run: (p) => foldConvAffine(p) },
       ...(o.matmulToGemm ? [{ phase: 'MatMul + Add', run: (p: RewritePass) => matmulAddToGemm(p) }] : []),
     ];
     let model = sharedModel(input);

@@ -48,6 +48,8 @@ async function checkSame(model: ModelIR): Promise<{ before: number; after: numbe
 
 const FIXTURES: Record<string, () => ModelIR> = { mlp, convBnRelu, transformerBlock, constantsInIf, bigMlp, bigConv, tinyImageClassifier: () => tinyImageClassifier() };
 const REAL = { cls: OCR_CLS, det: OCR_DET, rec: OCR_REC };
+/** Nodes onnxsim 0.7.3 leaves on each (the issue's figures; `npm run bench` runs it beside simplify). */
+const ONNXSIM_NODES: Record<string, number> = { cls: 180, det: 297, rec: 377 };
 
 describe('simplify keeps outputs on every fixture and the PaddleOCR models', () => {
   for (const [name, make] of Object.entries(FIXTURES)) {
@@ -62,7 +64,7 @@ describe('simplify keeps outputs on every fixture and the PaddleOCR models', () 
       const r = await checkSame(decodeModel(readOcrModel(file)));
       console.log(`paddleocr ${name}: ${r.before} -> ${r.after} nodes, relative error ${r.error.toExponential(2)}`);
       expect(r.error).toBeLessThan(1e-4);
-      expect(r.after).toBeLessThan(r.before);
+      expect(r.after).toBeLessThanOrEqual(ONNXSIM_NODES[name]!);
     }, 300_000);
   }
 });

@@ -84,6 +84,29 @@ describe('simplify, one rewrite at a time', () => {
     expect(ops(dynamic.model)).toEqual(['Shape', 'Gather', 'Gather', 'Mul', 'Reshape']);
   });
 
+  it('turns a Reshape target built from its input\'s own dynamic dims into 0 (keep) entries', async () => {
+    const m = (sliceEnd: number, swap = false) =>
+      model(
+        graph({
+          name: 'g',
+          inputs: [valueInfo('x', DT.FLOAT, ['batch', 2, 3])],
+          outputs: [valueInfo('y', DT.FLOAT, undefined)],
+          initializers: [makeInt64Tensor('s0', [1], [0]), makeInt64Tensor('s1', [1], [sliceEnd]), makeInt64Tensor('rest', [1], [6 / (sliceEnd === 1 ? 1 : 2)])],
+          nodes: [
+            node('Shape', ['x'], ['s'], {}, { name: 'shape' }),
+            node('Slice', ['s', 's0', 's1'], ['lead'], {}, { name: 'slice' }),
+            node('Concat', swap ? ['rest', 'lead'] : ['lead', 'rest'], ['target'], { axis: 0 }, { name: 'concat' }),
+            node('Reshape', ['x', 'target'], ['y'], {}, { name: 'reshape' }),
+          ],
+        }),
+      );
+    const feeds = seededFeeds({ x: { dtype: 'float32', dims: [3, 2, 3] } });
+    expect(ops((await simplifiedSame(m(1), feeds)).model)).toEqual(['Reshape']);
+    expect(ops((await simplifiedSame(m(2), feeds)).model)).toEqual(['Reshape']);
+    // The batch dim lands at position 1 of the target there, where 0 would copy the wrong dim.
+    expect(ops((await simplifiedSame(m(1, true), feeds)).model)).toEqual(['Shape', 'Slice', 'Concat', 'Reshape']);
+  });
+
   it('keeps a folded value over maxFoldedMB as the nodes that compute it', async () => {
     const m = model(
       graph({
@@ -168,18 +191,22 @@ describe('simplify, one rewrite at a time', () => {
     expect(ops((await simplifiedSame(deconv, seededFeeds({ x: { dtype: 'float32', dims: [1, 4, 5, 5] } }))).model)).toEqual(['ConvTranspose']);
   });
 
-  it('folds a per-channel Add after a Conv into its bias, and leaves an Add of another shape', async () => {
-    const conv = (biasDims: number[]) =>
+  it('folds a per-channel or scalar Add, Sub, Mul or Div after a Conv into it, and leaves one of another shape', async () => {
+    const conv = (biasDims: number[], op = 'Add', convFirst = false) =>
       model(
         graph({
           name: 'g',
           inputs: [valueInfo('x', DT.FLOAT, [1, 2, 4, 4])],
           outputs: [valueInfo('y', DT.FLOAT, [1, 3, 4, 4])],
           initializers: [makeFloatTensor('w', [3, 2, 1, 1], randn(1, 6)), makeFloatTensor('b', [3], randn(2, 3)), makeFloatTensor('add', biasDims, randn(3, biasDims.reduce((a, d) => a * d, 1)))],
-          nodes: [node('Conv', ['x', 'w', 'b'], ['c'], {}, { name: 'conv' }), node('Add', ['add', 'c'], ['y'], {}, { name: 'add' })],
+          nodes: [node('Conv', ['x', 'w', 'b'], ['c'], {}, { name: 'conv' }), node(op, convFirst ? ['c', 'add'] : ['add', 'c'], ['y'], {}, { name: 'add' })],
         }),
       );
     const feeds = seededFeeds({ x: { dtype: 'float32', dims: [1, 2, 4, 4] } });
+    expect(ops((await simplifiedSame(conv([1, 3, 1, 1], 'Mul'), feeds)).model)).toEqual(['Conv']);
+    expect(ops((await simplifiedSame(conv([], 'Div', true), feeds)).model)).toEqual(['Conv']);
+    expect(ops((await simplifiedSame(conv([3, 1, 1], 'Sub', true), feeds)).model)).toEqual(['Conv']);
+    expect(ops((await simplifiedSame(conv([3, 1, 1], 'Sub'), feeds)).model)).toEqual(['Conv', 'Sub']);
     expect(ops((await simplifiedSame(conv([1, 3, 1, 1]), feeds)).model)).toEqual(['Conv']);
     expect(ops((await simplifiedSame(conv([3, 1, 1]), feeds)).model)).toEqual(['Conv']);
     expect(ops((await simplifiedSame(conv([1, 1, 1, 4]), feeds)).model)).toEqual(['Conv', 'Add']);

@@ -1,26 +1,9 @@
 import { isDefaultDomain } from '../../graph/attrs';
-import type { GraphScope } from '../../graph/graph-index';
-import { inferShapes } from '../../graph/shapes';
 import { node as makeNode } from '../../ir/build';
 import { DT } from '../../ir/dtype';
 import { tensorDims } from '../../ir/tensor';
 import type { RewritePass } from './rewrite-pass';
-
-/**
- * Ranks of a graph's values: inference with every unknown input dim taken as 1. The dims it gives
- * are not to be trusted, only how many there are (no rank here depends on a dim's size).
- */
-function ranks(scope: GraphScope): Map<string, number> {
-  const seed = new Map<string, number[]>();
-  for (const v of scope.graph.input) {
-    const t = v.type?.value;
-    if (t?.case !== 'tensorType' || !t.value.shape) continue;
-    seed.set(v.name, t.value.shape.dim.map((d) => (d.value.case === 'dimValue' && d.value.value > 0n ? Number(d.value.value) : 1)));
-  }
-  const out = new Map<string, number>();
-  for (const [name, dims] of inferShapes(scope.graph, seed).shapes) out.set(name, dims.length);
-  return out;
-}
+import { valueRanks } from './static-shapes';
 
 /** MatMul(A, W) + bias, with A 2-D and W and the bias stored float values of one row, becomes Gemm(A, W, bias). */
 export function matmulAddToGemm(pass: RewritePass): void {
@@ -39,7 +22,7 @@ export function matmulAddToGemm(pass: RewritePass): void {
       const wd = tensorDims(w.tensor);
       const bd = tensorDims(bias.tensor);
       if (wd.length !== 2 || !(bd.length === 1 || (bd.length === 2 && bd[0] === 1)) || (bd[bd.length - 1] !== wd[1] && bd[bd.length - 1] !== 1)) continue;
-      rankOf ??= ranks(scope);
+      rankOf ??= valueRanks(scope);
       if (rankOf.get(mm.input[0]) !== 2 || !pass.canReplace(mm) || !pass.canReplace(add)) continue;
       const gemm = makeNode('Gemm', [mm.input[0], mm.input[1], biasName!], [add.output[0]], {}, { name: mm.name || pass.newName(`${add.output[0]}_gemm`) });
       pass.replace(mm, [gemm]);

@@ -26,3 +26,19 @@ export function staticShapes(scope: GraphScope): Map<string, number[]> {
   }
   return inferShapes(scope.graph, seed).shapes;
 }
+
+/**
+ * Ranks of a graph's values: inference with every unknown input dim taken as 1. The dims it gives
+ * are not to be trusted, only how many there are (no rank here depends on a dim's size).
+ */
+export function valueRanks(scope: GraphScope): Map<string, number> {
+  const seed = new Map<string, number[]>();
+  for (const v of scope.graph.input) {
+    const t = v.type?.value;
+    if (t?.case !== 'tensorType' || !t.value.shape) continue;
+    seed.set(v.name, t.value.shape.dim.map((d) => (d.value.case === 'dimValue' && d.value.value > 0n ? Number(d.value.value) : 1)));
+  }
+  const out = new Map<string, number>();
+  for (const [name, dims] of inferShapes(scope.graph, seed).shapes) out.set(name, dims.length);
+  return out;
+}
