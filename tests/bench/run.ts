@@ -18,6 +18,7 @@ import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
 import { benchWasmLatency } from './wasm-latency';
 import { benchPruning } from './pruning';
+import { benchSimplify } from './simplify-vs-onnxsim';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
   await benchWasmLatency(rounds);
   gc();
   await benchPruning(rounds, gc);
+  gc();
+  await benchSimplify(rounds, gc);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

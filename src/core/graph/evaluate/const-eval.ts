@@ -35,10 +35,10 @@ export function evaluateInto(
 }
 
 /** The stored tensors of a graph (initializers and Constant nodes) that the evaluator can read. */
-export function storedConstants(graph: GraphProto, maxElements = DEFAULT_MAX_ELEMENTS): Map<string, ConstTensor> {
+export function storedConstants(graph: GraphProto, maxElements = DEFAULT_MAX_ELEMENTS, wanted?: (name: string) => boolean): Map<string, ConstTensor> {
   const values = new Map<string, ConstTensor>();
   const add = (name: string | undefined, t: Parameters<typeof fromTensorProto>[0]): void => {
-    if (!name || sizeOf(t.dims.map(Number)) > maxElements) return;
+    if (!name || sizeOf(t.dims.map(Number)) > maxElements || (wanted && !wanted(name))) return;
     const c = fromTensorProto(t);
     if (c) values.set(name, c);
   };
@@ -56,6 +56,11 @@ export interface EvaluateOptions {
   /** Dims of values that are not constant, for Shape. */
   shapes?: ReadonlyMap<string, readonly number[]>;
   maxElements?: number;
+  /**
+   * Which stored tensors to read (all by default). Reading a large weight costs time and memory, so
+   * callers that know which values can feed an evaluated operator name only those.
+   */
+  wanted?: (name: string) => boolean;
 }
 
 /**
@@ -65,7 +70,7 @@ export interface EvaluateOptions {
  */
 export function evaluateConstants(graph: GraphProto, o: EvaluateOptions = {}): Map<string, ConstTensor> {
   const max = o.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const values = storedConstants(graph, max);
+  const values = storedConstants(graph, max, o.wanted);
   for (const v of graph.input) values.delete(v.name);
   for (const [k, v] of o.known ?? []) values.set(k, v);
   const shapeOf = (name: string): readonly number[] | undefined => o.shapes?.get(name);

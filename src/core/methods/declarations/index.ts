@@ -9,6 +9,7 @@ import { int8WeightDeclaration } from './int8-weight';
 import { pruneUnstructuredDeclaration } from './prune-unstructured';
 import { pruneChannelsDeclaration } from './prune-channels';
 import { reconstructDeclaration } from './reconstruct';
+import { simplifyDeclaration } from './simplify';
 
 /**
  * Every method's declaration, data only, in the order the UI lists them: what the studio, the
@@ -25,6 +26,7 @@ export const declarations: readonly MethodDeclaration[] = [
   pruneUnstructuredDeclaration,
   pruneChannelsDeclaration,
   reconstructDeclaration,
+  simplifyDeclaration,
 ];
 
 export function getDeclaration(id: string): MethodDeclaration {
