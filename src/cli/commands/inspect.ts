@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatShape } from '../../core/util/format';
 import { formatTable } from '../format';
 import { toJson } from '../json';
 import { readModelFile } from '../model-file';
+import { shownPath } from '../shown-path';
 
 const NAME = 'inspect' as const;
 
@@ -31,7 +32,7 @@ function describeMacs(m: ModelSummary['macs']): string {
 
 /** The summary as text for a terminal: overview, IO, top ops, largest layers. */
 export function formatSummary(path: string, s: ModelSummary): string {
-  const lines: string[] = [path];
+  const lines: string[] = [shownPath(path)];
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ');
   lines.push(`  size        ${formatBytes(s.sizeBytes)} (${s.sizeBytes} bytes)`);
   lines.push(`  IR version  ${s.irVersion}`);

@@ -5,6 +5,7 @@ import { foreignFormatAdvice, guessUnreadableFormat, sniffForeignFormat } from '
 import { resolveExternalData, listExternalLocations, type ExternalFiles } from './external-data';
 import { ModelFormatError } from '../util/errors';
 import { checkWeightPayloads } from './payload-check';
+import { checkModelStructure } from './structure-check';
 
 export interface DecodeOptions {
   /** External data files by their location relative to the model's folder. */
@@ -52,6 +53,7 @@ export function decodeModel(bytes: Uint8Array<ArrayBuffer>, options: DecodeOptio
   const locations = listExternalLocations(model);
   if (locations.length > 0) resolveExternalData(model, options.externalFiles ?? new Map());
   checkWeightPayloads(model);
+  checkModelStructure(model);
   return model;
 }
 
