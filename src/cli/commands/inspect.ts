@@ -26,7 +26,12 @@ function describeIO(label: string, io: readonly IOSpec[]): string[] {
 
 function describeMacs(m: ModelSummary['macs']): string {
   const assumed = Object.entries(m.assumedDims).map(([k, v]) => `${k}=${v}`);
-  const notes = [m.complete ? '' : 'some layers not counted', assumed.length > 0 ? `assuming ${assumed.join(', ')}` : ''].filter(Boolean);
+  const shown = m.impossible ?? [];
+  const impossible = shown.length > 0 ? `impossible shapes at ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''}, not counted` : '';
+  const notes = [
+    m.complete ? '' : impossible || 'some layers not counted',
+    assumed.length > 0 ? `assuming ${assumed.join(', ')}; set them with --dim name=N` : '',
+  ].filter(Boolean);
   return `${formatCount(m.total)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
