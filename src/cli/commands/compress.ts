@@ -25,6 +25,7 @@ import { formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
+import { progressLines } from '../progress-lines';
 import { verifyModelLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
 import type { OpenModel } from '../../core/methods/types';
@@ -40,6 +41,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   calibration: { type: 'string' },
   dim: { type: 'string', multiple: true },
+  progress: { type: 'boolean' },
   ...PREPROCESS_OPTIONS,
 } as const;
 
@@ -143,6 +145,7 @@ export const compressCommand: Command = {
         openModel,
         teacher,
         ...(env.signal && { signal: env.signal }),
+        ...(values.progress && { onProgress: progressLines(env.stderr) }),
         ...(calibrationInputs && { calibrationInputs }),
       });
     } finally {
