@@ -186,8 +186,8 @@ async function stage<T>(name: string, run: () => Promise<T> | T): Promise<{ ok: 
   }
 }
 
-/** Runs case `index` of the fuzz with `seed`; throws FuzzFailure when the case breaks the contract. */
-export async function runFuzzCase(sources: readonly FuzzSource[], seed: number, index: number): Promise<FuzzCase> {
+/** The input of case `index`: which source, how it was mutated, the bytes, and the method it goes through. */
+export function fuzzCaseInput(sources: readonly FuzzSource[], seed: number, index: number) {
   const rnd = seededRandom((seed * 0x9e3779b1 + index) >>> 0);
   // The real model is large: a tenth of the cases, so the fixtures get most of the time.
   const source = rnd.next() < 0.1 ? sources[sources.length - 1]! : sources[rnd.int(0, sources.length - 1)]!;
@@ -202,7 +202,12 @@ export async function runFuzzCase(sources: readonly FuzzSource[], seed: number, 
     mutation = m.name;
     bytes = encodeModel(m.apply(decodeModel(source.bytes), rnd));
   }
-  const method = pick(rnd, methods);
+  return { source, mutation, bytes, method: pick(rnd, methods) };
+}
+
+/** Runs case `index` of the fuzz with `seed`; throws FuzzFailure when the case breaks the contract. */
+export async function runFuzzCase(sources: readonly FuzzSource[], seed: number, index: number): Promise<FuzzCase> {
+  const { source, mutation, bytes, method } = fuzzCaseInput(sources, seed, index);
   const start = performance.now();
   const done = (c: Omit<FuzzCase, 'index' | 'source' | 'mutation' | 'ms'>): FuzzCase => {
     const ms = performance.now() - start;

@@ -52,8 +52,8 @@ export function decodeModel(bytes: Uint8Array<ArrayBuffer>, options: DecodeOptio
   }
   const locations = listExternalLocations(model);
   if (locations.length > 0) resolveExternalData(model, options.externalFiles ?? new Map());
-  checkWeightPayloads(model);
   checkModelStructure(model);
+  checkWeightPayloads(model);
   return model;
 }
 

@@ -244,6 +244,18 @@ export const HOSTILE_MODELS: HostileModel[] = [
     exitCode: 3,
   },
   {
+    label: 'a subgraph under an attribute that does not say it holds a graph (found by the fuzz)',
+    bytes: () => {
+      const base = constantsInIf();
+      const g = base.graph!;
+      const node = g.node.map((n) => (n.opType !== 'If' ? n : patch(n, { attribute: n.attribute.map((a) => (a.name === 'then_branch' ? patch(a, { type: 0 }) : a)) })));
+      return encodeModel(patch(base, { graph: patch(g, { node }) }));
+    },
+    error: 'ModelFormatError',
+    message: /The attribute 'then_branch' of node 'branch' holds a graph but declares type 0; expected type 5 \(GRAPH\)/,
+    exitCode: 3,
+  },
+  {
     label: 'the default domain imported twice at different opsets',
     bytes: () => {
       const base = mlp();
