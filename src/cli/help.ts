@@ -42,6 +42,7 @@ Options:
   ${PREPROCESS_FIELDS.map((f) => `--${f.flag.name}`).join(', ')}
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
+  --progress           print each phase and its step counter on stderr while it runs
   --json               print {input{path,sizeBytes}, output{path,sizeBytes}, recipe, calibration?,
                        steps[{method,options,tensors,ms,warnings,changes[{kind,...}],before,after}], ms};
                        before/after: {parameters,macs,storedBytes,gzipBytes}

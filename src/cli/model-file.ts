@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeModel } from '../core/onnx/decode';
 import { runnableBytes } from '../core/onnx/runnable-bytes';
 import type { ModelIR } from '../core/ir/model';
+import { ExternalDataError } from '../core/util/errors';
 import { OutputFileError, UsageError } from './cli-errors';
+import { shownPath } from './shown-path';
 
 /** A model read from disk, with its external data files resolved relative to its folder. */
 export interface ModelFile {
@@ -39,30 +41,59 @@ export function readInputFile(path: string, command: string): Uint8Array<ArrayBu
   try {
     return ownBytes(readFileSync(path));
   } catch (e) {
-    throw new UsageError(`Cannot read '${path}': ${describeFsError(e)}.`, command);
+    throw new UsageError(`Cannot read '${shownPath(path)}': ${describeFsError(e)}.`, command);
+  }
+}
+
+/** Whether `path` (a real path) is `root` or lies below it. */
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * Reads one external data file below the model's (real) folder. The location was already
+ * normalised by the core; here links are resolved too, so a data file or a folder on its path
+ * that is a symlink to somewhere outside the model's folder is refused, not read.
+ */
+function readExternalFile(root: string, location: string): { path: string; bytes: Uint8Array<ArrayBuffer> } | undefined {
+  const file = join(root, location);
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!isInside(root, real)) {
+    throw new ExternalDataError(
+      `External data location '${shownPath(location)}' resolves to '${shownPath(real)}', outside the model's folder '${shownPath(root)}' (through a symbolic link); expected a file inside that folder.`,
+    );
+  }
+  try {
+    if (!statSync(real).isFile()) return undefined;
+    return { path: file, bytes: ownBytes(readFileSync(real)) };
+  } catch {
+    return undefined;
   }
 }
 
 /**
  * Reads and decodes a model. External data locations are read from disk relative to the
- * model's folder (the core rejects locations that would leave it); a missing data file is an
- * ExternalDataError from the core.
+ * model's folder (the core rejects locations that would leave it, and links leading out of it
+ * are refused here); a missing data file is an ExternalDataError from the core.
  */
 export function readModelFile(path: string, command: string): ModelFile {
   const bytes = readInputFile(path, command);
-  const dir = dirname(resolve(path));
+  const folder = dirname(resolve(path));
   const externalPaths: string[] = [];
+  let root: string | undefined;
   const model = decodeModel(bytes, {
     externalFiles: (location) => {
-      const file = join(dir, location);
-      try {
-        if (!statSync(file).isFile()) return undefined;
-        const data = ownBytes(readFileSync(file));
-        externalPaths.push(file);
-        return data;
-      } catch {
-        return undefined;
-      }
+      root ??= realpathSync(folder);
+      const found = readExternalFile(root, location);
+      if (!found) return undefined;
+      externalPaths.push(found.path);
+      return found.bytes;
     },
   });
   return { path, bytes, sizeBytes: bytes.byteLength, model, externalPaths };
@@ -87,7 +118,7 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 export async function assertOutputIsNotInput(output: string, inputs: readonly string[], command: string): Promise<void> {
   for (const input of inputs) {
     if (await sameFile(output, input)) {
-      throw new UsageError(`The output '${output}' is the input file '${input}'; choose another -o path (inputs are never overwritten).`, command);
+      throw new UsageError(`The output '${shownPath(output)}' is the input file '${shownPath(input)}'; choose another -o path (inputs are never overwritten).`, command);
     }
   }
 }
@@ -110,7 +141,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch (e) {
     await rm(temp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `the folder '${dirname(path)}' does not exist` : describeFsError(e);
-    throw new OutputFileError(`Cannot write '${path}': ${reason}.`);
+    const reason = code === 'ENOENT' ? `the folder '${shownPath(dirname(path))}' does not exist` : describeFsError(e);
+    throw new OutputFileError(`Cannot write '${shownPath(path)}': ${reason}.`);
   }
 }

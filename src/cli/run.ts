@@ -4,6 +4,7 @@ import type { Command } from './command';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes';
 import { generalUsage, isCommandName, usageFor, type CommandName } from './help';
 import { OutputFileError, UsageError } from './cli-errors';
+import { shownMessage } from './shown-path';
 
 /** Commands load on demand, so `inspect` never pulls in onnxruntime or the recipe engine. */
 const LOADERS: Record<CommandName, () => Promise<Command>> = {
@@ -35,11 +36,11 @@ export async function runCli(argv: readonly string[], env: CliEnv, debug = false
     return await command.run([...rest], env);
   } catch (e) {
     if (e instanceof UsageError) {
-      env.stderr(`featherweight: ${e.message}\n\n${usageFor(e.command)}`);
+      env.stderr(`featherweight: ${shownMessage(e.message)}\n\n${usageFor(e.command)}`);
     } else if (isFeatherweightError(e)) {
-      env.stderr(`featherweight: ${e.name}: ${e.message}`);
+      env.stderr(`featherweight: ${e.name}: ${shownMessage(e.message)}`);
     } else if (e instanceof OutputFileError) {
-      env.stderr(`featherweight: ${e.message}`);
+      env.stderr(`featherweight: ${shownMessage(e.message)}`);
     } else {
       env.stderr(`featherweight: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
       if (debug && e instanceof Error && e.stack) env.stderr(e.stack);

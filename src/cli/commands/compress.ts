@@ -12,7 +12,7 @@ import {
   type StepReport,
 } from '../../core/recipe';
 import { summarizeChanges } from '../../core/methods/changes';
-import { RecipeError } from '../../core/util/errors';
+import { RecipeError, RuntimeError } from '../../core/util/errors';
 import { COMMON_OPTIONS, dimFlags, parseCommandArgs, requirePositionals } from '../args';
 import { PREPROCESS_OPTIONS, preprocessingFromFlags } from '../eval-options';
 import { readFileInputs } from '../eval-inputs';
@@ -25,6 +25,8 @@ import { formatTable } from '../format';
 import { toJson } from '../json';
 import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
 import { UsageError } from '../cli-errors';
+import { progressLines } from '../progress-lines';
+import { guessedDims, guessedDimsAdvice } from '../guessed-dims';
 import { verifyModelLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
 import type { OpenModel } from '../../core/methods/types';
@@ -40,6 +42,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   calibration: { type: 'string' },
   dim: { type: 'string', multiple: true },
+  progress: { type: 'boolean' },
   ...PREPROCESS_OPTIONS,
 } as const;
 
@@ -105,6 +108,16 @@ function stepTable(steps: readonly StepReport[]): string {
   return [table, ...changes].join('\n');
 }
 
+/** A runtime failure while running on synthetic inputs says which dims were guessed and how to set them. */
+async function withGuessedDimsAdvice<T>(guessed: readonly string[], run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof RuntimeError && guessed.length > 0) throw new RuntimeError(`${e.message} ${guessedDimsAdvice(guessed)}`);
+    throw e;
+  }
+}
+
 export const compressCommand: Command = {
   async run(argv, env) {
     const { values, positionals } = parseCommandArgs(NAME, argv, OPTIONS);
@@ -139,12 +152,13 @@ export const compressCommand: Command = {
     const teacher = createTeacher(input.model, openModel);
     let result;
     try {
-      result = await applyRecipe(input.model, recipe, {
+      result = await withGuessedDimsAdvice(calibrationInputs === undefined ? guessedDims(input.model) : [], () => applyRecipe(input.model, recipe, {
         openModel,
         teacher,
         ...(env.signal && { signal: env.signal }),
+        ...(values.progress && { onProgress: progressLines(env.stderr) }),
         ...(calibrationInputs && { calibrationInputs }),
-      });
+      }));
     } finally {
       await teacher.release();
     }

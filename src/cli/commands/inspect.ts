@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatShape } from '../../core/util/format';
 import { formatTable } from '../format';
 import { toJson } from '../json';
 import { readModelFile } from '../model-file';
+import { shownPath } from '../shown-path';
 
 const NAME = 'inspect' as const;
 
@@ -25,13 +26,18 @@ function describeIO(label: string, io: readonly IOSpec[]): string[] {
 
 function describeMacs(m: ModelSummary['macs']): string {
   const assumed = Object.entries(m.assumedDims).map(([k, v]) => `${k}=${v}`);
-  const notes = [m.complete ? '' : 'some layers not counted', assumed.length > 0 ? `assuming ${assumed.join(', ')}` : ''].filter(Boolean);
+  const shown = m.impossible ?? [];
+  const impossible = shown.length > 0 ? `impossible shapes at ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''}, not counted` : '';
+  const notes = [
+    m.complete ? '' : impossible || 'some layers not counted',
+    assumed.length > 0 ? `assuming ${assumed.join(', ')}; set them with --dim name=N` : '',
+  ].filter(Boolean);
   return `${formatCount(m.total)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The summary as text for a terminal: overview, IO, top ops, largest layers. */
 export function formatSummary(path: string, s: ModelSummary): string {
-  const lines: string[] = [path];
+  const lines: string[] = [shownPath(path)];
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ');
   lines.push(`  size        ${formatBytes(s.sizeBytes)} (${s.sizeBytes} bytes)`);
   lines.push(`  IR version  ${s.irVersion}`);

@@ -27,17 +27,33 @@ function nodeMacs(op: string, ins: (number[] | undefined)[], out: number[] | und
   }
 }
 
-/** MACs of Conv/ConvTranspose/MatMul/Gemm in `graph`; `complete` is false when any could not be computed. */
-export function countMacs(graph: GraphProto, table: ShapeTable): { total: number; byNode: NodeMacs[]; complete: boolean } {
+/** A shape no tensor can have: a negative, fractional or non-finite dimension. */
+const isImpossible = (shape: number[] | undefined): boolean => shape !== undefined && shape.some((d) => !Number.isSafeInteger(d) || d < 0);
+
+/**
+ * MACs of Conv/ConvTranspose/MatMul/Gemm in `graph`; `complete` is false when any could not be
+ * computed. A node whose inferred shapes are impossible (a negative dim, e.g. from a guessed
+ * input size that does not fit a Reshape) is not counted and is listed in `impossible`, so the
+ * total is never negative.
+ */
+export function countMacs(graph: GraphProto, table: ShapeTable): { total: number; byNode: NodeMacs[]; complete: boolean; impossible: string[] } {
   const byNode: NodeMacs[] = [];
+  const impossible: string[] = [];
   let complete = true;
   graph.node.forEach((n, i) => {
     if (!COUNTED.has(n.opType) || (n.domain !== '' && n.domain !== 'ai.onnx')) return;
-    const ins = n.input.map((name) => (name ? table.shapes.get(name) : undefined));
-    const macs = nodeMacs(n.opType, ins, n.output[0] ? table.shapes.get(n.output[0]) : undefined, (attrInt(n, 'transA') ?? 0) === 1);
-    if (macs === undefined) complete = false;
-    else byNode.push({ name: n.name || `${n.opType}#${i}`, op: n.opType, macs });
+    const name = n.name || `${n.opType}#${i}`;
+    const ins = n.input.map((input) => (input ? table.shapes.get(input) : undefined));
+    const out = n.output[0] ? table.shapes.get(n.output[0]) : undefined;
+    if ([...ins, out].some(isImpossible)) {
+      impossible.push(name);
+      complete = false;
+      return;
+    }
+    const macs = nodeMacs(n.opType, ins, out, (attrInt(n, 'transA') ?? 0) === 1);
+    if (macs === undefined || !Number.isFinite(macs)) complete = false;
+    else byNode.push({ name, op: n.opType, macs });
   });
   byNode.sort((a, b) => b.macs - a.macs);
-  return { total: byNode.reduce((s, n) => s + n.macs, 0), byNode, complete };
+  return { total: byNode.reduce((s, n) => s + n.macs, 0), byNode, complete, impossible };
 }

@@ -35,6 +35,8 @@ export interface ModelSummary {
     complete: boolean;
     /** Symbolic or unknown input dims and the value the estimate used for each ('?' names a dim without a name). */
     assumedDims: Record<string, number>;
+    /** Counted nodes left out because their inferred shapes are impossible (a negative dim). */
+    impossible?: string[];
   };
   /** Ops onnxruntime-web's WebGPU EP cannot run (they would fall back to WASM). */
   webgpu: { unsupportedOps: string[]; unsupportedNodes: number };

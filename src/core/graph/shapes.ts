@@ -150,7 +150,8 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
     }
     case 'Concat': {
       const all = node.input.map((_, i) => s(i));
-      if (all.some((a) => !a)) return { shapes: [undefined] };
+      // A Concat with no inputs is invalid ONNX; its output shape is left unknown rather than guessed.
+      if (all.length === 0 || all.some((a) => !a)) return { shapes: [undefined] };
       const first = all[0]!;
       const axis = norm(attrInt(node, 'axis') ?? 0, first.length);
       const out = [...first];

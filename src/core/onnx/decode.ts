@@ -5,6 +5,7 @@ import { foreignFormatAdvice, guessUnreadableFormat, sniffForeignFormat } from '
 import { resolveExternalData, listExternalLocations, type ExternalFiles } from './external-data';
 import { ModelFormatError } from '../util/errors';
 import { checkWeightPayloads } from './payload-check';
+import { checkModelStructure } from './structure-check';
 
 export interface DecodeOptions {
   /** External data files by their location relative to the model's folder. */
@@ -51,6 +52,7 @@ export function decodeModel(bytes: Uint8Array<ArrayBuffer>, options: DecodeOptio
   }
   const locations = listExternalLocations(model);
   if (locations.length > 0) resolveExternalData(model, options.externalFiles ?? new Map());
+  checkModelStructure(model);
   checkWeightPayloads(model);
   return model;
 }
