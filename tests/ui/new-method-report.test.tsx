@@ -57,7 +57,7 @@ describe('the studio with a method registered by the test', () => {
     const picker = within(step).getByLabelText('Method') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.value)).toContain('zero-fraction');
     // Families in the order each first appears: reconstruct (distillation) is a real method, zero-fraction (pruning) the test's, listed after.
-    expect([...picker.querySelectorAll('optgroup')].map((g) => g.label)).toEqual(['Quantization', 'Distillation', 'Pruning']);
+    expect([...picker.querySelectorAll('optgroup')].map((g) => g.label)).toEqual(['Quantization', 'Pruning', 'Distillation', 'Structure']);
     fireEvent.change(picker, { target: { value: 'zero-fraction' } });
     expect(within(step).getByText(/pruning ·/)).toBeTruthy();
     fireEvent.change(within(step).getByLabelText('Fraction zeroed'), { target: { value: '0.75' } });

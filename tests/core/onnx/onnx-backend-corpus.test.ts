@@ -44,5 +44,5 @@ describe.skipIf(!present)('the ONNX backend test models', () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });

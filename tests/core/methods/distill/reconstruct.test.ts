@@ -116,7 +116,7 @@ describe('reconstruct after zero-fraction pruning (executed in onnxruntime-web)'
       } finally {
         await teacher.release();
       }
-    }, 120_000);
+    }, 600_000);
   }
 
   it('leaves an unchanged model or excluded layers as they are, and needs a teacher', async () => {
