@@ -56,7 +56,7 @@ describe('the studio with a method registered by the test', () => {
     const step = screen.getByRole('group', { name: 'Step 1' });
     const picker = within(step).getByLabelText('Method') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.value)).toContain('zero-fraction');
-    expect([...picker.querySelectorAll('optgroup')].map((g) => g.label)).toEqual(['Quantization', 'Pruning', 'Distillation']);
+    expect([...picker.querySelectorAll('optgroup')].map((g) => g.label)).toEqual(['Quantization', 'Structure', 'Pruning', 'Distillation']);
     fireEvent.change(picker, { target: { value: 'zero-fraction' } });
     expect(within(step).getByText(/pruning ·/)).toBeTruthy();
     fireEvent.change(within(step).getByLabelText('Fraction zeroed'), { target: { value: '0.75' } });
