@@ -98,7 +98,7 @@ async function refitModel(model: ReadonlyModelIR, o: ReconstructOptions, ctx: Me
     // Weights a previous step set to exactly zero stay zero, so a pruning step's sparsity is kept.
     const k = layer.k;
     const sparse = old.some((v, i) => v === 0 && i < k * layer.n);
-    const refit = sparse ? fit.solveMasked(o.lambda, (i, c) => i === k || old[i * layer.n + c] !== 0) : fit.solve(o.lambda);
+    const refit = sparse ? fit.solveMasked(o.lambda, (i, c) => i === k || old[i * layer.n + c] !== 0, old) : fit.solve(o.lambda, old);
     const before = fit.residual(old);
     const after = refit ? fit.residual(refit) : Infinity;
     if (!refit || !(after < before)) {

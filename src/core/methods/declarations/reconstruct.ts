@@ -6,7 +6,7 @@ export const RECONSTRUCT_OPTIONS = [
     kind: 'number',
     key: 'lambda',
     label: 'Ridge (lambda)',
-    help: "Damping of each layer's least-squares refit, as a fraction of the mean diagonal of its input Gram matrix: more keeps weights small and steadier on unseen inputs, less follows the samples more closely.",
+    help: "Damping of each layer's least-squares refit, as a fraction of the mean diagonal of its input Gram matrix: more keeps the weights closer to what the previous steps left (steadier on unseen inputs), less follows the samples more closely.",
     default: 0.001,
     min: 0,
     max: 10,

@@ -76,12 +76,14 @@ export class RidgeFit {
   }
 
   /**
-   * W̃ = (G + λ·mean(diag G)·I)⁻¹ C, (K [+1]) x N with the bias as the last row; undefined when
-   * even the damped Gram matrix is not positive definite.
+   * W̃ = (G + λ'I)⁻¹ (C + λ'P) with λ' = λ·mean(diag G): least squares pulled towards the prior
+   * weights P (those the previous steps left; zeros when absent), so an input the samples never
+   * exercised keeps its weight. (K [+1]) x N, bias last; undefined when not positive definite.
    */
-  solve(lambda: number): Float64Array | undefined {
-    const { width: w, n, cross } = this;
+  solve(lambda: number, prior?: Float64Array): Float64Array | undefined {
+    const { width: w, n } = this;
     const g = this.damped(lambda);
+    const cross = this.pulledCross(lambda, prior);
     const inv = invertSpd(g, w);
     if (!inv) return undefined;
     const out = new Float64Array(w * n);
@@ -95,24 +97,43 @@ export class RidgeFit {
     return out;
   }
 
-  /** G + λ·mean(diag G)·I (a tiny extra on zero diagonals, inputs that never fired). */
+  /** λ·mean(diag G), the ridge in the Gram matrix's own units. */
+  private ridge(lambda: number): number {
+    const w = this.width;
+    let mean = 0;
+    for (let i = 0; i < w; i++) mean += this.gram[i * w + i]!;
+    return lambda * (mean / w || 1);
+  }
+
+  /** G + λ'I (a tiny extra on zero diagonals, inputs that never fired). */
   private damped(lambda: number): Float64Array {
     const w = this.width;
     const g = this.fullGram();
-    let mean = 0;
-    for (let i = 0; i < w; i++) mean += g[i * w + i]!;
-    mean = mean / w || 1;
-    for (let i = 0; i < w; i++) g[i * w + i] = g[i * w + i]! + lambda * mean + (g[i * w + i] === 0 ? 1e-12 : 0);
+    const r = this.ridge(lambda);
+    for (let i = 0; i < w; i++) g[i * w + i] = g[i * w + i]! + r + (g[i * w + i] === 0 ? 1e-12 : 0);
     return g;
   }
 
+  /** C + λ'P: the right-hand side of the ridge pulled towards the prior weights. */
+  private pulledCross(lambda: number, prior: Float64Array | undefined): Float64Array {
+    const c = Float64Array.from(this.cross);
+    if (!prior) return c;
+    const r = this.ridge(lambda);
+    for (let i = 0; i < c.length; i++) c[i] = c[i]! + r * prior[i]!;
+    // An input that never fired (zero Gram diagonal) keeps its prior weight exactly.
+    const w = this.width;
+    for (let i = 0; i < w; i++) if (this.gram[i * w + i] === 0) for (let j = 0; j < this.n; j++) c[i * this.n + j] = (r + 1e-12) * prior[i * this.n + j]!;
+    return c;
+  }
+
   /**
-   * As {@link solve}, but entry (i, c) of the result is fitted only where `free(i, c)` and is 0
+   * As {@link solve} (same prior), but entry (i, c) of the result is fitted only where `free(i, c)` and is 0
    * elsewhere (a pruned weight stays pruned): each output column solves its own sub-system.
    */
-  solveMasked(lambda: number, free: (i: number, c: number) => boolean): Float64Array | undefined {
-    const { width: w, n, cross } = this;
+  solveMasked(lambda: number, free: (i: number, c: number) => boolean, prior?: Float64Array): Float64Array | undefined {
+    const { width: w, n } = this;
     const g = this.damped(lambda);
+    const cross = this.pulledCross(lambda, prior);
     const out = new Float64Array(w * n);
     for (let c = 0; c < n; c++) {
       const idx: number[] = [];

@@ -83,6 +83,21 @@ describe('RidgeFit', () => {
   });
 });
 
+describe('RidgeFit towards prior weights', () => {
+  it('an input the samples never exercised keeps its prior weight; masked entries stay zero', () => {
+    const fit = new RidgeFit(2, 1, false);
+    // Input 1 is always 0; y = 2 x0.
+    fit.add(Float32Array.of(1, 0, 2, 0, -1, 0), Float32Array.of(2, 4, -2));
+    const prior = Float64Array.of(0.5, 3);
+    const w = fit.solve(1e-6, prior)!;
+    expect(w[0]).toBeCloseTo(2, 4);
+    expect(w[1]).toBeCloseTo(3, 6);
+    const masked = fit.solveMasked(1e-6, (i) => i === 1, prior)!;
+    expect(masked[0]).toBe(0);
+    expect(masked[1]).toBeCloseTo(3, 6);
+  });
+});
+
 describe('reconstruct after zero-fraction pruning (executed in onnxruntime-web)', () => {
   for (const [label, make, dims] of [
     ['mlp (Gemm transB=1 + bias, MatMul)', () => mlp(), [4, 64]],
