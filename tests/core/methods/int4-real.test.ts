@@ -1,6 +1,5 @@
-import { withLogits } from './run-helpers';
+import { runAll, withLogits } from './run-helpers';
 import { describe, expect, it } from 'vitest';
-import type { ModelIR } from '../../../src/core/ir/model';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { int4 } from '../../../src/core/methods/int4';
@@ -12,18 +11,6 @@ import { OCR_REC, readOcrModel } from '../onnx/model-corpus';
 import { layerErrors } from '../../../src/core/methods/changes';
 
 const runtime = createNodeRuntime();
-
-/** One session per model, every input through it. */
-async function runAll(m: ModelIR, inputs: Feeds[]): Promise<Feeds[]> {
-  const session = await runtime.createSession(encodeModel(m));
-  try {
-    const out: Feeds[] = [];
-    for (const feeds of inputs) out.push(await session.run(feeds));
-    return out;
-  } finally {
-    await session.release();
-  }
-}
 
 describe('int4 on the PaddleOCR recognizer (executed in onnxruntime-web, text-like 48x320 images)', () => {
   it('turns its 9 MatMul weights (attention, MLP, the 6625-class head) into MatMulNBits: logits cosine >= 0.998', async () => {
@@ -37,8 +24,8 @@ describe('int4 on the PaddleOCR recognizer (executed in onnxruntime-web, text-li
     expect(layerErrors(out.changes).map((l) => l.name)).toContain('linear_85.w_0');
     for (const l of layerErrors(out.changes)) expect(l.sqnrDb).toBeGreaterThan(15);
     const inputs: Feeds[] = [3, 5].map((seed) => ({ x: textImage(seed, 48, 320) }));
-    const ref = await runAll(model, inputs);
-    const cand = await runAll(out.model, inputs);
+    const ref = await runAll(runtime, model, inputs);
+    const cand = await runAll(runtime, out.model, inputs);
     const metrics = compareOutputs(ref, cand);
     const cosine = (name: string): number => metrics.find((m) => m.name === name)!.cosine;
     // Only the MatMul weights shrink (about 30% of the file; the convolutions stay float).

@@ -31,6 +31,18 @@ export async function runModel(runtime: Runtime, model: ModelIR, feeds: Feeds): 
   }
 }
 
+/** Every input through one session of the model, in order. */
+export async function runAll(runtime: Runtime, model: ModelIR, inputs: readonly Feeds[]): Promise<Feeds[]> {
+  const session = await runtime.createSession(encodeModel(model));
+  try {
+    const out: Feeds[] = [];
+    for (const feeds of inputs) out.push(await session.run(feeds));
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0;
   let aa = 0;

@@ -4,19 +4,7 @@ import { quantizeInt4Gptq } from '../../../../src/core/methods/distill/gptq-int4
 import { InputHessian } from '../../../../src/core/methods/distill/input-hessian';
 import { dequantizeInt4, quantizeInt4, type WeightMatrix } from '../../../../src/core/methods/kernels/quantize-int4';
 import { seededRandom } from '../../../../src/core/util/random';
-
-/** Correlated inputs (four shared factors mixed the same way for every seed, plus noise), [rows, k]. */
-function correlatedInputs(rows: number, k: number, seed: number): Float32Array {
-  const m = seededRandom(99);
-  const mix = Float64Array.from({ length: 4 * k }, () => m.normal());
-  const r = seededRandom(seed);
-  const x = new Float32Array(rows * k);
-  for (let i = 0; i < rows; i++) {
-    const f = [r.normal(), r.normal(), r.normal(), r.normal()];
-    for (let j = 0; j < k; j++) x[i * k + j] = f[0]! * mix[j]! + f[1]! * mix[k + j]! + f[2]! * mix[2 * k + j]! + f[3]! * mix[3 * k + j]! + 0.3 * r.normal();
-  }
-  return x;
-}
+import { correlatedInputs } from '../../../fixtures/correlated-inputs';
 
 /** ‖X W - X W'‖² / ‖X W‖² with W' the stored weight (both K x N). */
 function outputError(x: Float32Array, rows: number, w: Float32Array, q: Float32Array, k: number, n: number): number {

@@ -11,22 +11,10 @@ import { modelOpener } from '../../../../src/runtime/calibrate';
 import { seededRandom } from '../../../../src/core/util/random';
 import { convBnRelu, transformerBlock } from '../../../fixtures/models';
 import { runModel, seededFeeds, worstCosine } from '../run-helpers';
+import { correlatedInputs } from '../../../fixtures/correlated-inputs';
 
 const runtime = createNodeRuntime();
 const openModel = modelOpener(runtime);
-
-/** Inputs with four shared factors (mixed the same way for every seed) plus noise, [rows, k]. */
-function correlatedInputs(rows: number, k: number, seed: number): Float32Array {
-  const m = seededRandom(99);
-  const mix = Float64Array.from({ length: 4 * k }, () => m.normal());
-  const r = seededRandom(seed);
-  const x = new Float32Array(rows * k);
-  for (let i = 0; i < rows; i++) {
-    const f = [r.normal(), r.normal(), r.normal(), r.normal()];
-    for (let j = 0; j < k; j++) x[i * k + j] = f[0]! * mix[j]! + f[1]! * mix[k + j]! + f[2]! * mix[2 * k + j]! + f[3]! * mix[3 * k + j]! + 0.3 * r.normal();
-  }
-  return x;
-}
 
 /** ‖X W - X W'‖² / ‖X W‖², both weights [K, N] or both [N, K] (`transposed`). */
 function outputError(x: Float32Array, rows: number, w: Float32Array, q: Float32Array, k: number, n: number, transposed: boolean): number {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelIR } from '../../../../src/core/ir/model';
 import type { Feeds } from '../../../../src/core/evaluate/tensor-data';
 import { int4 } from '../../../../src/core/methods/int4';
 import { int8Weight } from '../../../../src/core/methods/int8-weight';
@@ -9,22 +8,11 @@ import { createNodeRuntime } from '../../../../src/runtime/node';
 import { modelOpener } from '../../../../src/runtime/calibrate';
 import { ctcText, textLines } from '../../../fixtures/ocr-text';
 import { OCR_REC, readOcrModel } from '../../onnx/model-corpus';
-import { cosine, withLogits } from '../run-helpers';
+import { cosine, runAll, withLogits } from '../run-helpers';
 import { int4Declaration } from '../../../../src/core/methods/declarations/int4';
 import { GPTQ_SAMPLES } from '../../../../src/core/methods/declarations/gptq-options';
 
 const runtime = createNodeRuntime();
-
-async function runAll(m: ModelIR, inputs: readonly Feeds[]): Promise<Feeds[]> {
-  const session = await runtime.createSession(encodeModel(m));
-  try {
-    const out: Feeds[] = [];
-    for (const feeds of inputs) out.push(await session.run(feeds));
-    return out;
-  } finally {
-    await session.release();
-  }
-}
 
 /** Mean over samples of 1 - cosine of one output. */
 function meanGap(ref: readonly Feeds[], cand: readonly Feeds[], name: string): number {
@@ -51,9 +39,9 @@ describe('int4 algorithm=gptq on the PaddleOCR recognizer (onnxruntime-web, rend
     // Same format: the same operators and the same stored size.
     expect(encodeModel(gptq.model).byteLength).toBe(encodeModel(rtn.model).byteLength);
     const inputs = heldOut.map((l) => l.feeds);
-    const ref = await runAll(model, inputs);
-    const r = await runAll(rtn.model, inputs);
-    const g = await runAll(gptq.model, inputs);
+    const ref = await runAll(runtime, model, inputs);
+    const r = await runAll(runtime, rtn.model, inputs);
+    const g = await runAll(runtime, gptq.model, inputs);
     const figures = {
       logitsRtn: meanGap(ref, r, logits),
       logitsGptq: meanGap(ref, g, logits),
@@ -78,9 +66,9 @@ describe('int4 algorithm=gptq on the PaddleOCR recognizer (onnxruntime-web, rend
     const rtn = await int8Weight.apply(model, { opTypes });
     const gptq = await int8Weight.apply(model, { opTypes, algorithm: 'gptq' }, { openModel: modelOpener(runtime), calibrationInputs: calibration });
     expect(encodeModel(gptq.model).byteLength).toBe(encodeModel(rtn.model).byteLength);
-    const ref = await runAll(model, inputs);
-    const r = await runAll(rtn.model, inputs);
-    const g = await runAll(gptq.model, inputs);
+    const ref = await runAll(runtime, model, inputs);
+    const r = await runAll(runtime, rtn.model, inputs);
+    const g = await runAll(runtime, gptq.model, inputs);
     const figures = { logitsRtn: meanGap(ref, r, logits), logitsGptq: meanGap(ref, g, logits), outputRtn: meanGap(ref, r, output), outputGptq: meanGap(ref, g, output) };
     // Measured: logits gap 5.7e-6 (rtn) -> 2.8e-6 (gptq), 51% closed; softmax output 1.36e-4 -> 2.2e-5, 84% closed.
     // (With the convolutions quantized too, rounded to nearest either way, the logits gap goes 1.11e-3 -> 1.05e-3.)
