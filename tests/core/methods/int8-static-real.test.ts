@@ -11,7 +11,7 @@ import { valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
-import { runModel, withLogits } from './run-helpers';
+import { runAll, runModel, withLogits } from './run-helpers';
 import { textImage } from '../../fixtures/text-images';
 import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 import { ctcText, textLines } from '../../fixtures/ocr-text';
@@ -78,13 +78,9 @@ describe('int8-static on PaddleOCR cls (executed in onnxruntime-web, text-like i
     const { model, logits, output } = withLogits(decodeModel(readOcrModel(OCR_DET)));
     const calibrationInputs: Feeds[] = [21, 22, 23, 24].map((seed) => ({ x: textImage(seed, 160, 160) }));
     const result = await applyRecipe(model, parseRecipe('int8-static'), { openModel: modelOpener(runtime), calibrationInputs });
-    const ref: Feeds[] = [];
-    const cand: Feeds[] = [];
-    for (const seed of [3, 5]) {
-      const feeds = { x: textImage(seed, 160, 160) };
-      ref.push(await runModel(runtime, model, feeds));
-      cand.push(await runModel(runtime, result.model, feeds));
-    }
+    const pages = [3, 5].map((seed) => ({ x: textImage(seed, 160, 160) }));
+    const ref = await runAll(runtime, model, pages);
+    const cand = await runAll(runtime, result.model, pages);
     const metrics = compareOutputs(ref, cand);
     console.log(`int8-static PaddleOCR det: ${metrics.map((m) => `${m.name} ${m.cosine.toFixed(5)}`).join(', ')}`);
     expect(metrics.find((m) => m.name === logits)!.cosine).toBeGreaterThanOrEqual(0.99);

@@ -3,9 +3,8 @@ import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
-import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { createNodeRuntime } from '../../../src/runtime/node';
-import { runModel, sameBytes, withLogits } from './run-helpers';
+import { runAll, runModel, sameBytes, withLogits } from './run-helpers';
 import { textImage } from '../../fixtures/text-images';
 import { OCR_CLS, OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 
@@ -17,13 +16,9 @@ async function pruneDetector(recipe: string) {
   const { model, logits } = withLogits(decodeModel(bytes));
   const result = await applyRecipe(model, parseRecipe(recipe));
   expect(sameBytes(bytes, original)).toBe(true);
-  const ref: Feeds[] = [];
-  const cand: Feeds[] = [];
-  for (const seed of [3, 5]) {
-    const feeds = { x: textImage(seed, 160, 160) };
-    ref.push(await runModel(runtime, model, feeds));
-    cand.push(await runModel(runtime, result.model, feeds));
-  }
+  const pages = [3, 5].map((seed) => ({ x: textImage(seed, 160, 160) }));
+  const ref = await runAll(runtime, model, pages);
+  const cand = await runAll(runtime, result.model, pages);
   const metrics = compareOutputs(ref, cand);
   const step = result.steps[0]!;
   return { step, ref, cand, logits: metrics.find((m) => m.name === logits)!.cosine, params: step.after.parameters / step.before.parameters, macs: step.after.macs / step.before.macs };

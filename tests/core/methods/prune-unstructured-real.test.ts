@@ -3,11 +3,10 @@ import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { compareOutputs } from '../../../src/core/evaluate/metrics';
-import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import type { MethodContext } from '../../../src/core/methods/types';
 import { modelOpener } from '../../../src/runtime/calibrate';
-import { runModel, sameBytes } from './run-helpers';
+import { runAll, sameBytes } from './run-helpers';
 import { textImage } from '../../fixtures/text-images';
 import { OCR_DET, readOcrModel } from '../onnx/model-corpus';
 
@@ -20,13 +19,9 @@ async function pruneDetector(recipe: string, ctx: MethodContext = {}) {
   const model = decodeModel(bytes);
   const result = await applyRecipe(model, parseRecipe(recipe), ctx);
   expect(sameBytes(bytes, original)).toBe(true);
-  const ref: Feeds[] = [];
-  const cand: Feeds[] = [];
-  for (const seed of [3, 5]) {
-    const feeds = { x: textImage(seed, 160, 160) };
-    ref.push(await runModel(runtime, model, feeds));
-    cand.push(await runModel(runtime, result.model, feeds));
-  }
+  const pages = [3, 5].map((seed) => ({ x: textImage(seed, 160, 160) }));
+  const ref = await runAll(runtime, model, pages);
+  const cand = await runAll(runtime, result.model, pages);
   const step = result.steps[0]!;
   let zeros = 0;
   let elements = 0;
