@@ -5,23 +5,7 @@ import { InputHessian } from '../../../../src/core/methods/distill/input-hessian
 import { dequantizeInt4, quantizeInt4, type WeightMatrix } from '../../../../src/core/methods/kernels/quantize-int4';
 import { seededRandom } from '../../../../src/core/util/random';
 import { correlatedInputs } from '../../../fixtures/correlated-inputs';
-
-/** ‖X W - X W'‖² / ‖X W‖² with W' the stored weight (both K x N). */
-function outputError(x: Float32Array, rows: number, w: Float32Array, q: Float32Array, k: number, n: number): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < rows; i++) for (let c = 0; c < n; c++) {
-    let a = 0;
-    let b = 0;
-    for (let j = 0; j < k; j++) {
-      a += x[i * k + j]! * w[j * n + c]!;
-      b += x[i * k + j]! * q[j * n + c]!;
-    }
-    e += (a - b) ** 2;
-    s += a * a;
-  }
-  return e / s;
-}
+import { outputError } from './layer-output-error';
 
 const K = 64;
 const N = 24;
@@ -35,7 +19,7 @@ const hessian = h.symmetric();
 
 describe('GPTQ for 4-bit blocks (a 64x24 layer, correlated inputs)', () => {
   const rtn = dequantizeInt4(quantizeInt4(weight, { blockSize: 16, symmetric: true }));
-  const rtnError = outputError(held, 256, weight.data, rtn, K, N);
+  const rtnError = outputError(held, 256, weight.data, rtn, K, N, false);
 
   for (const actOrder of [false, true]) {
     for (const symmetric of [true, false]) {
@@ -43,8 +27,8 @@ describe('GPTQ for 4-bit blocks (a 64x24 layer, correlated inputs)', () => {
         const q = quantizeInt4Gptq(weight, 16, symmetric, hessian, { damp: 0.01, batch: 128, actOrder });
         if (typeof q === 'string') throw new Error(q);
         const base = dequantizeInt4(quantizeInt4(weight, { blockSize: 16, symmetric }));
-        const gptqError = outputError(held, 256, weight.data, dequantizeInt4(q), K, N);
-        const baseError = outputError(held, 256, weight.data, base, K, N);
+        const gptqError = outputError(held, 256, weight.data, dequantizeInt4(q), K, N, false);
+        const baseError = outputError(held, 256, weight.data, base, K, N, false);
         expect(gptqError).toBeLessThan(0.7 * baseError);
         // The weights themselves move further from the original: the error goes where inputs do not look.
         expect(q.sqnrDb).toBeLessThan(quantizeInt4(weight, { blockSize: 16, symmetric }).sqnrDb + 1e-9);
