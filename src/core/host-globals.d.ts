@@ -79,3 +79,10 @@ declare const CompressionStream: {
   prototype: CompressionStream;
   new (format: 'gzip' | 'deflate' | 'deflate-raw'): CompressionStream;
 };
+
+/** Web Crypto's digest, the one part of `crypto` the core uses (model identity). */
+declare const crypto: {
+  readonly subtle: {
+    digest(algorithm: 'SHA-256', data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer>;
+  };
+};
