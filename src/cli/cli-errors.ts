@@ -10,7 +10,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Writing an output file failed (missing folder, permissions, full disk): exit 1 with the reason. */
+/** Writing an output file failed (missing folder, permissions, full disk): exit 4 with the reason. */
 export class OutputFileError extends Error {
   override readonly name = 'OutputFileError';
 }

@@ -38,7 +38,8 @@ Options:
                        /regex/) = float or method[:options], e.g. 'conv_1*=float' 'head=int4:block=32'
   --calibration <dir>  samples (images, .wav, .npy, .npz, .json) that int8-static calibrates on and
                        int8-weight's bias-correction measures with; without it, seeded synthetic inputs
-  --dim <name=value>   a symbolic input dim of the calibration samples, repeatable (as in eval)
+  --dim <name=value>   a symbolic input dim (or 'input[axis]' for an unnamed one), repeatable: sizes
+                       the calibration samples, or the seeded synthetic inputs when there are none
   ${PREPROCESS_FIELDS.map((f) => `--${f.flag.name}`).join(', ')}
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model

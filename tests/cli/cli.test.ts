@@ -235,9 +235,9 @@ describe('compress', () => {
     expect(r.stderr).toMatch(/is the input file/);
   });
 
-  it('exits 1 with the reason when the output cannot be written', async () => {
+  it('exits 4 with the reason when the output cannot be written (exit 1 is kept for bugs)', async () => {
     const r = await cli('compress', paths.mlp!, '--recipe', 'int8-weight', '-o', tmp.path('no/such/folder/out.onnx'));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/Cannot write '.*out\.onnx': the folder '.*folder' does not exist\./);
   });
 

@@ -38,4 +38,16 @@ describe('guessed dims', () => {
     expect(r.stderr).toContain('unknown dims were guessed (batch=1, samples=16)');
     expect(r.stderr).toContain('--dim name=N');
   });
+
+  it('--dim without samples sizes the synthetic calibration inputs, so the same model calibrates', async () => {
+    const path = tmp.write('fixed2.onnx', encodeModel(fixedLength()));
+    const r = await cli('compress', path, '--recipe', 'int8-static', '--dim', 'samples=7', '-o', tmp.path('out2.onnx'), '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const steps = JSON.parse(r.stdout).steps as { warnings: string[] }[];
+    expect(steps[0]!.warnings.join(' ')).toMatch(/seeded synthetic sample/);
+    const partly = await cli('compress', path, '--recipe', 'int8-static', '--dim', 'batch=1', '-o', tmp.path('out3.onnx'));
+    expect(partly.code).toBe(3);
+    expect(partly.stderr).toContain('unknown dims were guessed (samples=16)');
+  });
 });

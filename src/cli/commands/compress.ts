@@ -73,14 +73,14 @@ function withOverrides(recipe: Recipe, texts: readonly string[]): Recipe {
 type CompressFlags = Readonly<Record<string, unknown>> & { dim?: string[] };
 
 /** The samples in --calibration DIR as model inputs (images and audio preprocessed by the same flags as `eval`). */
-async function readCalibration(values: CompressFlags, folder: string, model: ModelIR, signal: AbortSignal | undefined) {
+async function readCalibration(values: CompressFlags, folder: string, model: ModelIR, dims: Record<string, number>, signal: AbortSignal | undefined) {
   const { image, sampleRate } = preprocessingFromFlags(NAME, values);
   const files = await readFileInputs({
     command: NAME,
     model,
     folder,
     folderFlag: '--calibration',
-    options: { dims: dimFlags(NAME, values.dim), image, ...(sampleRate !== undefined && { sampleRate }) },
+    options: { dims, image, ...(sampleRate !== undefined && { sampleRate }) },
     ...(signal && { signal }),
   });
   if (files.samples.length === 0) throw new UsageError(`--calibration '${folder}' holds no samples (images, .wav, .npy, .npz or .json files).`, NAME);
@@ -132,7 +132,7 @@ export const compressCommand: Command = {
     if (given > 1) throw new UsageError('Give one of --recipe, --recipe-file or --goal.', NAME);
     if (values.output === undefined) throw new UsageError('Missing -o <out.onnx>.', NAME);
     if (values.calibration === undefined) {
-      const unused = ['dim', ...Object.keys(PREPROCESS_OPTIONS)].filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+      const unused = Object.keys(PREPROCESS_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
       if (unused.length > 0) throw new UsageError(`--${unused.join(', --')} only shape the samples of --calibration <dir>; give the folder or leave them out.`, NAME);
     }
     const inPath = positionals[0]!;
@@ -146,14 +146,16 @@ export const compressCommand: Command = {
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
     // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
-    const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, env.signal);
+    const dims = dimFlags(NAME, values.dim);
+    const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, dims, env.signal);
     // As many of the samples as the recipe runs, spread over the folder (the studio picks them the same way).
     const calibrationInputs = calibration && calibrationSubset(calibration.samples, recipe);
     const teacher = createTeacher(input.model, openModel);
     let result;
     try {
-      result = await withGuessedDimsAdvice(calibrationInputs === undefined ? guessedDims(input.model) : [], () => applyRecipe(input.model, recipe, {
+      result = await withGuessedDimsAdvice(calibrationInputs === undefined ? guessedDims(input.model, dims) : [], () => applyRecipe(input.model, recipe, {
         openModel,
+        inputDims: dims,
         teacher,
         ...(env.signal && { signal: env.signal }),
         ...(values.progress && { onProgress: progressLines(env.stderr) }),

@@ -3,12 +3,11 @@ import { DT } from '../ir/dtype';
 import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
-import { synthesizeModelInputs } from '../evaluate/inputs';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
 import type { TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
-import { spreadSubset } from './calibration/spread-subset';
+import { calibrationOrSynthetic } from './calibration/calibration-feeds';
 import { attrInt } from '../graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './quantize/dequantize-rewrite';
 import { nameAllocator } from '../graph/names';
@@ -106,7 +105,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   if (plan.targets.length === 0) return unchangedOutcome(model, 'No operator matched (op types or exclusions)', warnings);
 
   // The host may give more samples than the option asks for (the CLI hands over a whole folder).
-  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, o.samples) : synthesizeModelInputs(work, { seed: CALIBRATION_SEED, count: o.samples });
+  const { inputs, synthetic } = calibrationOrSynthetic(work, ctx, o.samples, CALIBRATION_SEED);
   if (inputs.length === 0) throw new UnsupportedModelError('int8-static got an empty list of calibration inputs; expected at least one sample.');
   const ranges = await collectRanges(work, plan.activations, inputs, openModel, { calibrator: o.calibrator, percentile: o.percentile, ...(signal && { signal }), ...(onProgress && { onProgress }) });
   const params = new Map<string, ActivationQdq>();
@@ -191,7 +190,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   const withWeights = applyDequantizePlans(work, plans);
   const out = insertActivationQdq(withWeights, [...params.values()], fresh);
   warnings.push(
-    `${o.calibrator} calibration on ${inputs.length} ${ctx.calibrationInputs ? 'given' : 'seeded synthetic'} sample(s); QDQ on ${params.size} activation(s) around ${plan.targets.length} operator(s), ${quantizedWeights.size} int8 weight(s), ${biases} int32 bias(es).`,
+    `${o.calibrator} calibration on ${inputs.length} ${synthetic ? 'seeded synthetic' : 'given'} sample(s); QDQ on ${params.size} activation(s) around ${plan.targets.length} operator(s), ${quantizedWeights.size} int8 weight(s), ${biases} int32 bias(es).`,
   );
   return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
 }

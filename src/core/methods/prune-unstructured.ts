@@ -1,4 +1,3 @@
-import { synthesizeModelInputs } from '../evaluate/inputs';
 import { editModel } from '../graph/edit-session';
 import { GraphIndex } from '../graph/graph-index';
 import { sharedModel, type ReadonlyModelIR } from '../ir/model';
@@ -6,7 +5,7 @@ import { makeFloatTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
 import type { LayerChange } from './changes';
-import { spreadSubset } from './calibration/spread-subset';
+import { calibrationOrSynthetic } from './calibration/calibration-feeds';
 import {
   ACTIVATION_SAMPLES,
   PRUNE_UNSTRUCTURED_OPTIONS,
@@ -110,11 +109,9 @@ async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: M
     if (!ctx.openModel) {
       throw new UnsupportedModelError('prune-unstructured with criterion=activation runs the model on calibration samples; this host gave no way to run it (MethodContext.openModel). Use criterion=magnitude.');
     }
-    const inputs = ctx.calibrationInputs
-      ? spreadSubset(ctx.calibrationInputs, ACTIVATION_SAMPLES)
-      : synthesizeModelInputs(sharedModel(model), { seed: SYNTHETIC_SEED, count: ACTIVATION_SAMPLES });
+    const { inputs, synthetic } = calibrationOrSynthetic(sharedModel(model), ctx, ACTIVATION_SAMPLES, SYNTHETIC_SEED);
     norms = await collectChannelNorms(sharedModel(model), requests, inputs, ctx.openModel, ctx);
-    const source = ctx.calibrationInputs ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (give samples: random inputs are a poor stand-in for images or audio)`;
+    const source = !synthetic ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (give samples: random inputs are a poor stand-in for images or audio)`;
     warnings.push(`Activation-aware scores from ${source}.`);
   }
   const buffer = keep ? undefined : new Uint32Array(Math.max(...targets.map((t) => t.values.length)));

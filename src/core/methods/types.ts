@@ -101,6 +101,11 @@ export interface MethodContext extends LongCallOptions {
   openModel?: OpenModel;
   /** Calibration samples (one feeds object each); methods synthesize seeded inputs when absent. */
   calibrationInputs?: readonly Feeds[];
+  /**
+   * Sizes for the model's unknown input dims (by name, or `input[axis]` for unnamed ones) that
+   * synthetic calibration inputs take when no samples are given; the rest are guessed.
+   */
+  inputDims?: Readonly<Record<string, number>>;
   /** The recipe's original model and how to run it; absent on hosts without a runtime. */
   teacher?: Teacher;
   /**

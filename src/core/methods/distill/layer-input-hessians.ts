@@ -1,9 +1,8 @@
 import { sharedModel, type ReadonlyModelIR } from '../../ir/model';
-import { synthesizeModelInputs } from '../../evaluate/inputs';
 import type { Feeds } from '../../evaluate/tensor-data';
 import { UnsupportedModelError } from '../../util/errors';
 import { forEachCalibrationRun } from '../calibration/calibration-runs';
-import { spreadSubset } from '../calibration/spread-subset';
+import { calibrationOrSynthetic } from '../calibration/calibration-feeds';
 import type { MethodContext } from '../types';
 import { InputHessian } from './input-hessian';
 
@@ -12,11 +11,9 @@ const SYNTHETIC_SEED = 20261201;
 
 /** The calibration samples a method runs: up to `count` of the user's, else seeded synthetic ones (and a warning). */
 export function calibrationFeeds(model: ReadonlyModelIR, ctx: MethodContext, count: number, method: string): { inputs: Feeds[]; warning?: string } {
-  if (ctx.calibrationInputs && ctx.calibrationInputs.length > 0) return { inputs: spreadSubset(ctx.calibrationInputs, count) };
-  return {
-    inputs: synthesizeModelInputs(sharedModel(model), { seed: SYNTHETIC_SEED, count }),
-    warning: `${method} measured layer inputs on ${count} seeded synthetic sample(s); samples of real data (images, text, audio) do better.`,
-  };
+  const { inputs, synthetic } = calibrationOrSynthetic(sharedModel(model), ctx, count, SYNTHETIC_SEED);
+  if (!synthetic) return { inputs };
+  return { inputs, warning: `${method} measured layer inputs on ${count} seeded synthetic sample(s); samples of real data (images, text, audio) do better.` };
 }
 
 /**

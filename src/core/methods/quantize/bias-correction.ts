@@ -3,10 +3,9 @@ import { EditSession } from '../../graph/edit-session';
 import { makeFloatTensor, readFloat32, tensorDims } from '../../ir/tensor';
 import { DT } from '../../ir/dtype';
 import type { NodeProto, TensorProto } from '../../onnx/schema';
-import { synthesizeModelInputs } from '../../evaluate/inputs';
 import { UnsupportedModelError } from '../../util/errors';
 import { collectChannelMeans, type ChannelMeanRequest } from '../calibration/channel-means';
-import { spreadSubset } from '../calibration/spread-subset';
+import { calibrationOrSynthetic } from '../calibration/calibration-feeds';
 import type { MethodContext } from '../types';
 import { attrFloat, attrInt } from '../../graph/attrs';
 import { BIAS_CORRECTION_SAMPLES } from '../declarations/int8-weight';
@@ -153,7 +152,7 @@ export async function correctBiases(
     if (typeof request === 'string') skipped.push(`${target.reader.name || target.reader.output[0]} (${request})`);
     else usable.push({ target, request });
   }
-  const inputs = ctx.calibrationInputs ? spreadSubset(ctx.calibrationInputs, BIAS_CORRECTION_SAMPLES) : synthesizeModelInputs(sharedModel(floatModel), { seed: SYNTHETIC_SEED, count: BIAS_CORRECTION_SAMPLES });
+  const { inputs, synthetic } = calibrationOrSynthetic(sharedModel(floatModel), ctx, BIAS_CORRECTION_SAMPLES, SYNTHETIC_SEED);
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
   const means = usable.length > 0 ? await collectChannelMeans(sharedModel(floatModel), usable.map((u) => u.request), inputs, ctx.openModel, options) : new Map<string, Float64Array>();
   const shifts = new Map<string, Float32Array>();
@@ -165,7 +164,7 @@ export async function correctBiases(
   }
   const applied = applyBiasShifts(quantized, shifts, fresh);
   skipped.push(...applied.skipped);
-  const source = ctx.calibrationInputs ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (a poor stand-in for images or audio: give samples)`;
+  const source = !synthetic ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (a poor stand-in for images or audio: give samples)`;
   const warnings = [`Bias correction on ${applied.corrected} layer(s), activation means from ${source}.`];
   if (skipped.length > 0) warnings.push(`No bias correction for ${skipped.length} layer(s): ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   return { model: applied.model, warnings };
