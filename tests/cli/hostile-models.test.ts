@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { shownPath } from '../../src/cli/shown-path';
 import { mlpWithExternalData } from '../fixtures/models';
+import { graph, model, node, valueInfo } from '../../src/core/ir/build';
+import { DT } from '../../src/core/ir/dtype';
+import { makeFloatTensor } from '../../src/core/ir/tensor';
 import { EXTERNAL_DATA, HOSTILE_MODELS, type HostileModel } from '../core/onnx/hostile-models';
 import { cli } from './cli-harness';
 
@@ -47,6 +50,30 @@ describe.each<HostileModel & { index: number }>(HOSTILE_MODELS.map((c, index) =>
     const r = await cli('compress', model, '--recipe', 'int8-weight', '-o', out);
     expect(r.code).toBe(c.exitCode);
     expect(r.stderr).toMatch(c.message);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a valid model that a method cannot rewrite', () => {
+  it('fp16-weight on an opset-1 model exits 3 with the reason and writes nothing', async () => {
+    const dir = join(root, 'opset1');
+    mkdirSync(dir, { recursive: true });
+    const old = model(
+      graph({
+        name: 'old',
+        inputs: [valueInfo('x', DT.FLOAT, [1, 8])],
+        outputs: [valueInfo('y', DT.FLOAT, [1, 4])],
+        initializers: [makeFloatTensor('w', [8, 4], new Float32Array(32).fill(0.5))],
+        nodes: [node('MatMul', ['x', 'w'], ['y'], {}, { name: 'fc' })],
+      }),
+      { '': 1 },
+      3,
+    );
+    writeFileSync(join(dir, 'model.onnx'), encodeModel(old));
+    const out = join(dir, 'out.onnx');
+    const r = await cli('compress', join(dir, 'model.onnx'), '--recipe', 'fp16-weight', '-o', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/UnsupportedModelError: fp16-weight adds Cast nodes .*opset 6 or later.*uses opset 1/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -5,6 +5,8 @@ import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './quantize/float16-cast-weights';
 import { HalfConversionNotes, halfLayerError, toHalfTensor } from './quantize/float16-tensor';
 import { nameAllocator } from '../graph/names';
+import { defaultOpset, withDefaultOpset } from '../graph/opset';
+import { UnsupportedModelError } from '../util/errors';
 import { changeableNodes, type NodeMatcher } from '../graph/node-patterns';
 import { listStoredWeights, type StoredWeight } from '../graph/weight-uses';
 import { EXACT_STATS_LIMIT } from './kernels/float16';
@@ -26,6 +28,21 @@ function qualifies(weight: StoredWeight, o: Fp16WeightOptions, changeable: NodeM
     return false;
   }
   return true;
+}
+
+/** Cast's numeric `to` attribute (and onnxruntime's oldest Cast kernel) arrive with ai.onnx opset 6. */
+const CAST_OPSET = 6;
+
+/** The model with an ai.onnx opset its new Casts are valid in; older opsets are refused. */
+function withCastOpset(model: ReadonlyModelIR): ReadonlyModelIR {
+  const opset = defaultOpset(model);
+  if (opset === undefined) return withDefaultOpset(model, CAST_OPSET);
+  if (opset < CAST_OPSET) {
+    throw new UnsupportedModelError(
+      `fp16-weight adds Cast nodes with a numeric 'to', which needs ai.onnx opset ${CAST_OPSET} or later (onnxruntime runs no older Cast); this model uses opset ${opset}.`,
+    );
+  }
+  return model;
 }
 
 async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
@@ -68,7 +85,7 @@ async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx:
   }
   if (plans.length === 0) return unchangedOutcome(model, 'No float32 weight matched (size threshold, operators or exclusions)', warnings, layers);
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: rewriting graph' });
-  const out = applyCastWeightPlans(model, plans);
+  const out = applyCastWeightPlans(withCastOpset(model), plans);
   return { model: out, tensors: plans.length, warnings, changes: weightErrors(layers) };
 }
 

@@ -156,3 +156,36 @@ describe('fp16-weight on the fixtures', () => {
     await expect(fp16Weight.apply(mlp(), {} as never, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('fp16-weight and old opsets', () => {
+  /** y = x · w with a 8×4 weight, importing the given ai.onnx opsets. */
+  const matmul = (opsets: Record<string, number>) =>
+    model(
+      graph({
+        name: 'old',
+        inputs: [valueInfo('x', DT.FLOAT, [1, 8])],
+        outputs: [valueInfo('y', DT.FLOAT, [1, 4])],
+        initializers: [makeFloatTensor('w', [8, 4], Float32Array.from({ length: 32 }, (_, i) => Math.cos(i)))],
+        nodes: [node('MatMul', ['x', 'w'], ['y'], {}, { name: 'fc' })],
+      }),
+      opsets,
+      3,
+    );
+
+  it('refuses an opset-1 model with a typed error instead of emitting a Cast its opset cannot read', async () => {
+    const input = matmul({ '': 1 });
+    const before = encodeModel(input);
+    await expect(fp16Weight.apply(input, {})).rejects.toMatchObject({ name: 'UnsupportedModelError', message: expect.stringMatching(/opset 6 or later.*uses opset 1/) });
+    expect(encodeModel(input)).toEqual(before);
+  });
+
+  it('runs an opset-6 model and gives its Cast the numeric to attribute', async () => {
+    const out = await fp16Weight.apply(matmul({ '': 6 }), {});
+    const cast = listNodes(out.model).find(({ node: n }) => n.opType === 'Cast')!.node;
+    expect(cast.attribute[0]).toMatchObject({ name: 'to', i: BigInt(DT.FLOAT) });
+    const feeds = seededFeeds({ x: { dtype: 'float32', dims: [1, 8] } }, 3);
+    const a = await runModel(runtime, matmul({ '': 6 }), feeds);
+    const b = await runModel(runtime, out.model, feeds);
+    expect(worstCosine(a, b)).toBeGreaterThan(0.9999);
+  });
+});
