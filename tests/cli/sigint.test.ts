@@ -33,7 +33,13 @@ function chain(layers: number, width: number): Uint8Array {
   return encodeModel(model(g));
 }
 
-describe('SIGINT during compress', () => {
+// Two moments: inside a method's kernel loop, and inside the gzip of the step totals.
+const MOMENTS = [
+  { during: 'int8-weight quantizing', line: /progress: int8-weight: quantizing/ },
+  { during: 'the gzip of the totals', line: /progress: gzip size/ },
+];
+
+describe.each(MOMENTS)('SIGINT during compress, in $during', ({ line }) => {
   it(`stops the command and exits ${EXIT.aborted} without writing the output`, async () => {
     const input = join(dir, 'chain.onnx');
     const output = join(dir, 'out.onnx');
@@ -47,7 +53,7 @@ describe('SIGINT during compress', () => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       // Once a method is at work, the signal handler is surely installed and the run is mid-way.
-      if (!sent && /progress: int8-weight: quantizing/.test(stderr)) {
+      if (!sent && line.test(stderr)) {
         sent = true;
         child.kill('SIGINT');
       }
