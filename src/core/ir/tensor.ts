@@ -37,7 +37,10 @@ export function readFloat32(t: TensorProto): Float32Array {
     case DT.FLOAT: {
       if (!hasRaw) return Float32Array.from(t.floatData);
       if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, n);
-      return new Float32Array(raw.slice(0, n * 4).buffer);
+      // Copied by hand: a Node Buffer's slice() is a view into its pool, not a copy.
+      const copy = new Uint8Array(n * 4);
+      copy.set(raw.subarray(0, n * 4));
+      return new Float32Array(copy.buffer);
     }
     case DT.FLOAT16: {
       const out = new Float32Array(n);

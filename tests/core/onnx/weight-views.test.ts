@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { listWeights, type WeightRef } from '../../../src/core/ir/walk';
-import { readFloat32 } from '../../../src/core/ir/tensor';
+import { makeRawTensor, readFloat32 } from '../../../src/core/ir/tensor';
+import { DT } from '../../../src/core/ir/dtype';
 import { constantsInIf, convBnRelu, mlp } from '../../fixtures/models';
 import { OCR_CLS, readOcrModel } from './model-corpus';
 
@@ -57,5 +58,16 @@ describe('decoded weights are views into the source bytes', () => {
     // Overwrite the first float of fc1.weight in the source buffer with 1.0f.
     new DataView(bytes.buffer, raw.byteOffset, 4).setFloat32(0, 1, true);
     expect(readFloat32(weight.tensor)[0]).toBe(1);
+  });
+});
+
+describe('readFloat32 on misaligned raw data', () => {
+  it('reads the right values from a Node Buffer in a shared pool, at an odd offset', () => {
+    const values = Float32Array.from([1.5, -2.25, 3.125, 1e-3]);
+    const pool = Buffer.alloc(64, 0xee);
+    Buffer.from(values.buffer).copy(pool, 5);
+    const raw = pool.subarray(5, 5 + 16);
+    const tensor = makeRawTensor('w', DT.FLOAT, [4], raw as unknown as Uint8Array<ArrayBuffer>);
+    expect(Array.from(readFloat32(tensor))).toEqual(Array.from(values));
   });
 });
