@@ -61,6 +61,7 @@ declare namespace WebAssembly {
 
 /** Just enough of the Streams API to feed a CompressionStream and count what comes out. */
 interface WritableStreamDefaultWriter<W> {
+  readonly ready: Promise<void>;
   write(chunk: W): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;

@@ -23,6 +23,16 @@ export function isExternal(t: TensorProto): boolean {
 }
 
 /**
+ * The first `count` little-endian float32 values of `raw` as an aligned copy. Copied by hand: a
+ * Node Buffer's slice() is a view into its pool, not a copy, so `raw.slice().buffer` misreads.
+ */
+export function copyFloat32(raw: Uint8Array, count: number): Float32Array {
+  const copy = new Uint8Array(count * 4);
+  copy.set(raw.subarray(0, count * 4));
+  return new Float32Array(copy.buffer);
+}
+
+/**
  * The values of a floating-point tensor as float32. Returns a view into the tensor's
  * raw bytes when they are float32 and 4-byte aligned; otherwise a converted copy.
  */
@@ -37,10 +47,7 @@ export function readFloat32(t: TensorProto): Float32Array {
     case DT.FLOAT: {
       if (!hasRaw) return Float32Array.from(t.floatData);
       if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, n);
-      // Copied by hand: a Node Buffer's slice() is a view into its pool, not a copy.
-      const copy = new Uint8Array(n * 4);
-      copy.set(raw.subarray(0, n * 4));
-      return new Float32Array(copy.buffer);
+      return copyFloat32(raw, n);
     }
     case DT.FLOAT16: {
       const out = new Float32Array(n);

@@ -123,6 +123,14 @@ describe('convertToFloat16 error figures', () => {
     }
     expect(() => convertRawToFloat16(new Uint8Array(7), 2, true)).toThrow(/Expected 8 bytes/);
   });
+
+  it('read a Node Buffer at an odd offset of its pool as its own bytes (without SIMD)', () => {
+    const x = Float32Array.from({ length: 37 }, (_, i) => Math.cos(i) * 3);
+    const pool = Buffer.alloc(4 * 37 + 64, 0xee);
+    Buffer.from(x.buffer).copy(pool, 9);
+    const raw = pool.subarray(9, 9 + 4 * 37);
+    expect(convertRawToFloat16(raw, 37, true, { simd: false }).bits).toEqual(convertToFloat16(x, true).bits);
+  });
 });
 
 describe('WebAssembly SIMD float16 kernel (big tensors)', () => {

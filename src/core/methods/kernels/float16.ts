@@ -7,6 +7,7 @@
  */
 
 import { float16FromRawSimd } from './float16-simd';
+import { copyFloat32 } from '../../ir/tensor';
 
 /** The result of converting one tensor. */
 export interface Float16Conversion {
@@ -158,7 +159,7 @@ export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boole
   const view = new DataView(raw.buffer, raw.byteOffset, count * 4);
   const viaSimd = simdConversion(raw, count, clamp, (i) => view.getFloat32(i * 4, true), options.simd !== false);
   if (viaSimd) return viaSimd;
-  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(new Float32Array(raw.slice(0, count * 4).buffer), clamp);
+  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(copyFloat32(raw, count), clamp);
   const bits = new Uint16Array(count);
   const scratch = new Float32Array(CHUNK);
   const scratchBits = new Int32Array(scratch.buffer);
