@@ -1,25 +1,14 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Feeds } from '../core/evaluate/tensor-data';
 import { RuntimeError } from '../core/util/errors';
 import type { ThreadRequest, ThreadResponse } from './thread-protocol';
 import type { Backend, ModelSession, Runtime } from './types';
+import { tsWorkerSource } from './ts-worker';
 
 /** A Node runtime in its own worker thread; close() ends the thread and every session in it. */
 export interface ThreadRuntime extends Runtime {
   readonly threads: number;
   close(): Promise<void>;
-}
-
-/**
- * The worker's bootstrap: register tsx's ESM loader (the host is TypeScript), then load the host.
- * It is eval'd code because Node applies loader hooks only to modules imported after register().
- */
-function bootstrap(hostUrl: string): string {
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
-  return `(async () => { const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(hostUrl)}); })();`;
 }
 
 /**
@@ -30,7 +19,7 @@ function bootstrap(hostUrl: string): string {
  */
 export async function createThreadRuntime(threads: number): Promise<ThreadRuntime> {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads is ${threads}; expected an integer >= 1.`);
-  const worker = new Worker(bootstrap(new URL('./thread-host.ts', import.meta.url).href), { eval: true, workerData: { threads } });
+  const worker = new Worker(tsWorkerSource(new URL('./thread-host.ts', import.meta.url).href), { eval: true, workerData: { threads } });
   worker.unref();
   const pending = new Map<number, { resolve: (r: ThreadResponse) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -19,7 +19,7 @@ const WATCHDOG_MS = 90_000;
 const dir = mkdtempSync(join(tmpdir(), 'featherweight-sigint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A chain of `layers` MatMuls with width x width weights (4 MB each at 1024). */
+/** A chain of `layers` MatMuls with width x width weights (4 MB each at 1024, 64 MB at 4096). */
 function chain(layers: number, width: number): Uint8Array {
   const initializers = [];
   const nodes = [];
@@ -33,17 +33,19 @@ function chain(layers: number, width: number): Uint8Array {
   return encodeModel(model(g));
 }
 
-// Two moments: inside a method's kernel loop, and inside the gzip of the step totals.
+// Three moments: between the tensors of a method, inside the gzip of the step totals, and inside
+// one big tensor's kernel (which holds the command's thread until main.ts ends it).
 const MOMENTS = [
-  { during: 'int8-weight quantizing', line: /progress: int8-weight: quantizing/ },
-  { during: 'the gzip of the totals', line: /progress: gzip size/ },
+  { during: 'int8-weight quantizing', line: /progress: int8-weight: quantizing/, layers: 32, width: 1024 },
+  { during: 'the gzip of the totals', line: /progress: gzip size/, layers: 32, width: 1024 },
+  { during: 'one 64 MB tensor', line: /progress: int8-weight: quantizing/, layers: 1, width: 4096 },
 ];
 
-describe.each(MOMENTS)('SIGINT during compress, in $during', ({ line }) => {
+describe.each(MOMENTS)('SIGINT during compress, in $during', ({ line, layers, width }) => {
   it(`stops the command and exits ${EXIT.aborted} without writing the output`, async () => {
-    const input = join(dir, 'chain.onnx');
+    const input = join(dir, `chain-${layers}x${width}.onnx`);
     const output = join(dir, 'out.onnx');
-    writeFileSync(input, chain(32, 1024));
+    writeFileSync(input, chain(layers, width));
     const child = spawn(process.execPath, [join(ROOT, 'bin/featherweight.mjs'), 'compress', input, '--recipe', 'int8-weight', '-o', output, '--progress'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
