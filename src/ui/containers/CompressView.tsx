@@ -10,7 +10,8 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
 import { GoalPicker } from '../components/GoalPicker';
-import { InputSizes, symbolicDims } from '../components/InputSizes';
+import { InputSizes } from '../components/InputSizes';
+import { openDims, valueInputs } from '../../core/evaluate/open-dims';
 import { parseRecipe } from '../../core/recipe/parse';
 
 export interface CompressViewProps {
@@ -45,11 +46,14 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       inputs: st.summary?.inputs,
       inputDims: st.inputDims,
       setInputDim: st.setInputDim,
+      inputValues: st.inputValues,
+      setInputValue: st.setInputValue,
       setBackend: st.setBackend,
     })),
   );
   const busy = s.status === 'running' || s.status === 'queued';
-  const dimNames = useMemo(() => symbolicDims(s.inputs ?? []), [s.inputs]);
+  const dims = useMemo(() => openDims(s.inputs ?? []), [s.inputs]);
+  const scalars = useMemo(() => valueInputs(s.inputs ?? []), [s.inputs]);
   const cliRecipe = useMemo(() => {
     try {
       return describeRecipe(draftToRecipe(s.steps, s.overrides));
@@ -91,7 +95,16 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         <BackendSelect backends={s.backends} value={s.backend} oneThread={s.oneThread} maxThreads={s.maxThreads} disabled={busy} onChange={s.setBackend} />
         {s.status === 'cancelled' && <span className="muted">Cancelled.</span>}
       </div>
-      <InputSizes names={dimNames} values={s.inputDims} disabled={busy} onChange={s.setInputDim} />
+      <InputSizes
+        names={dims.map((d) => d.key)}
+        dims={dims}
+        values={s.inputDims}
+        scalars={scalars}
+        scalarValues={s.inputValues}
+        disabled={busy}
+        onChange={s.setInputDim}
+        onValue={s.setInputValue}
+      />
       {cliRecipe && (
         <p className="muted small">
           Same on the command line: <span className="mono">featherweight compress model.onnx --recipe {cliRecipe}</span>
