@@ -263,7 +263,7 @@ describe('App', () => {
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Compress with 2 steps' }));
     });
-    expect(log.compressCalls.map((c) => c.name)).toEqual(['mlp.int8.onnx', 'mlp.int8+int4.onnx']);
+    expect(log.compressCalls.map((c) => c.name)).toEqual(['mlp.int8.onnx', 'mlp.int8+int4_block-64.onnx']);
     const comparison = screen.getByTestId('comparison');
     expect(within(comparison).getByRole('heading').textContent).toBe('Original vs 2 variants');
     const labels = [...comparison.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-variant'));

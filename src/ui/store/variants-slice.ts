@@ -3,7 +3,8 @@ import type { CalibrationUsed, RecipeInput, StepReport } from '../services/types
 import { RecipeError } from '../../core/util/errors';
 import { isAbort, toUiError, type UiError } from './ui-error';
 import type { SliceDeps } from './store-deps';
-import { isCpuOnly, recipeLabel, uniqueLabel, variantFileName } from './recipe';
+import { isCpuOnly, recipeLabel, uniqueLabel } from './recipe';
+import { uniqueVariantFileName } from './variant-file-name';
 import { selectRecipe, stepMethods, type RecipeSlice } from './recipe-slice';
 import { selectSampleSettings, type SamplesSlice } from './samples-slice';
 import type { ModelSlice } from './model-slice';
@@ -96,7 +97,12 @@ export const createVariantsSlice =
           compressProgress: { fraction: waiting ? null : 0, label: waiting ? 'Waiting for the measurement to finish' : 'Starting' },
           compressError: null,
         });
-        const fileName = variantFileName(model.name, used.map((m) => m.id));
+        const fileName = uniqueVariantFileName(
+          model.name,
+          text.split('+'),
+          methods.map((m) => m.id),
+          get().variants.map((v) => v.fileName),
+        );
         let made;
         try {
           made = await jobs.run(async () => {
