@@ -112,7 +112,9 @@ export const benchCommand: Command = {
       const results: BenchRow[] = timed.map((t, i) => {
         const { file } = timedModels[i]!;
         if (!t.ok) throw new RuntimeError(`${positionals[file]}: ${t.error.message}`);
-        const row: BenchRow = { model: positionals[file]!, ...t.result };
+        // The run-by-run times stay out of the rows (they feed the speed interval only).
+        const { samplesMs: _runs, ...figures } = t.result;
+        const row: BenchRow = { model: positionals[file]!, ...figures };
         const bound = probe && boundFor(models[file]!, probe, t.result.backend, t.result.threads);
         if (bound) {
           row.bound = bound;

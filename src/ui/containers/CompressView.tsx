@@ -37,6 +37,8 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       status: st.compressStatus,
       progress: st.compressProgress,
       error: st.compressError,
+      notice: st.compressNotice,
+      noOps: st.summary?.noOps,
       compress: st.compress,
       cancel: st.cancelCompress,
       backend: st.backend,
@@ -108,6 +110,17 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       {cliRecipe && (
         <p className="muted small">
           Same on the command line: <span className="mono">featherweight compress model.onnx --recipe {cliRecipe}</span>
+        </p>
+      )}
+      {s.steps[0] && s.noOps?.[s.steps[0].methodId] && (
+        <p className="note" data-testid="no-op-warning">
+          {s.noOps[s.steps[0].methodId]}
+          {s.steps.length === 1 && ' Compressing would make no new variant.'}
+        </p>
+      )}
+      {s.notice && !busy && (
+        <p className="note" data-testid="compress-notice">
+          {s.notice}
         </p>
       )}
       {busy && <ProgressBar fraction={s.progress.fraction} label={s.progress.label} onCancel={s.cancel} />}
