@@ -21,6 +21,7 @@ import { UsageError } from '../cli-errors';
 import { formatFigures } from '../device-format';
 import { threadsFlag } from '../threads-flag';
 import { threadRuntimes } from './probe';
+import { speedLine, speedRows } from '../speed-lines';
 
 const NAME = 'bench' as const;
 
@@ -122,8 +123,9 @@ export const benchCommand: Command = {
         }
         return row;
       });
+      const speed = speedRows(timed.map((t, i) => ({ model: positionals[timedModels[i]!.file]!, threads: t.ok ? t.result.threads : 0, ...(t.ok && t.result.samplesMs && { samplesMs: t.result.samplesMs }) })));
       if (values.json) {
-        env.stdout(toJson({ results, models, ...(probe && { probe }) }));
+        env.stdout(toJson({ results, models, ...(speed.length > 0 && { speed }), ...(probe && { probe }) }));
         return EXIT.ok;
       }
       const limitColumns = probe ? ['bound ms', '% of limit'] : [];
@@ -148,6 +150,7 @@ export const benchCommand: Command = {
           ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
         ),
       );
+      if (speed.length > 0) env.stdout(['', 'Speed (ratio of medians, runs interleaved and paired):', ...speed.map(speedLine)].join('\n'));
       if (probe) {
         env.stdout(
           [
