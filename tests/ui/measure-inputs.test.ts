@@ -63,6 +63,19 @@ describe('measurements with unnamed dims and scalar inputs', () => {
     expect(store.getState().inputValues).toEqual({});
   });
 
+  it('evaluation on synthetic inputs gets the same sizes and values', async () => {
+    const { fake, store } = vadStore();
+    await store.getState().openFiles([onnxFile('vad.onnx')]);
+    await store.getState().compress();
+    store.getState().setInputDim('input[1]', 512);
+    store.getState().setInputValue('sr', 8000);
+    const seen: unknown[] = [];
+    const evaluate = fake.services.evaluation.evaluate;
+    fake.services.evaluation.evaluate = (signal, ref, ids, settings, options, onProgress) => (seen.push(options), evaluate(signal, ref, ids, settings, options, onProgress));
+    await store.getState().evaluateVariants();
+    expect(seen).toEqual([{ backend: 'wasm', dims: { 'input[1]': 512 }, values: { sr: 8000 } }]);
+  });
+
   it('times as many runs as the setting says and reports runs done of runs planned', async () => {
     const { fake, store } = vadStore();
     await store.getState().openFiles([onnxFile('vad.onnx')]);

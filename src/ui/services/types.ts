@@ -89,6 +89,7 @@ export interface SampleFilesHolder {
 export interface EvalRunOptions {
   backend: Backend;
   dims?: InputDims;
+  values?: InputValues;
 }
 
 /**

@@ -74,6 +74,9 @@ export interface MeasureSlice {
 /** The user's symbolic dim sizes as a job option, absent when none is set. */
 export const dimsOf = (dims: Record<string, number>): { dims?: Record<string, number> } => (Object.keys(dims).length > 0 ? { dims } : {});
 
+/** The user's scalar input values as a job option, absent when none is set. */
+export const valuesOf = (values: Record<string, number>): { values?: Record<string, number> } => (Object.keys(values).length > 0 ? { values } : {});
+
 /** How the studio measures: a few timed runs each (the default of `benchRuns`), the same seeded inputs for every model. */
 export const COMPARE_SETTINGS = { runs: 10, warmup: 2, seed: 42, samples: 2 } as const;
 
@@ -115,8 +118,7 @@ export const createMeasureSlice =
       return true;
     };
     const dimsOption = (): { dims?: Record<string, number>; values?: Record<string, number> } => {
-      const values = get().inputValues;
-      return { ...dimsOf(get().inputDims), ...(Object.keys(values).length > 0 && { values }) };
+      return { ...dimsOf(get().inputDims), ...valuesOf(get().inputValues) };
     };
     /** Which dims and values the inputs guessed and where to set them, for a failure's message. */
     const advice = (): string | null => guessedInputsAdvice(get().summary?.inputs ?? [], get().inputDims, get().inputValues);
