@@ -66,7 +66,9 @@ function intervalOf(base: Measurement | undefined, m: Measurement | undefined): 
   if (!before?.length || !after?.length) return null;
   const paired = base!.round === m!.round && before.length === after.length;
   try {
-    return speedRatioInterval(before, after, { seed: INTERVAL_SEED, paired });
+    // Fewer resamples for long runs keeps this under a few ms per variant on the main thread.
+    const resamples = Math.max(200, Math.min(2000, Math.floor(100_000 / Math.max(before.length, after.length))));
+    return speedRatioInterval(before, after, { seed: INTERVAL_SEED, paired, resamples });
   } catch {
     return null; // a run time that is not a time (0 ms on a coarse clock): no interval rather than a wrong one
   }

@@ -55,3 +55,19 @@ describe('bootstrap interval of a speed ratio', () => {
     expect(() => speedRatioInterval([1, 2], [1], { paired: true })).toThrow(/as many runs of each; got 2 and 1/);
   });
 });
+
+describe('the resampled median', () => {
+  it('equals the sorted median for odd and even counts (the ratio of one-element resamples included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { minLength: 1, maxLength: 31 }), (x) => {
+        const sorted = [...x].sort((a, b) => a - b);
+        const n = sorted.length;
+        const expected = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+        // A ratio against a constant run list is the median itself over that constant.
+        const iv = speedRatioInterval(x, x.map(() => 1), { resamples: 1, paired: false });
+        expect(iv.ratio).toBeCloseTo(expected, 12);
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+  });
+});
