@@ -14,7 +14,7 @@ import { modelCost } from '../src/core/device/roofline';
 import type { CrossBackendReport } from '../src/core/device/cross-backend-result';
 import type { BenchResult, MeasureAllItem } from '../src/core/evaluate/bench-result';
 import type { FidelityResult } from '../src/core/evaluate/fidelity-result';
-import type { InputDims } from '../src/core/evaluate/input-dims';
+import type { InputDims, InputValues } from '../src/core/evaluate/input-dims';
 import type { Backend } from '../src/core/device/backend';
 import type { ModelIR } from '../src/core/ir/model';
 
@@ -39,6 +39,8 @@ export interface CrossBackendOptions {
 export interface MeasureOptions {
   backend?: Backend;
   dims?: InputDims;
+  /** Values for scalar inputs (a sample rate); the others are seeded random. */
+  values?: InputValues;
   threads?: number;
   runs: number;
   warmup: number;
@@ -49,6 +51,7 @@ export interface MeasureOptions {
 export interface FidelityOptions {
   backend?: Backend;
   dims?: InputDims;
+  values?: InputValues;
   seed: number;
   samples: number;
 }
@@ -62,9 +65,10 @@ function prepare(
   seed: number,
   samples: number,
   dims: InputDims = {},
+  values?: InputValues,
 ): { model: ModelIR; bytes: Uint8Array<ArrayBuffer>; feeds: Feeds[]; inputShapes: Record<string, number[]> } {
   const model = decodeInput(input);
-  const feeds = synthesizeModelInputs(model, { seed, count: samples, dims });
+  const feeds = synthesizeModelInputs(model, { seed, count: samples, dims, ...(values && { values }) });
   return { model, bytes: inputRunnableBytes(input, model), feeds, inputShapes: modelInputShapes(model, dims) };
 }
 
@@ -95,7 +99,7 @@ export function createBenchWorkerApi(host: BenchHost) {
     },
 
     async measure(input: ModelInput, options: MeasureOptions, onProgress?: ProgressCallback): Promise<BenchResult> {
-      const { model, bytes, feeds, inputShapes } = prepare(input, options.seed, 1, options.dims);
+      const { model, bytes, feeds, inputShapes } = prepare(input, options.seed, 1, options.dims, options.values);
       const threads = options.threads ?? (await host.defaultThreads());
       const backend = options.backend ?? 'wasm';
       const result = await benchmarkModel(await ready(backend, threads), bytes, feeds[0]!, {
@@ -110,7 +114,7 @@ export function createBenchWorkerApi(host: BenchHost) {
 
     /** Times several models in one run, their timed runs interleaved, so their ratios are fair. */
     async measureAll(inputs: ModelInput[], options: MeasureOptions, onProgress?: ProgressCallback): Promise<MeasureAllItem[]> {
-      const prepared = inputs.map((input) => prepare(input, options.seed, 1, options.dims));
+      const prepared = inputs.map((input) => prepare(input, options.seed, 1, options.dims, options.values));
       const threads = options.threads ?? (await host.defaultThreads());
       const backend = options.backend ?? 'wasm';
       const results = await benchmarkInterleaved(
@@ -150,8 +154,8 @@ export function createBenchWorkerApi(host: BenchHost) {
     },
 
     async fidelity(reference: ModelInput, candidate: ModelInput, options: FidelityOptions, onProgress?: ProgressCallback): Promise<FidelityResult> {
-      const ref = prepare(reference, options.seed, options.samples, options.dims);
-      const cand = prepare(candidate, options.seed, 0, options.dims);
+      const ref = prepare(reference, options.seed, options.samples, options.dims, options.values);
+      const cand = prepare(candidate, options.seed, 0, options.dims, options.values);
       const threads = await host.defaultThreads();
       const backend = options.backend ?? 'wasm';
       const outputs = await compareModels(await ready(backend, threads), ref.bytes, cand.bytes, ref.feeds, {

@@ -1,7 +1,7 @@
 import { evaluateOutputs } from '../src/core/evaluate/evaluation';
 import type { CandidateEvaluation, EvaluateResult, InputsUsed } from '../src/core/evaluate/evaluation-result';
 import type { PerLayerResult } from '../src/core/evaluate/per-layer-result';
-import type { InputDims } from '../src/core/evaluate/input-dims';
+import type { InputDims, InputValues } from '../src/core/evaluate/input-dims';
 import type { Backend } from '../src/core/device/backend';
 import type { SampleSettings } from '../src/core/evaluate/loaders/sample-settings';
 import type { SampleSetInfo } from '../src/core/evaluate/loaders/sample-set-info';
@@ -42,6 +42,8 @@ export interface EvalOptions {
   backend?: Backend;
   /** Sizes for symbolic input dims of the synthetic inputs (samples bring their own sizes). */
   dims?: InputDims;
+  /** Values for scalar inputs of the synthetic inputs (a sample rate); the others are seeded random. */
+  values?: InputValues;
   /** Seed and count of the synthetic inputs used when no samples are given. */
   seed: number;
   syntheticSamples: number;
@@ -73,7 +75,7 @@ export function createEvalWorkerApi(host: EvalHost) {
       return { feeds: set.samples, labels: set.labels, labelOutput: set.info.labelled?.output, labelled: set.labels !== undefined };
     }
     const dims = options.dims ?? {};
-    const feeds = synthesizeModelInputs(model, { seed: options.seed, count: options.syntheticSamples, dims });
+    const feeds = synthesizeModelInputs(model, { seed: options.seed, count: options.syntheticSamples, dims, ...(options.values && { values: options.values }) });
     return { feeds, shapes: modelInputShapes(model, dims) };
   };
   const used = (request: SampleRequest | null, count: number, of: number, labelled: boolean, options: EvalOptions, shapes?: Record<string, number[]>): InputsUsed =>

@@ -22,6 +22,17 @@ export interface CompressResult {
   ms: number;
   /** Present when a step calibrated on inputs. */
   calibration?: CalibrationUsed;
+  /**
+   * True when the recipe changed nothing: no step made a new model, or the output's bytes equal
+   * the input file's. Such a result is not a new variant.
+   */
+  unchanged?: boolean;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The user's samples as calibration inputs, and how the worker decodes their images. */
@@ -73,7 +84,15 @@ export const modelWorkerApi = {
       await teacher?.release();
     }
     const { bytes, steps } = applied;
-    return { bytes, sizeBytes: bytes.byteLength, steps, ms: performance.now() - t0, ...(calibration.used && { calibration: calibration.used }) };
+    const unchanged = applied.model === model || (Object.keys(input.external).length === 0 && sameBytes(bytes, input.model));
+    return {
+      bytes,
+      sizeBytes: bytes.byteLength,
+      steps,
+      ms: performance.now() - t0,
+      ...(calibration.used && { calibration: calibration.used }),
+      ...(unchanged && { unchanged: true }),
+    };
   },
 };
 

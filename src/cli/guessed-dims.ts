@@ -1,5 +1,5 @@
 import { graphInputSpecs } from '../core/evaluate/io-spec';
-import { resolveShape } from '../core/evaluate/inputs';
+import { guessedDims as guessedInputDims } from '../core/evaluate/open-dims';
 import type { ModelIR } from '../core/ir/model';
 
 /**
@@ -8,23 +8,7 @@ import type { ModelIR } from '../core/ir/model';
  * with the size it got.
  */
 export function guessedDims(model: ModelIR, dims: Readonly<Record<string, number>> = {}): string[] {
-  const out = new Set<string>();
-  for (const spec of graphInputSpecs(model)) {
-    if (!spec.shape) continue;
-    let sizes: number[];
-    try {
-      sizes = resolveShape(spec, dims);
-    } catch {
-      continue;
-    }
-    spec.shape.forEach((d, axis) => {
-      if (typeof d === 'number' && d >= 0) return;
-      const key = typeof d === 'string' && d !== '' && d !== '?' ? d : `${spec.name}[${axis}]`;
-      if (dims[key] !== undefined || dims[`${spec.name}[${axis}]`] !== undefined) return;
-      out.add(`${key}=${sizes[axis]}`);
-    });
-  }
-  return [...out];
+  return guessedInputDims(graphInputSpecs(model), dims);
 }
 
 /** The advice appended to a failure on synthetic inputs whose dims were guessed. */

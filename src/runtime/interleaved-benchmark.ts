@@ -99,6 +99,7 @@ export async function benchmarkInterleaved(
         sessionMs: m.sessionMs,
         firstRunMs: m.firstRunMs,
         ...timing(m.samples),
+        samplesMs: [...m.samples],
       },
     };
   });

@@ -18,6 +18,7 @@ import type { ModelSession, Runtime } from '../../src/runtime/types';
 import { OCR_DET, OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
 import { textImage } from '../fixtures/text-images';
 import { median } from './measure';
+import { speedRatioInterval, speedVerdict } from '../../src/core/evaluate/ratio-interval';
 
 /** Each quantized form measured: a label and the recipe that makes it. */
 export interface LatencyForm {
@@ -93,10 +94,13 @@ async function benchModel(runtime: Runtime, title: string, file: string, height:
   }
   process.stdout.write('\n\n');
   const base = median(fp32.times);
-  const header = ['form', 'median ms', 'min ms', 'speedup', 'file', 'output cosine'];
+  const header = ['form', 'median ms', 'min ms', 'speedup', '95% interval', 'file', 'output cosine'];
   const rows = variants.map((v) => {
     const ms = median(v.times);
-    return [v.label, ms.toFixed(1), Math.min(...v.times).toFixed(1), `${(base / ms).toFixed(2)}x`, `${((v.bytes / fp32.bytes) * 100).toFixed(0)}%`, v.cosine.toFixed(5)];
+    // Run k of every form sits in the same round, so the bootstrap resamples the runs in pairs.
+    const iv = v === fp32 ? null : speedRatioInterval(fp32.times, v.times, { paired: true });
+    const interval = iv ? `${iv.low.toFixed(2)}-${iv.high.toFixed(2)}x${speedVerdict(iv) === 'same' ? ' (same)' : ''}` : '';
+    return [v.label, ms.toFixed(1), Math.min(...v.times).toFixed(1), `${(base / ms).toFixed(2)}x`, interval, `${((v.bytes / fp32.bytes) * 100).toFixed(0)}%`, v.cosine.toFixed(5)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? pad(c, widths[i]!) : padLeft(c, widths[i]!))).join('  ');

@@ -73,6 +73,8 @@ function row(overrides: Partial<ComparisonRow>): ComparisonRow {
     medianMs: 10,
     sessionMs: 50,
     speedup: null,
+    speedInterval: null,
+    speedVerdict: null,
     sessionSpeedup: null,
     fidelity: null,
     error: null,
@@ -154,7 +156,7 @@ describe('VariantsTable', () => {
 });
 
 describe('VariantsTable downloads', () => {
-  it('offers a variant only after onnxruntime-web loaded it, and says why not otherwise', () => {
+  it('offers every variant whether or not it was measured, and warns when onnxruntime-web refused it', () => {
     const onDownload = vi.fn();
     const rows = [
       row({}),
@@ -165,14 +167,30 @@ describe('VariantsTable downloads', () => {
     render(<VariantsTable rows={rows} outputs={[]} latencyNote="" onDownload={onDownload} onRemove={() => {}} />);
     const pending = screen.getByRole('button', { name: 'Download net.a.onnx' }) as HTMLButtonElement;
     const rejected = screen.getByRole('button', { name: 'Download net.b.onnx' }) as HTMLButtonElement;
-    expect(pending.disabled).toBe(true);
-    expect(pending.title).toMatch(/once onnxruntime-web has loaded/);
-    expect(rejected.disabled).toBe(true);
-    expect(rejected.title).toMatch(/could not load this model.*no kernel for X/);
-    fireEvent.click(rejected);
-    expect(onDownload).not.toHaveBeenCalled();
+    expect(pending.disabled).toBe(false);
+    expect(rejected.disabled).toBe(false);
+    expect(rejected.title).toMatch(/could not load this model here \(no kernel for X\)/);
+    fireEvent.click(pending);
     fireEvent.click(screen.getByRole('button', { name: 'Download net.c.onnx' }));
-    expect(onDownload).toHaveBeenCalledWith('c');
+    expect(onDownload.mock.calls).toEqual([['a'], ['c']]);
+  });
+
+  it('calls a ratio whose interval contains 1 "same speed" in a neutral colour, with the interval beside each ratio', () => {
+    const interval = (ratio: number, low: number, high: number) => ({ ratio, low, high, level: 0.95, resamples: 2000, paired: true });
+    const rows = [
+      row({}),
+      row({ id: 'n', label: 'noop', isOriginal: false, fileName: 'net.n.onnx', speedup: 1.92, speedInterval: interval(1.92, 0.7, 2.4), speedVerdict: 'same' }),
+      row({ id: 'f', label: 'fast', isOriginal: false, fileName: 'net.f.onnx', speedup: 1.5, speedInterval: interval(1.5, 1.4, 1.6), speedVerdict: 'faster' }),
+      row({ id: 's', label: 'slow', isOriginal: false, fileName: 'net.s.onnx', speedup: 0.8, speedInterval: interval(0.8, 0.75, 0.85), speedVerdict: 'slower' }),
+    ];
+    render(<VariantsTable rows={rows} outputs={[]} latencyNote="" onDownload={() => {}} onRemove={() => {}} />);
+    const cell = (label: string) => screen.getByTestId('comparison-table').querySelector(`tr[data-variant="${label}"] [data-metric="speed"]`) as HTMLElement;
+    expect(cell('noop').textContent).toBe('same speed1.92×, 0.70×–2.40×');
+    expect(cell('noop').className).toBe('num same');
+    expect(cell('fast').textContent).toBe('1.50× faster1.40×–1.60×');
+    expect(cell('fast').className).toContain('good');
+    expect(cell('slow').textContent).toBe('1.25× slower0.75×–0.85×');
+    expect(cell('slow').className).toContain('bad');
   });
 });
 
@@ -245,7 +263,7 @@ describe('App', () => {
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Compress with 2 steps' }));
     });
-    expect(log.compressCalls.map((c) => c.name)).toEqual(['mlp.int8.onnx', 'mlp.int8+int4.onnx']);
+    expect(log.compressCalls.map((c) => c.name)).toEqual(['mlp.int8.onnx', 'mlp.int8+int4_block-64.onnx']);
     const comparison = screen.getByTestId('comparison');
     expect(within(comparison).getByRole('heading').textContent).toBe('Original vs 2 variants');
     const labels = [...comparison.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-variant'));

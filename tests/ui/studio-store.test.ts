@@ -109,10 +109,10 @@ describe('variants and measurements', () => {
     store.getState().setStepOption(0, 'minElements', 64);
     await store.getState().compress();
     const s = store.getState();
-    expect(log.compressCalls).toEqual([{ id: s.model!.id, recipe: { steps: [{ method: 'int8-weight', options: { minElements: 64 } }] }, name: 'net.int8.onnx' }]);
+    expect(log.compressCalls).toEqual([{ id: s.model!.id, recipe: { steps: [{ method: 'int8-weight', options: { minElements: 64 } }] }, name: 'net.int8_minElements-64.onnx' }]);
     expect(s.compressStatus).toBe('done');
     const [variant] = s.variants;
-    expect(variant).toMatchObject({ label: 'int8-weight (minElements 64)', recipeText: 'int8-weight:minElements=64', fileName: 'net.int8.onnx', sizeBytes: 16, cpuOnly: false });
+    expect(variant).toMatchObject({ label: 'int8-weight (minElements 64)', recipeText: 'int8-weight:minElements=64', fileName: 'net.int8_minElements-64.onnx', sizeBytes: 16, cpuOnly: false });
     expect(registry.get(variant!.id)?.model.size).toBe(16);
     // Timed together with the original (interleaved runs), then outputs compared.
     expect(log.calls).toEqual(['compress', `measureAll ${s.model!.id},${variant!.id}`, `fidelity ${variant!.id}`]);

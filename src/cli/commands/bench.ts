@@ -21,6 +21,7 @@ import { UsageError } from '../cli-errors';
 import { formatFigures } from '../device-format';
 import { threadsFlag } from '../threads-flag';
 import { threadRuntimes } from './probe';
+import { speedLine, speedRows } from '../speed-lines';
 
 const NAME = 'bench' as const;
 
@@ -112,7 +113,9 @@ export const benchCommand: Command = {
       const results: BenchRow[] = timed.map((t, i) => {
         const { file } = timedModels[i]!;
         if (!t.ok) throw new RuntimeError(`${positionals[file]}: ${t.error.message}`);
-        const row: BenchRow = { model: positionals[file]!, ...t.result };
+        // The run-by-run times stay out of the rows (they feed the speed interval only).
+        const { samplesMs: _runs, ...figures } = t.result;
+        const row: BenchRow = { model: positionals[file]!, ...figures };
         const bound = probe && boundFor(models[file]!, probe, t.result.backend, t.result.threads);
         if (bound) {
           row.bound = bound;
@@ -120,8 +123,9 @@ export const benchCommand: Command = {
         }
         return row;
       });
+      const speed = speedRows(timed.map((t, i) => ({ model: positionals[timedModels[i]!.file]!, threads: t.ok ? t.result.threads : 0, ...(t.ok && t.result.samplesMs && { samplesMs: t.result.samplesMs }) })));
       if (values.json) {
-        env.stdout(toJson({ results, models, ...(probe && { probe }) }));
+        env.stdout(toJson({ results, models, ...(speed.length > 0 && { speed }), ...(probe && { probe }) }));
         return EXIT.ok;
       }
       const limitColumns = probe ? ['bound ms', '% of limit'] : [];
@@ -146,6 +150,7 @@ export const benchCommand: Command = {
           ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
         ),
       );
+      if (speed.length > 0) env.stdout(['', 'Speed (ratio of medians, runs interleaved and paired):', ...speed.map(speedLine)].join('\n'));
       if (probe) {
         env.stdout(
           [

@@ -3,6 +3,7 @@ import type { ModelIR } from '../ir/model';
 import { elementCount, tensorByteLength, tensorDims } from '../ir/tensor';
 import { listNodes, listWeights } from '../ir/walk';
 import { opKey } from './op-key';
+import { quantizedWeightParams } from './quantized-weights';
 
 export interface LayerRow {
   /** The weight's value name (initializer name or the Constant node's output). */
@@ -18,7 +19,10 @@ export interface LayerRow {
 
 export interface WeightTotals {
   layers: LayerRow[];
-  /** Elements of every floating-point stored tensor. */
+  /**
+   * Weights: elements of every floating-point stored tensor, plus the weights that integer
+   * tensors hold as the data of a quantized op (DequantizeLinear, MatMulInteger, MatMulNBits…).
+   */
   params: number;
   bytesByDType: Record<string, number>;
 }
@@ -31,12 +35,14 @@ export function weightTable(model: ModelIR): WeightTotals {
   }
   const bytesByDType: Record<string, number> = {};
   let params = 0;
+  const quantized = quantizedWeightParams(model);
   const layers = listWeights(model).map((w): LayerRow => {
     const count = elementCount(w.tensor);
     const bytes = tensorByteLength(w.tensor);
     const dtype = dtypeName(w.tensor.dataType);
     bytesByDType[dtype] = (bytesByDType[dtype] ?? 0) + bytes;
     if (isFloatDType(w.tensor.dataType)) params += count;
+    else params += quantized.get(w.name) ?? 0;
     return {
       name: w.name,
       op: firstConsumer.get(w.name) ?? (w.source === 'constant' ? 'Constant' : 'initializer'),

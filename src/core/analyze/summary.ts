@@ -6,6 +6,7 @@ import { countMacs, type NodeMacs } from './macs';
 import { opKey } from './op-key';
 import { inferShapes } from '../graph/shapes';
 import { webgpuSupports } from './webgpu-ops';
+import { noOpReasons, type NoOpReasons } from './applicability';
 
 export type { IOSpec } from './io';
 export type { LayerRow } from './layers';
@@ -40,6 +41,8 @@ export interface ModelSummary {
   };
   /** Ops onnxruntime-web's WebGPU EP cannot run (they would fall back to WASM). */
   webgpu: { unsupportedOps: string[]; unsupportedNodes: number };
+  /** Per method id, why it would change nothing in this model (see noOpReasons); absent in older summaries. */
+  noOps?: NoOpReasons;
 }
 
 export interface AnalyzeOptions {
@@ -107,5 +110,6 @@ export function analyzeModel(model: ModelIR, sizeBytes: number, options: Analyze
     layers,
     macs: { ...macs, complete: macs.complete && !subgraphCounted, assumedDims },
     webgpu: { unsupportedOps: [...unsupported].sort(), unsupportedNodes },
+    noOps: noOpReasons(model),
   };
 }

@@ -13,6 +13,11 @@ export interface BenchmarkResult {
   /** The first inference, timed on its own: it pays one-off costs (kernel setup, allocations). */
   firstRunMs: number;
   latencyMs: LatencyStats;
+  /**
+   * Every timed run in the order it ran (in an interleaved run, run r of each model sits at
+   * index r, so two models' arrays pair up); absent where a benchmark did not keep them.
+   */
+  samplesMs?: number[];
   /** Inferences per second, one after another (1000 / mean latency). */
   throughputPerSec: number;
 }

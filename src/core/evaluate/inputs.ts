@@ -25,14 +25,22 @@ export interface SynthesisOptions {
   dims?: Readonly<Record<string, number>>;
   /** Floating-point values: standard normal by default. */
   float?: FloatDistribution;
-  /** Integer values are drawn uniformly from [min, max); default [0, 10). */
+  /** Integer values are drawn uniformly from [min, max); default DEFAULT_INT_RANGE. */
   intRange?: { min: number; max: number };
+  /**
+   * Per input name, one value every element of that input takes (a sample rate, a threshold):
+   * wins over the random values. Integer inputs need an integer.
+   */
+  values?: Readonly<Record<string, number>>;
   /** Per input name, an integer range that wins over `intRange` (token ids below a vocabulary size). */
   intRanges?: Readonly<Record<string, { min: number; max: number }>>;
 }
 
 /** Default size of an unknown dim: batch (axis 0) 1, spatial dims of a rank-4 float input 64, else 16. */
 export const DEFAULT_DIMS = { batch: 1, image: 64, other: 16 } as const;
+
+/** Integer inputs' values when nothing else is said: uniform in [min, max). */
+export const DEFAULT_INT_RANGE = { min: 0, max: 10 } as const;
 
 /** No synthesized input may hold more elements than this (a 1x3x4096x4096 image is 50M). */
 export const MAX_INPUT_ELEMENTS = 64 * 1024 * 1024;
@@ -79,7 +87,7 @@ function floatSampler(dist: FloatDistribution): (rnd: Random) => number {
 
 function fillers(options: SynthesisOptions): Partial<Record<DTypeName, Fill>> {
   const f = floatSampler(options.float ?? { kind: 'normal' });
-  const { min, max } = options.intRange ?? { min: 0, max: 10 };
+  const { min, max } = options.intRange ?? DEFAULT_INT_RANGE;
   if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) {
     throw new InputSynthesisError(`Integer range [${min}, ${max}) is not usable; expected integers with min < max.`);
   }
@@ -98,6 +106,23 @@ function fillers(options: SynthesisOptions): Partial<Record<DTypeName, Fill>> {
     uint64: (rnd, n) => BigUint64Array.from({ length: n }, () => BigInt(int(rnd))),
     bool: (rnd, n) => Uint8Array.from({ length: n }, () => (rnd.next() < 0.5 ? 0 : 1)),
   };
+}
+
+/** Every element `value`, in the input's dtype; undefined for a dtype that cannot be synthesized. */
+function constantFiller(spec: IOSpecLike, value: number): Fill | undefined {
+  const integer = !FLOAT_TYPES.has(spec.dtype);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new InputSynthesisError(`Input '${spec.name}' (${spec.dtype}) was given the value ${value}; expected ${integer ? 'an integer' : 'a finite number'}.`);
+  }
+  const fill = fillers({ seed: 0, count: 0 })[spec.dtype as DTypeName];
+  if (!fill) return undefined;
+  const one = (n: number): TensorValues => {
+    const t = fill(seededRandom(0), n);
+    if (t instanceof BigInt64Array || t instanceof BigUint64Array) t.fill(BigInt(value));
+    else (t as Float32Array).fill(spec.dtype === 'float16' ? float32ToFloat16Bits(value) : value);
+    return t;
+  };
+  return (_rnd, n) => one(n);
 }
 
 /** A per-sample seed, so sample k is the same whatever `count` is. */
@@ -121,7 +146,8 @@ export function synthesizeInputs(inputs: readonly IOSpecLike[], options: Synthes
   const fill = fillers(options);
   const plans = inputs.map((spec) => {
     const own = options.intRanges?.[spec.name];
-    const make = (own ? fillers({ ...options, intRange: own }) : fill)[spec.dtype as DTypeName];
+    const given = options.values?.[spec.name];
+    const make = given !== undefined ? constantFiller(spec, given) : (own ? fillers({ ...options, intRange: own }) : fill)[spec.dtype as DTypeName];
     if (!make) {
       throw new InputSynthesisError(
         `Input '${spec.name}' has dtype ${spec.dtype}, which cannot be synthesized; expected a float, integer or bool tensor.`,

@@ -9,7 +9,7 @@ export interface LatencyStats {
 }
 
 /** The q-quantile (0..1) of ascending values, interpolating linearly between closest ranks. */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new RangeError('Cannot take a quantile of no values; expected at least one.');
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
   const lo = Math.floor(pos);

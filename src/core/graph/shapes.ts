@@ -206,6 +206,16 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       });
       return { shapes: [out] };
     }
+    case 'Pad': {
+      // pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...] over `axes` (opset 18) or every axis.
+      const pads = intsFrom(node, 'pads', 1, t.values);
+      if (!x || !pads) return { shapes: [undefined] };
+      const axes = (node.input[3] ? v(3) : undefined)?.map((a) => norm(a, x.length)) ?? x.map((_, i) => i);
+      if (pads.length !== 2 * axes.length) return { shapes: [undefined] };
+      const out = [...x];
+      axes.forEach((a, i) => (out[a] = x[a]! + pads[i]! + pads[i + axes.length]!));
+      return { shapes: [out] };
+    }
     case 'Resize':
     case 'Upsample': {
       if (!x) return { shapes: [undefined] };

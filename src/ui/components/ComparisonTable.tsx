@@ -1,4 +1,5 @@
 import { formatBytes, formatMs, formatNumber, formatRatio, formatSpeedup } from '../../core/util/format';
+import { speedVerdict, type RatioInterval } from '../../core/evaluate/ratio-interval';
 
 export interface ModelColumn {
   label: string;
@@ -19,6 +20,8 @@ export interface ComparisonTableProps {
   variant: ModelColumn;
   fidelity: readonly FidelityRow[] | null;
   latencyNote: string;
+  /** The bootstrap interval of the latency ratio (original / variant); with it, a ratio inside the noise reads "same speed". */
+  speedInterval?: RatioInterval | null;
 }
 
 function speed(before: number | null, after: number | null): string {
@@ -27,7 +30,20 @@ function speed(before: number | null, after: number | null): string {
 
 const pending = (v: number | null, f: (n: number) => string): string => (v === null ? '…' : f(v));
 
-export function ComparisonTable({ original, variant, fidelity, latencyNote }: ComparisonTableProps) {
+/** The latency ratio cell: "same speed" in a neutral colour when the interval contains 1, else faster/slower with the interval. */
+function LatencyChange({ before, after, interval }: { before: number | null; after: number | null; interval: RatioInterval | null | undefined }) {
+  if (!interval || before === null || after === null) return <td className="num">{speed(before, after)}</td>;
+  const verdict = speedVerdict(interval);
+  const range = `${interval.low.toFixed(2)}×–${interval.high.toFixed(2)}×`;
+  return (
+    <td className={verdict === 'same' ? 'num same' : verdict === 'faster' ? 'num good' : 'num bad'} data-verdict={verdict}>
+      {verdict === 'same' ? 'same speed' : formatSpeedup(interval.ratio)}
+      <div className="muted small">{range}</div>
+    </td>
+  );
+}
+
+export function ComparisonTable({ original, variant, fidelity, latencyNote, speedInterval }: ComparisonTableProps) {
   return (
     <table className="table comparison" data-testid="comparison-table">
       <thead>
@@ -51,7 +67,7 @@ export function ComparisonTable({ original, variant, fidelity, latencyNote }: Co
           </th>
           <td className="num">{pending(original.medianMs, formatMs)}</td>
           <td className="num">{pending(variant.medianMs, formatMs)}</td>
-          <td className="num">{speed(original.medianMs, variant.medianMs)}</td>
+          <LatencyChange before={original.medianMs} after={variant.medianMs} interval={speedInterval} />
         </tr>
         <tr data-metric="session">
           <th scope="row">Session load</th>

@@ -28,9 +28,29 @@ function value(r: ComparisonRow, v: number | null, format: (n: number) => string
   return waiting(r) ? '…' : '–';
 }
 
-function speedClass(speedup: number | null): string {
-  if (speedup === null) return 'num';
-  return speedup >= 1 ? 'num good' : 'num bad';
+function speedClass(r: ComparisonRow): string {
+  if (r.speedup === null || r.isOriginal) return 'num';
+  if (r.speedVerdict !== null) return r.speedVerdict === 'same' ? 'num same' : r.speedVerdict === 'faster' ? 'num good' : 'num bad';
+  return r.speedup >= 1 ? 'num good' : 'num bad';
+}
+
+const times = (v: number): string => `${v.toFixed(2)}×`;
+
+/** The speed ratio with its interval; a ratio whose interval contains 1 reads "same speed". */
+function SpeedCell({ row }: { row: ComparisonRow }) {
+  const iv = row.speedInterval;
+  if (row.speedup === null || !iv) return <>{formatSpeedup(row.speedup)}</>;
+  const range = `${times(iv.low)}–${times(iv.high)}`;
+  const title = `${Math.round(iv.level * 100)}% bootstrap interval of the ratio of medians, ${iv.resamples} resamples${iv.paired ? ', runs paired' : ''}`;
+  return (
+    <>
+      <span data-testid="speed-verdict">{row.speedVerdict === 'same' ? 'same speed' : formatSpeedup(row.speedup)}</span>
+      <div className="muted small" data-testid="speed-interval" title={title}>
+        {row.speedVerdict === 'same' ? `${times(row.speedup)}, ` : ''}
+        {range}
+      </div>
+    </>
+  );
 }
 
 function FidelityCells({ row, outputs }: { row: ComparisonRow; outputs: readonly string[] }) {
@@ -58,11 +78,13 @@ function FidelityCells({ row, outputs }: { row: ComparisonRow; outputs: readonly
 }
 
 /** The original and every variant side by side: size, latency, session load and per-output fidelity. */
-/** Why Download is off, if it is: a variant is offered only once onnxruntime-web has loaded it. */
+/**
+ * A warning on Download when onnxruntime-web refused the file. Download itself never waits for a
+ * measurement: the bytes are the compression's output whether or not a measurement ran or worked.
+ */
 function downloadTitle(check: ComparisonRow['loadCheck']): string | undefined {
-  if (check === 'ok') return undefined;
-  if (check === null) return 'Available once onnxruntime-web has loaded this model';
-  return `onnxruntime-web could not load this model, so it is not offered: ${check.message}`;
+  if (check === null || check === 'ok') return undefined;
+  return `onnxruntime-web could not load this model here (${check.message}); the file is still yours to download`;
 }
 
 /** The run's share of this device's lower bound (from the device probe). */
@@ -142,8 +164,8 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
                 {value(r, r.medianMs, formatMs)}
                 {r.limit && <LimitNote limit={r.limit} />}
               </td>
-              <td className={speedClass(r.speedup)} data-metric="speed">
-                {r.isOriginal ? <span className="muted">reference</span> : formatSpeedup(r.speedup)}
+              <td className={speedClass(r)} data-metric="speed" data-verdict={r.speedVerdict ?? undefined}>
+                {r.isOriginal ? <span className="muted">reference</span> : <SpeedCell row={r} />}
               </td>
               <td className="num" data-metric="session">
                 {value(r, r.sessionMs, formatMs)}
@@ -157,7 +179,6 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
                       type="button"
                       className="button small-button"
                       onClick={() => onDownload(r.id)}
-                      disabled={r.loadCheck !== 'ok'}
                       aria-label={`Download ${r.fileName}`}
                       title={downloadTitle(r.loadCheck)}
                     >

@@ -3,7 +3,9 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
 import { useDevice } from '../store/device-store';
-import { COMPARE_SETTINGS, selectMeasuring } from '../store/measure-slice';
+import { BENCH_RUNS, COMPARE_SETTINGS, selectMeasuring } from '../store/measure-slice';
+import { benchProgressLabel } from '../store/bench-progress';
+import { BenchRunsField } from '../components/BenchRunsField';
 import { VariantsTable } from '../components/VariantsTable';
 import { ComparisonChart } from '../components/ComparisonChart';
 import { CosineChart } from '../components/CosineChart';
@@ -13,10 +15,10 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 
-function describeRun(backend: Backend | null, threads: number | null): string {
-  if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
+function describeRun(backend: Backend | null, threads: number | null, runs: number): string {
+  if (!backend) return `${runs} runs`;
   const threadNote = backend === 'wasm' && threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
-  return `${backendLabel(backend)}${threadNote}, ${COMPARE_SETTINGS.runs} runs`;
+  return `${backendLabel(backend)}${threadNote}, ${runs} runs`;
 }
 
 function chartMetrics(rows: readonly ComparisonRow[]) {
@@ -41,6 +43,9 @@ export function CompareView() {
       measurements: st.measurements,
       loadChecks: st.loadChecks,
       phase: st.measurePhase,
+      progress: st.measureProgress,
+      benchRuns: st.benchRuns,
+      setBenchRuns: st.setBenchRuns,
       measuring: selectMeasuring(st),
       backend: st.backend,
       oneThread: st.oneThread,
@@ -63,21 +68,34 @@ export function CompareView() {
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
   const fidelity = variants.map((v) => measurements[v.id]?.fidelity).find((f) => f != null);
+  // The runs the original's latest timing had (the setting may have changed since).
+  const runsTimed = measurements[model.id]?.bench?.latencyMs.n ?? s.benchRuns;
+  const runNote = describeRun(original.backend, original.threads, runsTimed);
   return (
     <section className="panel" aria-label="Comparison" data-testid="comparison">
       <header className="panel-header">
         <h2>Original vs {variants.length} variant{variants.length === 1 ? '' : 's'}</h2>
         {original.backend && <span className="badge">{backendLabel(original.backend)}</span>}
-        <button type="button" className="button push-right" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
+        <span className="push-right">
+          <BenchRunsField runs={s.benchRuns} min={BENCH_RUNS.min} max={BENCH_RUNS.max} disabled={s.measuring} onChange={s.setBenchRuns} />
+        </span>
+        <button type="button" className="button" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
           Re-measure all on {backendLabel(s.backend)}
           {s.backend === 'wasm' && s.oneThread ? ', 1 thread' : ''}
         </button>
       </header>
-      {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}
-      <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} />
+      {s.phase && (
+        <ProgressBar
+          fraction={s.progress && s.progress.runsPlanned > 0 ? s.progress.runsDone / s.progress.runsPlanned : null}
+          label={s.progress ? `${s.phase}: ${benchProgressLabel(s.progress)}` : s.phase}
+          onCancel={s.cancel}
+        />
+      )}
+      <VariantsTable rows={rows} outputs={outputs} latencyNote={runNote} onDownload={s.download} onRemove={s.remove} />
       <p className="muted small">
-        Latency: median of {describeRun(original.backend, original.threads)} after {COMPARE_SETTINGS.warmup} warm-up runs. Fidelity: each output against
-        the original&apos;s over {fidelity?.samples ?? COMPARE_SETTINGS.samples} seeded random inputs (seed {COMPARE_SETTINGS.seed})
+        Latency: median of {runNote} after {COMPARE_SETTINGS.warmup} warm-up runs; under each speed ratio its 95% bootstrap interval, and &quot;same speed&quot;
+        where that interval contains 1. Fidelity: each output against the original&apos;s, pooled over{' '}
+        <span data-testid="fidelity-inputs">{fidelity?.samples ?? COMPARE_SETTINGS.samples}</span> seeded random inputs (seed {COMPARE_SETTINGS.seed})
         {fidelity &&
           `, shapes ${Object.entries(fidelity.inputShapes)
             .map(([n, d]) => `${n} [${d.join('×')}]`)

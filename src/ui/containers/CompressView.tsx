@@ -10,7 +10,8 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
 import { GoalPicker } from '../components/GoalPicker';
-import { InputSizes, symbolicDims } from '../components/InputSizes';
+import { InputSizes } from '../components/InputSizes';
+import { openDims, valueInputs } from '../../core/evaluate/open-dims';
 import { parseRecipe } from '../../core/recipe/parse';
 
 export interface CompressViewProps {
@@ -36,6 +37,8 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       status: st.compressStatus,
       progress: st.compressProgress,
       error: st.compressError,
+      notice: st.compressNotice,
+      noOps: st.summary?.noOps,
       compress: st.compress,
       cancel: st.cancelCompress,
       backend: st.backend,
@@ -45,11 +48,14 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       inputs: st.summary?.inputs,
       inputDims: st.inputDims,
       setInputDim: st.setInputDim,
+      inputValues: st.inputValues,
+      setInputValue: st.setInputValue,
       setBackend: st.setBackend,
     })),
   );
   const busy = s.status === 'running' || s.status === 'queued';
-  const dimNames = useMemo(() => symbolicDims(s.inputs ?? []), [s.inputs]);
+  const dims = useMemo(() => openDims(s.inputs ?? []), [s.inputs]);
+  const scalars = useMemo(() => valueInputs(s.inputs ?? []), [s.inputs]);
   const cliRecipe = useMemo(() => {
     try {
       return describeRecipe(draftToRecipe(s.steps, s.overrides));
@@ -91,10 +97,30 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         <BackendSelect backends={s.backends} value={s.backend} oneThread={s.oneThread} maxThreads={s.maxThreads} disabled={busy} onChange={s.setBackend} />
         {s.status === 'cancelled' && <span className="muted">Cancelled.</span>}
       </div>
-      <InputSizes names={dimNames} values={s.inputDims} disabled={busy} onChange={s.setInputDim} />
+      <InputSizes
+        names={dims.map((d) => d.key)}
+        dims={dims}
+        values={s.inputDims}
+        scalars={scalars}
+        scalarValues={s.inputValues}
+        disabled={busy}
+        onChange={s.setInputDim}
+        onValue={s.setInputValue}
+      />
       {cliRecipe && (
         <p className="muted small">
           Same on the command line: <span className="mono">featherweight compress model.onnx --recipe {cliRecipe}</span>
+        </p>
+      )}
+      {s.steps[0] && s.noOps?.[s.steps[0].methodId] && (
+        <p className="note" data-testid="no-op-warning">
+          {s.noOps[s.steps[0].methodId]}
+          {s.steps.length === 1 && ' Compressing would make no new variant.'}
+        </p>
+      )}
+      {s.notice && !busy && (
+        <p className="note" data-testid="compress-notice">
+          {s.notice}
         </p>
       )}
       {busy && <ProgressBar fraction={s.progress.fraction} label={s.progress.label} onCancel={s.cancel} />}

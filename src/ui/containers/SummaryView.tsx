@@ -6,14 +6,12 @@ import { IoTable } from '../components/IoTable';
 import { OpHistogramChart } from '../components/OpHistogramChart';
 import { LayersTable } from '../components/LayersTable';
 import { WebGpuCoverage } from '../components/WebGpuCoverage';
+import { useStudio } from '../store/store-context';
+import { macsFigure } from '../store/macs-figure';
+import type { BenchResult } from '../../core/evaluate/bench-result';
 
-function macsHint(macs: ModelSummary['macs']): string {
-  const assumed = Object.entries(macs.assumedDims).map(([d, v]) => `${d}=${v}`);
-  const base = macs.complete ? 'Conv/MatMul/Gemm, estimated from shapes' : 'Partial: some Conv/MatMul/Gemm shapes are unknown';
-  return assumed.length > 0 ? `${base}; symbolic dims taken as ${assumed.join(', ')}` : base;
-}
-
-function summaryStats(model: LoadedModel, s: ModelSummary): Stat[] {
+function summaryStats(model: LoadedModel, s: ModelSummary, measured: BenchResult | null): Stat[] {
+  const macs = macsFigure(s.macs, measured);
   const opsets = s.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   const weightBytes = Object.values(s.bytesByDType).reduce((a, b) => a + b, 0);
   const dtypes = Object.entries(s.bytesByDType)
@@ -22,10 +20,10 @@ function summaryStats(model: LoadedModel, s: ModelSummary): Stat[] {
     .join(', ');
   return [
     { label: 'File size', value: formatBytes(s.sizeBytes), hint: model.externalFiles.length ? `plus ${model.externalFiles.join(', ')}` : undefined },
-    { label: 'Parameters', value: formatCount(s.params), hint: `${s.params.toLocaleString()} floating-point weights` },
+    { label: 'Parameters', value: formatCount(s.params), hint: `${s.params.toLocaleString()} weights, float and quantized integer ones` },
     { label: 'Weights', value: formatBytes(weightBytes), hint: dtypes },
     { label: 'Nodes', value: formatCount(s.nodes), hint: 'Including subgraphs' },
-    { label: 'MACs', value: s.macs.total > 0 ? formatCount(s.macs.total) : '–', hint: macsHint(s.macs) },
+    { label: 'MACs', value: macs.value, hint: macs.hint },
     { label: 'IR version', value: String(s.irVersion) },
     { label: 'Opsets', value: opsets || '–' },
     { label: 'Producer', value: [s.producer.name, s.producer.version].filter(Boolean).join(' ') || '–' },
@@ -34,6 +32,7 @@ function summaryStats(model: LoadedModel, s: ModelSummary): Stat[] {
 
 export function SummaryView({ model, summary }: { model: LoadedModel; summary: ModelSummary }) {
   const weightBytes = Object.values(summary.bytesByDType).reduce((a, b) => a + b, 0);
+  const measured = useStudio((st) => st.measurements[model.id]?.bench ?? null);
   return (
     <section className="panel" aria-label="Model summary" data-testid="summary">
       <header className="panel-header">
@@ -43,7 +42,7 @@ export function SummaryView({ model, summary }: { model: LoadedModel; summary: M
         {summary.graphName && <span className="muted">graph “{summary.graphName}”</span>}
         {model.source === 'sample' && <span className="badge">sample</span>}
       </header>
-      <StatGrid stats={summaryStats(model, summary)} />
+      <StatGrid stats={summaryStats(model, summary, measured)} />
       <div className="grid-2">
         <div>
           <IoTable title="Inputs" values={summary.inputs} />

@@ -16,19 +16,20 @@ export function createBenchJobs(client: WorkerClient<BenchWorkerApi>, registry: 
   return {
     backends: (signal) => client.run(signal, (w) => w.backends()),
     maxThreads: (signal) => client.run(signal, (w) => w.maxThreads()),
-    async measureAll(signal, ids, { backend, threads, runs, warmup, dims }) {
+    async measureAll(signal, ids, { backend, threads, runs, warmup, dims, values }, onProgress) {
       const worker = threads === 1 && backend === 'wasm' && oneThread ? oneThread : client;
       return worker.run(signal, async (w) => {
         const inputs = await Promise.all(ids.map(input));
         const files = inputs.map((i) => i.files);
-        return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), { backend, runs, warmup, seed: TIMING_SEED, ...(dims && { dims }) });
+        const options = { backend, runs, warmup, seed: TIMING_SEED, ...(dims && { dims }), ...(values && { values }) };
+        return w.measureAll(Comlink.transfer(files, inputs.flatMap((i) => i.transfer)), options, ...(onProgress ? [Comlink.proxy(onProgress)] : []));
       });
     },
-    fidelity: (signal, referenceId, candidateId, { backend, seed, samples, dims }) =>
+    fidelity: (signal, referenceId, candidateId, { backend, seed, samples, dims, values }) =>
       client.run(signal, async (w) => {
         const ref = await input(referenceId);
         const cand = await input(candidateId);
-        return w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }) });
+        return w.fidelity(Comlink.transfer(ref.files, ref.transfer), Comlink.transfer(cand.files, cand.transfer), { backend, seed, samples, ...(dims && { dims }), ...(values && { values }) });
       }),
   };
 }

@@ -36,7 +36,7 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
   return {
     inspectSamples: (signal, modelId, settings, onProgress) =>
       client.run(signal, async (w) => w.inspectSamples(await input(modelId), { files: toSampleFiles(sampleFiles.get()), settings }, Comlink.proxy(onProgress))),
-    evaluate: (signal, referenceId, candidateIds, settings, { backend, dims }, onProgress) =>
+    evaluate: (signal, referenceId, candidateIds, settings, { backend, dims, values }, onProgress) =>
       client.run(signal, async (w) => {
         const reference = await input(referenceId);
         // Comlink reads transfer lists of top-level arguments only: the array carries its elements' buffers.
@@ -45,15 +45,15 @@ export function createEvalJobs(client: WorkerClient<BenchWorkerRemote>, registry
           loaded.map((c) => c.files),
           loaded.flatMap((c) => c.transfer),
         );
-        return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, ...(dims && { dims }) }, Comlink.proxy(onProgress));
+        return w.evaluate(reference, candidates, request(settings), { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, ...(dims && { dims }), ...(values && { values }) }, Comlink.proxy(onProgress));
       }),
-    perLayer: (signal, referenceId, candidateId, settings, { backend, dims }, onProgress) =>
+    perLayer: (signal, referenceId, candidateId, settings, { backend, dims, values }, onProgress) =>
       client.run(signal, async (w) =>
         w.perLayer(
           await input(referenceId),
           await input(candidateId),
           request(settings),
-          { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES, ...(dims && { dims }) },
+          { backend, seed: SYNTHETIC_INPUTS.seed, syntheticSamples: SYNTHETIC_INPUTS.samples, maxSamples: PER_LAYER_MAX_SAMPLES, ...(dims && { dims }), ...(values && { values }) },
           Comlink.proxy(onProgress),
         ),
       ),

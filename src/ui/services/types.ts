@@ -7,7 +7,7 @@ import type { Backend } from '../../core/device/backend';
 import type { BenchResult, MeasureAllItem } from '../../core/evaluate/bench-result';
 import type { EvaluateResult, InputsUsed } from '../../core/evaluate/evaluation-result';
 import type { FidelityResult } from '../../core/evaluate/fidelity-result';
-import type { InputDims } from '../../core/evaluate/input-dims';
+import type { InputDims, InputValues } from '../../core/evaluate/input-dims';
 import type { PerLayerResult } from '../../core/evaluate/per-layer-result';
 import type { SampleSetInfo } from '../../core/evaluate/loaders/sample-set-info';
 import type { ClassMapping, SampleSettings } from '../../core/evaluate/loaders/sample-settings';
@@ -50,6 +50,8 @@ export interface ModelJobs {
 export interface BenchOptions {
   backend: Backend;
   dims?: InputDims;
+  /** Values for scalar inputs (a sample rate); the others are seeded random. */
+  values?: InputValues;
   /** 1 times WASM on one thread; absent, on all the threads the bench worker uses. */
   threads?: 1;
   runs: number;
@@ -59,6 +61,7 @@ export interface BenchOptions {
 export interface FidelityOptions {
   backend: Backend;
   dims?: InputDims;
+  values?: InputValues;
   seed: number;
   samples: number;
 }
@@ -72,8 +75,8 @@ export interface BenchJobs {
   backends(signal: AbortSignal): Promise<Backend[]>;
   /** WASM threads the bench worker times with by default (more than 1 only when cross-origin isolated). */
   maxThreads(signal: AbortSignal): Promise<number>;
-  /** Times several models in one run with interleaved timed runs; one item per id, in order. */
-  measureAll(signal: AbortSignal, ids: readonly string[], options: BenchOptions): Promise<MeasureAllItem[]>;
+  /** Times several models in one run with interleaved timed runs; one item per id, in order. `onProgress` hears each load, warm-up and timed run. */
+  measureAll(signal: AbortSignal, ids: readonly string[], options: BenchOptions, onProgress?: (p: Progress) => void): Promise<MeasureAllItem[]>;
   fidelity(signal: AbortSignal, referenceId: string, candidateId: string, options: FidelityOptions): Promise<FidelityResult>;
 }
 
@@ -86,6 +89,7 @@ export interface SampleFilesHolder {
 export interface EvalRunOptions {
   backend: Backend;
   dims?: InputDims;
+  values?: InputValues;
 }
 
 /**

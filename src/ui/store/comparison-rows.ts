@@ -5,6 +5,7 @@ import type { Variant } from './variants-slice';
 import type { UiError } from './ui-error';
 import type { BackendFigures } from '../../core/device/profile';
 import { boundFor, percentOfLimit } from '../../core/device/roofline';
+import { speedRatioInterval, speedVerdict, type RatioInterval, type SpeedVerdict } from '../../core/evaluate/ratio-interval';
 
 export interface OutputFidelity {
   name: string;
@@ -30,6 +31,13 @@ export interface ComparisonRow {
   sessionMs: number | null;
   /** Original median / this median: > 1 faster, < 1 slower; null unless both were timed on the same backend. */
   speedup: number | null;
+  /**
+   * The 95% bootstrap interval of `speedup` from both models' timed runs (paired run by run when
+   * they were timed in one interleaved run); null without both run lists.
+   */
+  speedInterval: RatioInterval | null;
+  /** 'same' when the interval contains 1 (a difference inside the noise); null without an interval. */
+  speedVerdict: SpeedVerdict | null;
   /** Original session load / this one, like speedup. */
   sessionSpeedup: number | null;
   /** Per output, against the original's; null until compared (and for the original). */
@@ -47,6 +55,23 @@ export interface ComparisonRow {
 
 function ratio(before: number | null | undefined, after: number | null | undefined): number | null {
   return before != null && after != null && before > 0 && after > 0 ? before / after : null;
+}
+
+/** Seed of the speed intervals' resampling: the same runs always give the same interval. */
+const INTERVAL_SEED = 20;
+
+function intervalOf(base: Measurement | undefined, m: Measurement | undefined): RatioInterval | null {
+  const before = base?.bench?.samplesMs;
+  const after = m?.bench?.samplesMs;
+  if (!before?.length || !after?.length) return null;
+  const paired = base!.round === m!.round && before.length === after.length;
+  try {
+    // Fewer resamples for long runs keeps this under a few ms per variant on the main thread.
+    const resamples = Math.max(200, Math.min(2000, Math.floor(100_000 / Math.max(before.length, after.length))));
+    return speedRatioInterval(before, after, { seed: INTERVAL_SEED, paired, resamples });
+  } catch {
+    return null; // a run time that is not a time (0 ms on a coarse clock): no interval rather than a wrong one
+  }
 }
 
 function limitOf(bench: Measurement['bench'], figures: readonly BackendFigures[]): ComparisonRow['limit'] {
@@ -72,6 +97,7 @@ export function comparisonRows(
     const m = measurements[id];
     // Ratios only between runs on the same backend with the same WASM threads.
     const sameBackend = variant !== null && base?.bench != null && m?.bench != null && base.backend === m.backend && base.bench.threads === m.bench.threads;
+    const interval = sameBackend ? intervalOf(base, m) : null;
     return {
       id,
       label,
@@ -86,6 +112,8 @@ export function comparisonRows(
       medianMs: m?.bench?.latencyMs.p50 ?? null,
       sessionMs: m?.bench?.sessionMs ?? null,
       speedup: sameBackend ? ratio(base.bench?.latencyMs.p50, m.bench?.latencyMs.p50) : null,
+      speedInterval: interval,
+      speedVerdict: interval ? speedVerdict(interval) : null,
       sessionSpeedup: sameBackend ? ratio(base.bench?.sessionMs, m.bench?.sessionMs) : null,
       fidelity: m?.fidelity?.outputs.map(({ name, cosine, maxAbs }) => ({ name, cosine, maxAbs })) ?? null,
       error: m?.error ?? null,

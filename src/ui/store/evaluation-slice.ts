@@ -1,4 +1,4 @@
-import { dimsOf, type MeasureSlice } from './measure-slice';
+import { dimsOf, valuesOf, type MeasureSlice } from './measure-slice';
 import type { StateCreator } from 'zustand';
 import type { EvaluateResult, InputsUsed, PerLayerResult } from '../services/types';
 import { isAbort, toUiError, type UiError } from './ui-error';
@@ -47,7 +47,7 @@ export interface EvaluationSlice {
 type SampleState = Pick<SamplesSlice, 'sampleFileNames' | 'samplesStatus' | 'samplesInfo' | 'sampleForm' | 'classMode' | 'classText'>;
 
 /** What the evaluation slice reads besides its own state: the models, how they are measured, and the samples. */
-type EvaluationReads = EvaluationSlice & Pick<ModelSlice, 'model'> & Pick<VariantsSlice, 'variants'> & Pick<MeasureSlice, 'backend' | 'inputDims'> & SampleState;
+type EvaluationReads = EvaluationSlice & Pick<ModelSlice, 'model'> & Pick<VariantsSlice, 'variants'> & Pick<MeasureSlice, 'backend' | 'inputDims' | 'inputValues'> & SampleState;
 
 /** Identifies the inputs a result was computed on: the sample files and how they were read. */
 export function sampleKey(s: SampleState): string {
@@ -88,7 +88,7 @@ export const createEvaluationSlice =
           const key = sampleKey(get());
           set({ evalStatus: 'running' });
           try {
-            const result = await services.evaluation.evaluate(signal, model.id, ids, settings, { backend, ...dimsOf(get().inputDims) }, (p) => {
+            const result = await services.evaluation.evaluate(signal, model.id, ids, settings, { backend, ...dimsOf(get().inputDims), ...valuesOf(get().inputValues) }, (p) => {
               if (mine === evalJob) set({ evalProgress: progressView(get().evalProgress, p) });
             });
             if (mine !== evalJob || get().model?.id !== model.id) return;
@@ -117,7 +117,7 @@ export const createEvaluationSlice =
           const key = sampleKey(get());
           set({ perLayerStatus: 'running', perLayerProgress: { fraction: null, label: 'Loading both models with every activation exposed' } });
           try {
-            const result = await services.evaluation.perLayer(signal, model.id, variantId, settings, { backend, ...dimsOf(get().inputDims) }, (p) => {
+            const result = await services.evaluation.perLayer(signal, model.id, variantId, settings, { backend, ...dimsOf(get().inputDims), ...valuesOf(get().inputValues) }, (p) => {
               if (mine === layerJob) set({ perLayerProgress: progressView(get().perLayerProgress, p) });
             });
             if (mine !== layerJob || get().model?.id !== model.id) return;

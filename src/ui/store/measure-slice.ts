@@ -4,6 +4,9 @@ import { isAbort, toUiError, type UiError } from './ui-error';
 import type { SliceDeps } from './store-deps';
 import type { ModelSlice } from './model-slice';
 import type { VariantsSlice } from './variants-slice';
+import { benchProgressTracker, type BenchProgress } from './bench-progress';
+import { guessedInputsAdvice, withGuessedInputsAdvice } from './guessed-inputs';
+import { fidelitySampleCount } from '../../core/evaluate/fidelity-samples';
 
 export type MeasureStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -32,6 +35,16 @@ export interface MeasureSlice {
   inputDims: Record<string, number>;
   /** Sets one symbolic dim's size, or goes back to its default with null. Applies to the next measurement. */
   setInputDim(name: string, size: number | null): void;
+  /** Values the user set for scalar inputs (a sample rate), by input name; the others are seeded random. Cleared with the model. */
+  inputValues: Record<string, number>;
+  /** Sets one scalar input's value (any finite number; the worker checks integer inputs), or back to random with null. */
+  setInputValue(name: string, value: number | null): void;
+  /** Timed runs per model in each measurement (a setting: more runs, a narrower interval). */
+  benchRuns: number;
+  /** Sets the runs per measurement, an integer in BENCH_RUNS' range; others are ignored. */
+  setBenchRuns(runs: number): void;
+  /** Runs done of runs planned in the timed run in flight, with the time left; null when none is timing. */
+  measureProgress: BenchProgress | null;
   /** By model id: the original's and each variant's. */
   measurements: Record<string, Measurement>;
   /** What the bench worker is doing now, null when idle. */
@@ -61,8 +74,14 @@ export interface MeasureSlice {
 /** The user's symbolic dim sizes as a job option, absent when none is set. */
 export const dimsOf = (dims: Record<string, number>): { dims?: Record<string, number> } => (Object.keys(dims).length > 0 ? { dims } : {});
 
-/** How the studio measures: a few timed runs each, the same seeded inputs for every model. */
+/** The user's scalar input values as a job option, absent when none is set. */
+export const valuesOf = (values: Record<string, number>): { values?: Record<string, number> } => (Object.keys(values).length > 0 ? { values } : {});
+
+/** How the studio measures: a few timed runs each (the default of `benchRuns`), the same seeded inputs for every model. */
 export const COMPARE_SETTINGS = { runs: 10, warmup: 2, seed: 42, samples: 2 } as const;
+
+/** The range of timed runs per measurement the setting takes. */
+export const BENCH_RUNS = { min: 3, max: 500 } as const;
 
 const busy = (m: Measurement | undefined): boolean => m?.status === 'queued' || m?.status === 'running';
 
@@ -70,7 +89,7 @@ const busy = (m: Measurement | undefined): boolean => m?.status === 'queued' || 
 export const selectMeasuring = (s: Pick<MeasureSlice, 'measurements'>): boolean => Object.values(s.measurements).some(busy);
 
 /** What the measure slice reads besides its own state: the original and the variants it times. */
-type MeasureReads = MeasureSlice & Pick<ModelSlice, 'model'> & Pick<VariantsSlice, 'variants'>;
+type MeasureReads = MeasureSlice & Pick<ModelSlice, 'model' | 'summary'> & Pick<VariantsSlice, 'variants'>;
 
 export const createMeasureSlice =
   ({ services, jobs }: SliceDeps): StateCreator<MeasureReads, [], [], MeasureSlice> =>
@@ -84,7 +103,7 @@ export const createMeasureSlice =
      */
     let measuring = new AbortController();
     let rounds = 0;
-    const { runs, warmup, seed, samples } = COMPARE_SETTINGS;
+    const { warmup, seed } = COMPARE_SETTINGS;
 
     const queued = (ids: readonly string[], backend: Backend, round: number): void => {
       const next = { ...get().measurements };
@@ -98,11 +117,15 @@ export const createMeasureSlice =
       set({ measurements: { ...get().measurements, [id]: { ...m, ...changes } } });
       return true;
     };
-    const dimsOption = (): { dims?: Record<string, number> } => dimsOf(get().inputDims);
+    const dimsOption = (): { dims?: Record<string, number>; values?: Record<string, number> } => {
+      return { ...dimsOf(get().inputDims), ...valuesOf(get().inputValues) };
+    };
+    /** Which dims and values the inputs guessed and where to set them, for a failure's message. */
+    const advice = (): string | null => guessedInputsAdvice(get().summary?.inputs ?? [], get().inputDims, get().inputValues);
     const labelOf = (id: string): string => (id === get().model?.id ? 'the original' : (get().variants.find((v) => v.id === id)?.label ?? id));
     const fail = (id: string, round: number, e: unknown): void => {
       const error = toUiError(e);
-      update(id, round, isAbort(error) ? { status: 'cancelled' } : { status: 'error', error });
+      update(id, round, isAbort(error) ? { status: 'cancelled' } : { status: 'error', error: withGuessedInputsAdvice(error, advice()) });
     };
     /**
      * Times the original and `ids` in one run with interleaved timed runs (fair ratios), then
@@ -113,12 +136,19 @@ export const createMeasureSlice =
       for (const id of all) update(id, round, { status: 'running' });
       set({ measurePhase: ids.length === 1 ? `Timing the original and ${labelOf(ids[0]!)}` : `Timing the original and ${ids.length} variants together` });
       let items;
+      const runs = get().benchRuns;
+      const track = benchProgressTracker(all.length, runs, () => performance.now());
+      set({ measureProgress: { runsDone: 0, runsPlanned: runs, etaMs: null } });
       try {
         const threads = backend === 'wasm' && get().oneThread ? { threads: 1 as const } : {};
-        items = await services.bench.measureAll(signal, all, { backend, runs, warmup, ...threads, ...dimsOption() });
+        items = await services.bench.measureAll(signal, all, { backend, runs, warmup, ...threads, ...dimsOption() }, (p) => {
+          if (!signal.aborted) set({ measureProgress: track(p) });
+        });
       } catch (e) {
         for (const id of all) fail(id, round, e);
         return;
+      } finally {
+        if (!signal.aborted) set({ measureProgress: null });
       }
       const checks = { ...get().loadChecks };
       items.forEach((item, i) => {
@@ -143,6 +173,7 @@ export const createMeasureSlice =
       if (!update(id, round, { status: 'running' })) return;
       set({ measurePhase: `Comparing the outputs of ${labelOf(id)}` });
       try {
+        const samples = fidelitySampleCount(get().summary?.outputs ?? [], get().inputDims);
         const fidelity = await services.bench.fidelity(signal, originalId, id, { backend, seed, samples, ...dimsOption() });
         update(id, round, { fidelity, status: 'done' });
       } catch (e) {
@@ -157,7 +188,7 @@ export const createMeasureSlice =
         try {
           await body(signal);
         } finally {
-          if (!signal.aborted) set({ measurePhase: null });
+          if (!signal.aborted) set({ measurePhase: null, measureProgress: null });
         }
       });
     };
@@ -175,6 +206,19 @@ export const createMeasureSlice =
         else return;
         set({ inputDims: next });
       },
+      inputValues: {},
+      setInputValue(name, value) {
+        const next = { ...get().inputValues };
+        if (value === null) delete next[name];
+        else if (Number.isFinite(value)) next[name] = value;
+        else return;
+        set({ inputValues: next });
+      },
+      benchRuns: COMPARE_SETTINGS.runs,
+      setBenchRuns(runs) {
+        if (Number.isInteger(runs) && runs >= BENCH_RUNS.min && runs <= BENCH_RUNS.max) set({ benchRuns: runs });
+      },
+      measureProgress: null,
       measurements: {},
       loadChecks: {},
       measurePhase: null,
@@ -215,7 +259,7 @@ export const createMeasureSlice =
         measuring = new AbortController();
         const next: Record<string, Measurement> = {};
         for (const [id, m] of Object.entries(measurements)) next[id] = busy(m) ? { ...m, status: 'cancelled' } : m;
-        set({ measurements: next, measurePhase: null });
+        set({ measurements: next, measurePhase: null, measureProgress: null });
       },
       forgetMeasurement(id) {
         if (!(id in get().measurements)) return;
@@ -224,7 +268,7 @@ export const createMeasureSlice =
       },
       resetMeasurements() {
         get().cancelMeasurements();
-        set({ measurements: {}, loadChecks: {}, inputDims: {} });
+        set({ measurements: {}, loadChecks: {}, inputDims: {}, inputValues: {} });
       },
     };
   };

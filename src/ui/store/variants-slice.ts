@@ -3,7 +3,8 @@ import type { CalibrationUsed, RecipeInput, StepReport } from '../services/types
 import { RecipeError } from '../../core/util/errors';
 import { isAbort, toUiError, type UiError } from './ui-error';
 import type { SliceDeps } from './store-deps';
-import { isCpuOnly, recipeLabel, uniqueLabel, variantFileName } from './recipe';
+import { isCpuOnly, recipeLabel, uniqueLabel } from './recipe';
+import { uniqueVariantFileName } from './variant-file-name';
 import { selectRecipe, stepMethods, type RecipeSlice } from './recipe-slice';
 import { selectSampleSettings, type SamplesSlice } from './samples-slice';
 import type { ModelSlice } from './model-slice';
@@ -33,6 +34,11 @@ export interface VariantsSlice {
   compressStatus: JobStatus;
   compressProgress: JobProgress;
   compressError: UiError | null;
+  /**
+   * Why the last compression added no variant although it worked (its result was identical to
+   * the original, so there was nothing to measure or download); null otherwise.
+   */
+  compressNotice: string | null;
   /**
    * Compresses the model with the edited recipe into a new variant and adds it; the variant, or
    * null when it failed, was cancelled or the model changed meanwhile. (The studio's compress
@@ -68,6 +74,7 @@ export const createVariantsSlice =
       compressStatus: 'idle',
       compressProgress: IDLE_PROGRESS,
       compressError: null,
+      compressNotice: null,
       async makeVariant() {
         const { model, compressStatus, recipeSteps } = get();
         if (!model || compressStatus === 'running' || compressStatus === 'queued') return null;
@@ -95,8 +102,14 @@ export const createVariantsSlice =
           compressStatus: waiting ? 'queued' : 'running',
           compressProgress: { fraction: waiting ? null : 0, label: waiting ? 'Waiting for the measurement to finish' : 'Starting' },
           compressError: null,
+          compressNotice: null,
         });
-        const fileName = variantFileName(model.name, used.map((m) => m.id));
+        const fileName = uniqueVariantFileName(
+          model.name,
+          text.split('+'),
+          methods.map((m) => m.id),
+          get().variants.map((v) => v.fileName),
+        );
         let made;
         try {
           made = await jobs.run(async () => {
@@ -121,6 +134,15 @@ export const createVariantsSlice =
         if (!made) return null;
         if (get().model?.id !== model.id || !current(mine)) {
           services.registry.remove(made.id);
+          return null;
+        }
+        if (made.unchanged) {
+          services.registry.remove(made.id);
+          set({
+            compressStatus: 'done',
+            compressProgress: { fraction: 1, label: 'Done' },
+            compressNotice: `${recipeLabel(text.split('+'))} changed nothing in this model: the result is the original, so it was not added as a variant, measured or offered for download.`,
+          });
           return null;
         }
         const variant: Variant = {
@@ -157,7 +179,7 @@ export const createVariantsSlice =
       forgetVariants() {
         get().cancelCompress();
         for (const v of get().variants) services.registry.remove(v.id);
-        set({ variants: [], compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null });
+        set({ variants: [], compressStatus: 'idle', compressProgress: IDLE_PROGRESS, compressError: null, compressNotice: null });
       },
     };
   };
