@@ -2,12 +2,24 @@ import { useMemo, useState } from 'react';
 import { sortLayers, worstLayers, type LayerSort } from '../../core/evaluate/layer-ranking';
 import type { LayerError } from '../../core/evaluate/per-layer-result';
 import { formatDb } from '../../core/util/format';
+import type { LayerActions } from './LayersTable';
+import { LayerOverrideSelect } from './LayerOverrideSelect';
 
 export { sortLayers, worstLayers, type LayerSort };
 
-
 /** The per-layer debugger's table: sortable by graph order, SQNR or the layer's own added error; the worst rows highlighted. */
-export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers: readonly LayerError[]; worst: ReadonlySet<string>; initialSort?: LayerSort }) {
+export function PerLayerTable({
+  layers,
+  worst,
+  initialSort = 'graph',
+  actions,
+}: {
+  layers: readonly LayerError[];
+  worst: ReadonlySet<string>;
+  initialSort?: LayerSort;
+  /** With these, each row's producing node can be kept float or sent to another method (a recipe override). */
+  actions?: LayerActions;
+}) {
   const [sort, setSort] = useState<LayerSort>(initialSort);
   const rows = useMemo(() => sortLayers(layers, sort), [layers, sort]);
   const header = (key: LayerSort, label: string, title: string, numeric = true) => (
@@ -30,6 +42,7 @@ export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers
             {header('local', 'Added by layer dB', "Sort by the error the layer adds on top of its inputs' (a ranking heuristic), worst first")}
             <th className="num">Cosine</th>
             <th className="num">Max |diff|</th>
+            {actions && <th>Override</th>}
           </tr>
         </thead>
         <tbody>
@@ -46,6 +59,18 @@ export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers
               <td className="num">{formatDb(layer.localSqnrDb)}</td>
               <td className="num">{Number.isFinite(layer.cosine) ? layer.cosine.toFixed(6) : '–'}</td>
               <td className="num">{Number.isFinite(layer.maxAbs) ? layer.maxAbs.toPrecision(3) : '–'}</td>
+              {actions && (
+                <td>
+                  <LayerOverrideSelect
+                    layer={layer.node || layer.tensor}
+                    pattern={layer.node || null}
+                    current={layer.node ? actions.overrideFor(layer.node) : undefined}
+                    methods={actions.methods}
+                    disabled={actions.disabled}
+                    onChange={actions.onOverride}
+                  />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -8,6 +8,7 @@ import { PerLayerChart } from '../components/PerLayerChart';
 import { PerLayerTable, worstLayers } from '../components/PerLayerTable';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useLayerActions } from '../hooks/use-layer-actions';
 
 export function describeInputs(inputs: InputsUsed): string {
   if (inputs.kind === 'synthetic') {
@@ -42,6 +43,7 @@ export function EvaluateView() {
       cancel: st.cancelEvaluation,
     })),
   );
+  const layerActions = useLayerActions();
   const worst = useMemo(() => worstLayers(s.perLayer?.layers ?? []), [s.perLayer]);
   if (s.variants.length === 0) return null;
   const evaluating = s.evalStatus === 'running' || s.evalStatus === 'queued';
@@ -98,7 +100,7 @@ export function EvaluateView() {
             {s.perLayer.sampleKey !== s.key && ' The samples or their settings changed since: run it again.'}
           </p>
           <PerLayerChart layers={s.perLayer.layers} worst={worst} />
-          <PerLayerTable layers={s.perLayer.layers} worst={worst} />
+          <PerLayerTable layers={s.perLayer.layers} worst={worst} actions={layerActions} />
         </div>
       )}
     </section>
