@@ -12,6 +12,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
+import { exportVariantRecipe } from './recipe-export';
 
 function describeRun(backend: Backend | null, threads: number | null): string {
   if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
@@ -106,7 +107,13 @@ export function CompareView() {
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
       </div>
-      <VariantNotes variants={variants} />
+      <VariantNotes
+        variants={variants}
+        onExportRecipe={(id) => {
+          const v = variants.find((x) => x.id === id);
+          if (v) exportVariantRecipe(v);
+        }}
+      />
     </section>
   );
 }

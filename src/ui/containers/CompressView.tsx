@@ -12,6 +12,8 @@ import { BackendSelect } from '../components/BackendSelect';
 import { GoalPicker } from '../components/GoalPicker';
 import { InputSizes, symbolicDims } from '../components/InputSizes';
 import { parseRecipe } from '../../core/recipe/parse';
+import { RecipeImport } from '../components/RecipeImport';
+import { exportEditedRecipe } from './recipe-export';
 
 export interface CompressViewProps {
   methods: readonly MethodInfo[];
@@ -46,6 +48,8 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       inputDims: st.inputDims,
       setInputDim: st.setInputDim,
       setBackend: st.setBackend,
+      importRecipe: st.importRecipe,
+      modelName: st.model?.name,
     })),
   );
   const busy = s.status === 'running' || s.status === 'queued';
@@ -80,6 +84,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
           />
         ))}
       </div>
+      <RecipeImport disabled={busy} onImport={s.importRecipe} onExport={() => exportEditedRecipe(s.modelName, s.steps, s.overrides)} />
       <OverridesEditor overrides={s.overrides} methods={methods} disabled={busy} onAdd={s.addOverride} onChange={s.setOverride} onRemove={s.removeOverride} />
       <div className="actions">
         <button type="button" className="button primary" disabled={busy} onClick={() => void s.compress()}>
