@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
@@ -13,6 +13,10 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { exportVariantRecipe } from './recipe-export';
+import { ParetoChart } from '../components/ParetoChart';
+import { AbView } from '../components/AbView';
+import { paretoPoints } from '../store/pareto';
+import { gzipSizes } from '../store/gzip-sizes';
 
 function describeRun(backend: Backend | null, threads: number | null): string {
   if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
@@ -60,7 +64,13 @@ export function CompareView() {
     const declared = summary?.outputs.map((o) => o.name) ?? [];
     return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];
   }, [summary, rows]);
+  const gzip = useMemo(() => (model ? gzipSizes(model.id, variants) : {}), [model, variants]);
+  const points = useMemo(() => paretoPoints(rows), [rows]);
+  // The two models of the A/B view: the original and the newest variant until the user picks.
+  const [ab, setAb] = useState<{ a?: string; b?: string }>({});
   if (!model || variants.length === 0) return null;
+  const pickA = ab.a && rows.some((r) => r.id === ab.a) ? ab.a : rows[0]!.id;
+  const pickB = ab.b && rows.some((r) => r.id === ab.b) ? ab.b : rows[rows.length - 1]!.id;
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
   const fidelity = variants.map((v) => measurements[v.id]?.fidelity).find((f) => f != null);
@@ -75,7 +85,7 @@ export function CompareView() {
         </button>
       </header>
       {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}
-      <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} />
+      <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} gzip={gzip} />
       <p className="muted small">
         Latency: median of {describeRun(original.backend, original.threads)} after {COMPARE_SETTINGS.warmup} warm-up runs. Fidelity: each output against
         the original&apos;s over {fidelity?.samples ?? COMPARE_SETTINGS.samples} seeded random inputs (seed {COMPARE_SETTINGS.seed})
@@ -106,6 +116,10 @@ export function CompareView() {
         ) : (
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
+      </div>
+      <div className="grid-2">
+        <ParetoChart points={points} picked={[pickA, pickB]} onPick={(id) => setAb({ a: pickA, b: id })} />
+        <AbView rows={rows} outputs={outputs} gzip={gzip} a={pickA} b={pickB} onChange={(side, id) => setAb({ a: pickA, b: pickB, [side]: id })} />
       </div>
       <VariantNotes
         variants={variants}
