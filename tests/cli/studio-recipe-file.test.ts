@@ -10,6 +10,7 @@ import { recipeFileText } from '../../src/ui/store/recipe-file';
 import { DT } from '../../src/core/ir/dtype';
 import { mlp } from '../fixtures/models';
 import { fakeRecipeText, fakeServices } from '../ui/fakes';
+import { describeLayerChange, layerChangeOf } from '../../src/ui/store/layer-changes';
 import { cli, tempDir } from './cli-harness';
 
 const tmp = tempDir();
@@ -39,5 +40,22 @@ describe("the studio's recipe file on the command line", () => {
     // fc2 was quantized: its float weight is gone, an int8 one took its place.
     expect(after.some((t) => t.name === 'fc2.weight' && t.dataType === fc1Before.dataType)).toBe(false);
     expect(after.some((t) => t.name.startsWith('fc2.weight') && t.dataType === DT.INT8)).toBe(true);
+  });
+
+  it("a reconstruct step's changes carry each layer's output SQNR before and after refitting, as the layer table shows it", async () => {
+    const modelPath = tmp.write('mlp-refit.onnx', encodeModel(mlp()));
+    const r = await cli('compress', modelPath, '--recipe', 'prune-unstructured:sparsity=0.5+reconstruct:samples=8', '-o', tmp.path('mlp-refit.out.onnx'), '--json');
+    expect(r.code).toBe(0);
+    const { steps } = JSON.parse(r.stdout);
+    const fc1 = layerChangeOf(steps, 'fc1.weight', ['fc1'])!;
+    expect(fc1.methods).toEqual(['prune-unstructured', 'reconstruct']);
+    expect(fc1.refit!.afterDb).toBeGreaterThan(fc1.refit!.beforeDb);
+    // The same figures as the step's own note.
+    const note = (steps[1].warnings as string[]).find((w) => w.includes('before -> after refitting'))!;
+    expect(note).toContain(`fc1 ${fc1.refit!.beforeDb.toFixed(1)} -> ${fc1.refit!.afterDb.toFixed(1)} dB`);
+    const text = describeLayerChange(fc1);
+    console.info(`[refit] fc1: ${text.join(' · ')}`);
+    expect(text).toContain('50.0% zeros');
+    expect(text.some((t) => /^output SQNR [\d.]+ dB → [\d.]+ dB refitted$/.test(t))).toBe(true);
   });
 });

@@ -8,6 +8,8 @@ export interface LayerChangeView {
   sparsity?: { zeros: number; elements: number };
   channels?: { before: number; after: number };
   rank?: { before: number; after: number };
+  /** The layer's output SQNR against the original's before and after a refitting step (reconstruct), in dB. */
+  refit?: { beforeDb: number; afterDb: number };
   /** The methods that changed the layer, in order. */
   methods: string[];
 }
@@ -31,6 +33,7 @@ export function layerChangeOf(steps: readonly StepReport[], weight: string, node
       switch (c.kind) {
         case 'weight-error':
           v.weightSqnrDb = Math.min(v.weightSqnrDb ?? Infinity, c.sqnrDb);
+          if (c.outputSqnrDb) v.refit = { beforeDb: c.outputSqnrDb.before, afterDb: c.outputSqnrDb.after };
           break;
         case 'sparsity':
           v.sparsity = { zeros: c.zeros, elements: c.elements };
@@ -49,13 +52,16 @@ export function layerChangeOf(steps: readonly StepReport[], weight: string, node
   return view;
 }
 
+const db = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} dB` : 'exact');
+
 /** The parts of a layer's change as short labelled figures, e.g. `SQNR 38.2 dB`, `50.0% zeros`, `channels 64 → 45`, `rank 12 of 64`. */
 export function describeLayerChange(v: LayerChangeView): string[] {
   const parts: string[] = [];
-  if (v.weightSqnrDb !== undefined) parts.push(Number.isFinite(v.weightSqnrDb) ? `SQNR ${v.weightSqnrDb.toFixed(1)} dB` : 'exact');
+  if (v.weightSqnrDb !== undefined) parts.push(Number.isFinite(v.weightSqnrDb) ? `SQNR ${db(v.weightSqnrDb)}` : 'exact');
   if (v.sparsity) parts.push(`${v.sparsity.elements > 0 ? ((100 * v.sparsity.zeros) / v.sparsity.elements).toFixed(1) : '0.0'}% zeros`);
   if (v.channels) parts.push(`channels ${v.channels.before} → ${v.channels.after}`);
   if (v.rank) parts.push(`rank ${v.rank.after} of ${v.rank.before}`);
+  if (v.refit) parts.push(`output SQNR ${db(v.refit.beforeDb)} → ${db(v.refit.afterDb)} refitted`);
   return parts.length > 0 ? parts : [`changed by ${v.methods.join(', ')}`];
 }
 
