@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { decodeModel } from '../../src/core/onnx/decode';
@@ -9,6 +10,7 @@ import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
 
 const session = studioSession();
+const ROOT = resolve(import.meta.dirname, '../..');
 
 async function openWithMlp(): Promise<{ page: Page; errors: string[]; original: Uint8Array<ArrayBuffer> }> {
   const context = await session.browser().newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
@@ -110,5 +112,31 @@ describe('the whole loop on one page', () => {
     expect(await page.getByTestId('recipe-step').first().getByLabel('Method', { exact: true }).inputValue()).toBe('int8-weight');
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('on the sample model, a 50% unstructured pruning is marked smaller only gzipped, beside int8 weights (screenshot of the trade-offs)', async () => {
+    const context = await session.browser().newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(session.url());
+    await page.getByRole('button', { name: 'Try the sample model' }).click();
+    await page.getByTestId('summary').waitFor();
+    const int8 = await compressWith(page, 'int8-weight', 'int8-weight');
+    const pruned = await compressWith(page, 'prune-unstructured', 'prune-unstructured');
+    expect(await pruned.getByTestId('gzip-only').textContent()).toBe('smaller only gzipped');
+    expect(await int8.getByTestId('gzip-only').count()).toBe(0);
+    const gzip = async (row: Locator) => (await row.locator('[data-metric="gzip"]').innerText()).replace(/\s+/g, ' ');
+    console.info(`[loop e2e, sample] gzip: original ${await gzip(page.getByTestId('comparison-table').locator('tbody tr[data-variant="original"]'))}; int8-weight ${await gzip(int8)}; prune-unstructured ${await gzip(pruned)}`);
+    // The pruned variant's layers show their sparsity.
+    await page.getByLabel('Changes in').selectOption({ label: 'prune-unstructured' });
+    await expect.poll(() => page.getByTestId('layers-table').getByTestId('layer-change').first().textContent()).toMatch(/% zeros/);
+    const chart = page.getByTestId('pareto-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 120_000 }).toBe('3');
+    // UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise it goes to test-results/ (git-ignored).
+    const shot = process.env.UPDATE_SCREENSHOT ? resolve(ROOT, 'docs/tradeoffs.png') : resolve(ROOT, 'test-results/tradeoffs.png');
+    await mkdir(dirname(shot), { recursive: true });
+    await page.getByTestId('tradeoffs').screenshot({ path: shot });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
