@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { RecipeImport } from '../../src/ui/components/RecipeImport';
+import { OverridesEditor } from '../../src/ui/components/OverridesEditor';
 import { createStudioStore } from '../../src/ui/store/studio-store';
 import { selectRecipe } from '../../src/ui/store/recipe-slice';
 import { parseRecipeFile, recipeFileName, recipeFileText } from '../../src/ui/store/recipe-file';
@@ -50,6 +51,8 @@ describe('recipe files', () => {
     const store = newStore();
     store.getState().importRecipe(JSON.stringify({ steps: [{ method: 'int8-weight' }], overrides: [{ nodes: 'fc', method: 'int4', options: { block: 16 } }] }));
     expect(selectRecipe(store.getState()).overrides).toEqual([{ nodes: 'fc', method: 'int4', options: { block: 16 } }]);
+    render(<OverridesEditor overrides={store.getState().recipeOverrides} methods={methods} onAdd={() => {}} onChange={() => {}} onRemove={() => {}} />);
+    expect(screen.getByTestId('override-options').textContent).toBe('block=16');
     store.getState().setOverride(0, { method: 'int8-dynamic' });
     expect(selectRecipe(store.getState()).overrides).toEqual([{ nodes: 'fc', method: 'int8-dynamic' }]);
   });
