@@ -14,7 +14,10 @@ import { applyRecipe } from '../../src/core/recipe/apply';
 import { recipeFromJson } from '../../src/core/recipe/json';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { mlp } from '../fixtures/models';
-import { fakeBench, fakeFidelity } from './fakes';
+import { TradeoffsView } from '../../src/ui/containers/TradeoffsView';
+import { StoreProvider } from '../../src/ui/store/store-context';
+import { act } from '@testing-library/react';
+import { fakeBench, fakeFidelity, fakeStudio, onnxFile, settle, stubResizeObserver } from './fakes';
 
 afterEach(cleanup);
 
@@ -134,5 +137,37 @@ describe('gzip sizes', () => {
     expect(smallerOnlyGzipped(pruned, pruned.base)).toBe(true);
     expect(smallerOnlyGzipped(int8, int8.base)).toBe(false);
     expect(smallerOnlyGzipped(pruned.base, pruned.base)).toBe(false);
+  });
+});
+
+describe('the trade-offs panel in the page', () => {
+  it('appears with the first variant, A the original and B the newest, and follows a pick', async () => {
+    stubResizeObserver();
+    const { store } = fakeStudio();
+    render(
+      <StoreProvider store={store}>
+        <TradeoffsView />
+      </StoreProvider>,
+    );
+    await act(async () => {
+      await store.getState().openFiles([onnxFile()]);
+    });
+    expect(screen.queryByTestId('tradeoffs')).toBeNull();
+    await act(async () => {
+      await store.getState().compress();
+      await settle(50);
+    });
+    await act(async () => {
+      store.getState().setStepMethod(0, 'int4');
+      await store.getState().compress();
+      await settle(50);
+    });
+    const labels = store.getState().variants.map((v) => v.label);
+    expect((screen.getByLabelText('A') as HTMLSelectElement).selectedOptions[0]!.textContent).toBe('Original');
+    expect((screen.getByLabelText('B') as HTMLSelectElement).selectedOptions[0]!.textContent).toBe(labels[1]);
+    fireEvent.change(screen.getByLabelText('B'), { target: { value: store.getState().variants[0]!.id } });
+    expect(screen.getByTestId('ab-table').querySelector('thead')!.textContent).toContain(`B: ${labels[0]}`);
+    expect(screen.getByTestId('pareto-chart').getAttribute('data-points')).toBe('3');
+    vi.unstubAllGlobals();
   });
 });

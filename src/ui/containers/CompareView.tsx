@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
@@ -13,9 +13,6 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { exportVariantRecipe } from './recipe-export';
-import { ParetoChart } from '../components/ParetoChart';
-import { AbView } from '../components/AbView';
-import { paretoPoints } from '../store/pareto';
 import { gzipSizes } from '../store/gzip-sizes';
 
 function describeRun(backend: Backend | null, threads: number | null): string {
@@ -65,77 +62,54 @@ export function CompareView() {
     return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];
   }, [summary, rows]);
   const gzip = useMemo(() => (model ? gzipSizes(model.id, variants) : {}), [model, variants]);
-  const points = useMemo(() => paretoPoints(rows), [rows]);
-  // The two models of the A/B view: the original and the newest variant until the user picks.
-  const [ab, setAb] = useState<{ a?: string; b?: string }>({});
   if (!model || variants.length === 0) return null;
-  const pickA = ab.a && rows.some((r) => r.id === ab.a) ? ab.a : rows[0]!.id;
-  const pickB = ab.b && rows.some((r) => r.id === ab.b) ? ab.b : rows[rows.length - 1]!.id;
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
   const fidelity = variants.map((v) => measurements[v.id]?.fidelity).find((f) => f != null);
   return (
-    <>
-      <section className="panel" aria-label="Comparison" data-testid="comparison">
-        <header className="panel-header">
-          <h2>Original vs {variants.length} variant{variants.length === 1 ? '' : 's'}</h2>
-          {original.backend && <span className="badge">{backendLabel(original.backend)}</span>}
-          <button type="button" className="button push-right" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
-            Re-measure all on {backendLabel(s.backend)}
-            {s.backend === 'wasm' && s.oneThread ? ', 1 thread' : ''}
-          </button>
-        </header>
-        {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}
-        <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} gzip={gzip} />
-        <p className="muted small">
-          Latency: median of {describeRun(original.backend, original.threads)} after {COMPARE_SETTINGS.warmup} warm-up runs. Fidelity: each output against
-          the original&apos;s over {fidelity?.samples ?? COMPARE_SETTINGS.samples} seeded random inputs (seed {COMPARE_SETTINGS.seed})
-          {fidelity &&
-            `, shapes ${Object.entries(fidelity.inputShapes)
-              .map(([n, d]) => `${n} [${d.join('×')}]`)
-              .join(', ')}`}
-          .
+    <section className="panel" aria-label="Comparison" data-testid="comparison">
+      <header className="panel-header">
+        <h2>Original vs {variants.length} variant{variants.length === 1 ? '' : 's'}</h2>
+        {original.backend && <span className="badge">{backendLabel(original.backend)}</span>}
+        <button type="button" className="button push-right" disabled={s.measuring || s.compressing} onClick={() => void s.remeasureAll()}>
+          Re-measure all on {backendLabel(s.backend)}
+          {s.backend === 'wasm' && s.oneThread ? ', 1 thread' : ''}
+        </button>
+      </header>
+      {s.phase && <ProgressBar fraction={null} label={s.phase} onCancel={s.cancel} />}
+      <VariantsTable rows={rows} outputs={outputs} latencyNote={describeRun(original.backend, original.threads)} onDownload={s.download} onRemove={s.remove} gzip={gzip} />
+      <p className="muted small">
+        Latency: median of {describeRun(original.backend, original.threads)} after {COMPARE_SETTINGS.warmup} warm-up runs. Fidelity: each output against
+        the original&apos;s over {fidelity?.samples ?? COMPARE_SETTINGS.samples} seeded random inputs (seed {COMPARE_SETTINGS.seed})
+        {fidelity &&
+          `, shapes ${Object.entries(fidelity.inputShapes)
+            .map(([n, d]) => `${n} [${d.join('×')}]`)
+            .join(', ')}`}
+        .
+      </p>
+      {mixedRounds(rows) && (
+        <p className="note" data-testid="mixed-rounds">
+          Some variants were timed in a different run than the original, so their speed ratios mix two runs. Re-measure all to time every model back to
+          back.
         </p>
-        {mixedRounds(rows) && (
-          <p className="note" data-testid="mixed-rounds">
-            Some variants were timed in a different run than the original, so their speed ratios mix two runs. Re-measure all to time every model back to
-            back.
-          </p>
+      )}
+      {rows
+        .filter((r) => r.error)
+        .map((r) => (
+          <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
+        ))}
+      <div className="grid-2">
+        <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        {compared.length > 0 ? (
+          <CosineChart
+            outputs={outputs}
+            variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
+          />
+        ) : (
+          <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
-        {rows
-          .filter((r) => r.error)
-          .map((r) => (
-            <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
-          ))}
-        <div className="grid-2">
-          <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
-          {compared.length > 0 ? (
-            <CosineChart
-              outputs={outputs}
-              variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
-            />
-          ) : (
-            <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
-          )}
-        </div>
-        <VariantNotes
-          variants={variants}
-          onExportRecipe={(id) => {
-            const v = variants.find((x) => x.id === id);
-            if (v) exportVariantRecipe(v);
-          }}
-        />
-      </section>
-      <section className="panel" aria-label="Trade-offs" data-testid="tradeoffs">
-        <header className="panel-header">
-          <h2>Size, speed and fidelity</h2>
-          <span className="muted">Every model on one chart; pick two to put side by side.</span>
-        </header>
-        <div className="grid-2">
-          <ParetoChart points={points} picked={[pickA, pickB]} onPick={(id) => setAb({ a: pickA, b: id })} />
-          <AbView rows={rows} outputs={outputs} gzip={gzip} a={pickA} b={pickB} onChange={(side, id) => setAb({ a: pickA, b: pickB, [side]: id })} />
-        </div>
-      </section>
-    </>
+      </div>
+      <VariantNotes variants={variants} onExportRecipe={(id) => exportVariantRecipe(variants, id)} />
+    </section>
   );
 }

@@ -4,9 +4,10 @@ import { draftToRecipe, type DraftOverride, type DraftStep } from '../store/reci
 import { recipeFileName, recipeFileText } from '../store/recipe-file';
 import { stripOnnxExtension } from '../format';
 
-/** Saves a variant's recipe as `<variant file>.recipe.json`. */
-export function exportVariantRecipe(variant: { recipe: RecipeInput; fileName: string }): void {
-  saveTextFile(recipeFileName(variant.fileName), recipeFileText(variant.recipe));
+/** Saves the recipe of the variant `id` as `<variant file>.recipe.json`. */
+export function exportVariantRecipe(variants: readonly { id: string; recipe: RecipeInput; fileName: string }[], id: string): void {
+  const variant = variants.find((v) => v.id === id);
+  if (variant) saveTextFile(recipeFileName(variant.fileName), recipeFileText(variant.recipe));
 }
 
 /** Saves the editor's recipe as `<model>.recipe.json`. */
