@@ -10,6 +10,7 @@ import { selectRecipe } from '../../src/ui/store/recipe-slice';
 import { filterLayers, nextSort, sortLayers } from '../../src/ui/store/layer-rows';
 import { describeLayerChange, layerChangeOf, nodesPattern } from '../../src/ui/store/layer-changes';
 import { compileNodePattern } from '../../src/core/graph/node-patterns';
+import { formatChange } from '../../src/core/methods/changes';
 import { analyzeModel } from '../../src/core/analyze/summary';
 import { applyRecipe } from '../../src/core/recipe/apply';
 import { recipeFromJson } from '../../src/core/recipe/json';
@@ -71,6 +72,12 @@ describe('layer table rows', () => {
     expect(describeLayerChange(fc)).toEqual(['SQNR 41.3 dB', '50.0% zeros', 'rank 4 of 10']);
     expect(describeLayerChange(layerChangeOf(steps, 'conv.weight', ['conv'])!)).toEqual(['exact', 'channels 8 → 6']);
     expect(layerChangeOf(steps, 'shared.weight', ['mm_a', 'mm.b'])).toBeNull();
+  });
+
+  it("a refit's output SQNR before and after is in the change's line and in the table's figures", () => {
+    const change = { kind: 'weight-error' as const, name: 'fc.weight', maxAbsError: 0.2, meanAbsError: 0.01, sqnrDb: 12.34, outputSqnrDb: { before: 9.87, after: 21.5 } };
+    expect(formatChange(change)).toBe('fc.weight: SQNR 12.3 dB, max |error| 0.200, mean 0.0100; output SQNR 9.9 dB -> 21.5 dB refitted');
+    expect(describeLayerChange(layerChangeOf([step('reconstruct', [change])], 'fc.weight', ['fc'])!)).toEqual(['SQNR 12.3 dB', 'output SQNR 9.9 dB → 21.5 dB refitted']);
   });
 
   it('on a real run, a layer kept float by an override has no change and the others do', async () => {
