@@ -10,7 +10,8 @@ import { recipeFileText } from '../../src/ui/store/recipe-file';
 import { DT } from '../../src/core/ir/dtype';
 import { mlp } from '../fixtures/models';
 import { fakeRecipeText, fakeServices } from '../ui/fakes';
-import { describeLayerChange, layerChangeOf } from '../../src/ui/store/layer-changes';
+import { describeLayerChange, layerChangeOf, refitsByNode } from '../../src/ui/store/layer-changes';
+import { analyzeModel } from '../../src/core/analyze/summary';
 import { cli, tempDir } from './cli-harness';
 
 const tmp = tempDir();
@@ -53,6 +54,10 @@ describe("the studio's recipe file on the command line", () => {
     // The same figures as the step's own note.
     const note = (steps[1].warnings as string[]).find((w) => w.includes('before -> after refitting'))!;
     expect(note).toContain(`fc1 ${fc1.refit!.beforeDb.toFixed(1)} -> ${fc1.refit!.afterDb.toFixed(1)} dB`);
+    // The per-layer error table finds the same figures by the node that reads the weight.
+    const layers = analyzeModel(mlp(), encodeModel(mlp()).byteLength).layers;
+    expect(refitsByNode(steps, layers).get('fc1')).toEqual(fc1.refit);
+    expect(refitsByNode(steps, layers).get('fc2')!.afterDb).toBeGreaterThan(refitsByNode(steps, layers).get('fc2')!.beforeDb);
     const text = describeLayerChange(fc1);
     console.info(`[refit] fc1: ${text.join(' · ')}`);
     expect(text).toContain('50.0% zeros');

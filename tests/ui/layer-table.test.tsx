@@ -178,5 +178,12 @@ describe('layer overrides in the store', () => {
     render(<PerLayerTable layers={[fakeLayer('h1', 'Gemm', 30)]} worst={new Set()} actions={{ methods: fakeMethods, overrideFor: () => undefined, onOverride }} />);
     fireEvent.change(screen.getByLabelText('Override for h1_node'), { target: { value: 'float' } });
     expect(onOverride).toHaveBeenCalledWith('h1_node', 'float');
+    expect(screen.queryByTestId('layer-refit')).toBeNull();
+  });
+
+  it("the per-layer error table shows a refitted layer's output SQNR before and after", () => {
+    const refits = new Map([['h1_node', { beforeDb: 11.23, afterDb: 19.87 }]]);
+    render(<PerLayerTable layers={[fakeLayer('h1', 'Gemm', 30), fakeLayer('h2', 'Relu', 28)]} worst={new Set()} refits={refits} />);
+    expect(screen.getAllByTestId('layer-refit').map((td) => td.textContent)).toEqual(['11.2 → 19.9', '']);
   });
 });

@@ -13,13 +13,17 @@ export function PerLayerTable({
   worst,
   initialSort = 'graph',
   actions,
+  refits,
 }: {
   layers: readonly LayerError[];
   worst: ReadonlySet<string>;
   initialSort?: LayerSort;
   /** With these, each row's producing node can be kept float or sent to another method (a recipe override). */
   actions?: LayerActions;
+  /** Per producing node, its output SQNR before and after a refitting step (reconstruct); a column when any. */
+  refits?: ReadonlyMap<string, { beforeDb: number; afterDb: number }>;
 }) {
+  const showRefits = refits !== undefined && refits.size > 0;
   const [sort, setSort] = useState<LayerSort>(initialSort);
   const rows = useMemo(() => sortLayers(layers, sort), [layers, sort]);
   const header = (key: LayerSort, label: string, title: string, numeric = true) => (
@@ -42,6 +46,11 @@ export function PerLayerTable({
             {header('local', 'Added by layer dB', "Sort by the error the layer adds on top of its inputs' (a ranking heuristic), worst first")}
             <th className="num">Cosine</th>
             <th className="num">Max |diff|</th>
+            {showRefits && (
+              <th className="num" title="The layer's output SQNR against the original's on the calibration samples, before and after reconstruct refitted its weight">
+                Refit dB
+              </th>
+            )}
             {actions && <th>Override</th>}
           </tr>
         </thead>
@@ -59,6 +68,11 @@ export function PerLayerTable({
               <td className="num">{formatDb(layer.localSqnrDb)}</td>
               <td className="num">{Number.isFinite(layer.cosine) ? layer.cosine.toFixed(6) : '–'}</td>
               <td className="num">{Number.isFinite(layer.maxAbs) ? layer.maxAbs.toPrecision(3) : '–'}</td>
+              {showRefits && (
+                <td className="num" data-testid="layer-refit">
+                  {refits.has(layer.node) ? `${formatDb(refits.get(layer.node)!.beforeDb)} → ${formatDb(refits.get(layer.node)!.afterDb)}` : ''}
+                </td>
+              )}
               {actions && (
                 <td>
                   <LayerOverrideSelect

@@ -74,3 +74,20 @@ export function nodesPattern(nodes: readonly string[]): string {
   const escaped = nodes.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return `/^(?:${escaped.join('|')})$/`;
 }
+
+/**
+ * Per node, the output SQNR before and after a refitting step (reconstruct) changed the weight it
+ * reads, from the steps' changes and the weight table's readers: what the per-layer error table
+ * shows beside each activation.
+ */
+export function refitsByNode(steps: readonly StepReport[], layers: readonly { name: string; nodes?: readonly string[] }[]): Map<string, { beforeDb: number; afterDb: number }> {
+  const byNode = new Map<string, { beforeDb: number; afterDb: number }>();
+  for (const step of steps) {
+    for (const c of step.changes) {
+      if (c.kind !== 'weight-error' || !c.outputSqnrDb) continue;
+      const nodes = layers.find((l) => l.name === c.name)?.nodes ?? [];
+      for (const n of nodes) byNode.set(n, { beforeDb: c.outputSqnrDb.before, afterDb: c.outputSqnrDb.after });
+    }
+  }
+  return byNode;
+}
