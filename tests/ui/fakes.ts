@@ -22,8 +22,8 @@ export function fakeSummary(sizeBytes: number, overrides: Partial<ModelSummary> 
     params: 1234,
     bytesByDType: { float32: 4936 },
     layers: [
-      { name: 'w1', op: 'MatMul', shape: [16, 64], params: 1024, bytes: 4096, dtype: 'float32', graphPath: '' },
-      { name: 'w2', op: 'MatMul', shape: [64, 4], params: 256, bytes: 1024, dtype: 'float32', graphPath: '' },
+      { name: 'w1', op: 'MatMul', shape: [16, 64], params: 1024, bytes: 4096, dtype: 'float32', graphPath: '', nodes: ['mm1'] },
+      { name: 'w2', op: 'MatMul', shape: [64, 4], params: 256, bytes: 1024, dtype: 'float32', graphPath: '', nodes: [] },
     ],
     macs: { total: 1280, byNode: [], complete: true, assumedDims: { batch: 1 } },
     webgpu: { unsupportedOps: [], unsupportedNodes: 0 },

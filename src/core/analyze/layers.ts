@@ -15,6 +15,8 @@ export interface LayerRow {
   bytes: number;
   dtype: string;
   graphPath: string;
+  /** Names of the nodes that read it (unnamed nodes left out): what a per-layer override matches. */
+  nodes: string[];
 }
 
 export interface WeightTotals {
@@ -30,8 +32,10 @@ export interface WeightTotals {
 /** The per-weight table (largest first) and the totals over every stored tensor. */
 export function weightTable(model: ModelIR): WeightTotals {
   const firstConsumer = new Map<string, string>();
+  const readers = new Map<string, string[]>();
   for (const { node } of listNodes(model)) {
     for (const input of node.input) if (input && !firstConsumer.has(input)) firstConsumer.set(input, opKey(node));
+    for (const input of new Set(node.input)) if (input && node.name) readers.set(input, [...(readers.get(input) ?? []), node.name]);
   }
   const bytesByDType: Record<string, number> = {};
   let params = 0;
@@ -51,6 +55,7 @@ export function weightTable(model: ModelIR): WeightTotals {
       bytes,
       dtype,
       graphPath: w.graphPath,
+      nodes: readers.get(w.name) ?? [],
     };
   });
   layers.sort((a, b) => b.bytes - a.bytes);

@@ -12,7 +12,11 @@ export interface LayerError {
  * host shows any kind without knowing which method made it.
  */
 export type LayerChange =
-  | ({ kind: 'weight-error' } & LayerError)
+  /**
+   * A weight rewritten, with its error against what the step was given. A refitting step
+   * (reconstruct) adds the layer's output SQNR against the teacher's, before and after the refit.
+   */
+  | ({ kind: 'weight-error'; outputSqnrDb?: { before: number; after: number } } & LayerError)
   /** Output channels (filters, columns) a pruning step removed from a layer. */
   | { kind: 'channels-removed'; name: string; before: number; after: number }
   /** Zeros among a weight's elements after the step. */
@@ -43,7 +47,10 @@ function db(v: number): string {
 export function formatChange(c: LayerChange): string {
   switch (c.kind) {
     case 'weight-error':
-      return `${c.name}: SQNR ${db(c.sqnrDb)}, max |error| ${c.maxAbsError.toPrecision(3)}, mean ${c.meanAbsError.toPrecision(3)}`;
+      return (
+        `${c.name}: SQNR ${db(c.sqnrDb)}, max |error| ${c.maxAbsError.toPrecision(3)}, mean ${c.meanAbsError.toPrecision(3)}` +
+        (c.outputSqnrDb ? `; output SQNR ${db(c.outputSqnrDb.before)} -> ${db(c.outputSqnrDb.after)} refitted` : '')
+      );
     case 'channels-removed':
       return `${c.name}: ${c.before - c.after} of ${c.before} channels removed (${c.after} kept)`;
     case 'sparsity':

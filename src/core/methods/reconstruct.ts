@@ -119,7 +119,8 @@ async function refitModel(model: ReadonlyModelIR, o: ReconstructOptions, ctx: Me
       signal += old[i]! ** 2;
     }
     // The weight's move from what the previous steps left (the output figures are in the notes).
-    changes.push({ kind: 'weight-error', name: layer.weight.name, maxAbsError: max, meanAbsError: abs / old.length, sqnrDb: sqnr(signal, sq) });
+    const outputSqnrDb = { before: sqnr(fit.targetEnergy, before), after: sqnr(fit.targetEnergy, after) };
+    changes.push({ kind: 'weight-error', name: layer.weight.name, maxAbsError: max, meanAbsError: abs / old.length, sqnrDb: sqnr(signal, sq), outputSqnrDb });
   }
   if (changes.length === 0) return unchangedOutcome(model, 'No layer refit lowered its output error', warnings, []);
   warnings.push(`Layer output SQNR against the original on ${inputs.length} sample(s), before -> after refitting: ${figures.join('; ')}.`);

@@ -18,14 +18,22 @@ function optionOf(m: MethodInfo) {
   );
 }
 
-/** The methods grouped by family, in the order each family first appears. */
-function byFamily(methods: readonly MethodInfo[]): [string, MethodInfo[]][] {
+/** The four families of model lightening, in the order the picker lists them; any other family follows. */
+const FAMILY_ORDER: readonly string[] = ['quantization', 'pruning', 'distillation', 'structure'];
+
+const rank = (family: string): number => {
+  const i = FAMILY_ORDER.indexOf(family);
+  return i < 0 ? FAMILY_ORDER.length : i;
+};
+
+/** The methods grouped by family: the four known families first in their order, then others as they first appear. */
+export function byFamily(methods: readonly MethodInfo[]): [string, MethodInfo[]][] {
   const groups = new Map<string, MethodInfo[]>();
   for (const m of methods) {
     const family = m.family ?? 'other';
     groups.set(family, [...(groups.get(family) ?? []), m]);
   }
-  return [...groups];
+  return [...groups].map((g, i) => ({ g, i })).sort((x, y) => rank(x.g[0]) - rank(y.g[0]) || x.i - y.i).map((x) => x.g);
 }
 
 /** Every registered method by its label (grouped by family when there are several), with the chosen one's description. */

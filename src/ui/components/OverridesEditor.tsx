@@ -42,6 +42,13 @@ export function OverridesEditor({ overrides, methods, disabled, onAdd, onChange,
               ))}
             </select>
           </div>
+          {o.options && Object.keys(o.options).length > 0 && (
+            <span className="muted small mono" data-testid="override-options" title="Options from an imported recipe; picking another method drops them">
+              {Object.entries(o.options)
+                .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`)
+                .join(', ')}
+            </span>
+          )}
           <button type="button" className="button ghost" onClick={() => onRemove(i)} aria-label={`Remove override ${i + 1}`}>
             ✕
           </button>

@@ -2,12 +2,28 @@ import { useMemo, useState } from 'react';
 import { sortLayers, worstLayers, type LayerSort } from '../../core/evaluate/layer-ranking';
 import type { LayerError } from '../../core/evaluate/per-layer-result';
 import { formatDb } from '../../core/util/format';
+import type { LayerActions } from './LayersTable';
+import { LayerOverrideSelect } from './LayerOverrideSelect';
 
 export { sortLayers, worstLayers, type LayerSort };
 
-
 /** The per-layer debugger's table: sortable by graph order, SQNR or the layer's own added error; the worst rows highlighted. */
-export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers: readonly LayerError[]; worst: ReadonlySet<string>; initialSort?: LayerSort }) {
+export function PerLayerTable({
+  layers,
+  worst,
+  initialSort = 'graph',
+  actions,
+  refits,
+}: {
+  layers: readonly LayerError[];
+  worst: ReadonlySet<string>;
+  initialSort?: LayerSort;
+  /** With these, each row's producing node can be kept float or sent to another method (a recipe override). */
+  actions?: LayerActions;
+  /** Per producing node, its output SQNR before and after a refitting step (reconstruct); a column when any. */
+  refits?: ReadonlyMap<string, { beforeDb: number; afterDb: number }>;
+}) {
+  const showRefits = refits !== undefined && refits.size > 0;
   const [sort, setSort] = useState<LayerSort>(initialSort);
   const rows = useMemo(() => sortLayers(layers, sort), [layers, sort]);
   const header = (key: LayerSort, label: string, title: string, numeric = true) => (
@@ -30,6 +46,12 @@ export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers
             {header('local', 'Added by layer dB', "Sort by the error the layer adds on top of its inputs' (a ranking heuristic), worst first")}
             <th className="num">Cosine</th>
             <th className="num">Max |diff|</th>
+            {showRefits && (
+              <th className="num" title="The layer's output SQNR against the original's on the calibration samples, before and after reconstruct refitted its weight">
+                Refit dB
+              </th>
+            )}
+            {actions && <th>Override</th>}
           </tr>
         </thead>
         <tbody>
@@ -46,6 +68,23 @@ export function PerLayerTable({ layers, worst, initialSort = 'graph' }: { layers
               <td className="num">{formatDb(layer.localSqnrDb)}</td>
               <td className="num">{Number.isFinite(layer.cosine) ? layer.cosine.toFixed(6) : '–'}</td>
               <td className="num">{Number.isFinite(layer.maxAbs) ? layer.maxAbs.toPrecision(3) : '–'}</td>
+              {showRefits && (
+                <td className="num" data-testid="layer-refit">
+                  {refits.has(layer.node) ? `${formatDb(refits.get(layer.node)!.beforeDb)} → ${formatDb(refits.get(layer.node)!.afterDb)}` : ''}
+                </td>
+              )}
+              {actions && (
+                <td>
+                  <LayerOverrideSelect
+                    layer={layer.node || layer.tensor}
+                    pattern={layer.node || null}
+                    current={layer.node ? actions.overrideFor(layer.node) : undefined}
+                    methods={actions.methods}
+                    disabled={actions.disabled}
+                    onChange={actions.onOverride}
+                  />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

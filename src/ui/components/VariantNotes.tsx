@@ -5,6 +5,8 @@ import { formatBytes, formatCount, formatMs } from '../../core/util/format';
 
 export interface VariantNotesProps {
   variants: readonly { id: string; label: string; recipeText: string; steps: readonly StepReport[]; calibration?: CalibrationUsed }[];
+  /** Saves a variant's recipe as JSON (a button per variant when given). */
+  onExportRecipe?(id: string): void;
 }
 
 export function describeCalibration(c: CalibrationUsed): string {
@@ -58,12 +60,20 @@ function StepNotes({ step }: { step: StepReport }) {
 }
 
 /** Per variant: its recipe in the CLI grammar, what each step did (totals and layer changes of any kind), and anything a step warned about. */
-export function VariantNotes({ variants }: VariantNotesProps) {
+export function VariantNotes({ variants, onExportRecipe }: VariantNotesProps) {
   return (
     <ul className="variant-notes small" data-testid="variant-notes">
       {variants.map((v) => (
         <li key={v.id}>
           <strong>{v.label}</strong> <span className="mono muted">--recipe {v.recipeText}</span>
+          {onExportRecipe && (
+            <>
+              {' '}
+              <button type="button" className="link-button small" onClick={() => onExportRecipe(v.id)} aria-label={`Export the recipe of ${v.label} as JSON`}>
+                recipe JSON
+              </button>
+            </>
+          )}
           {v.calibration && (
             <span className="calibration" data-testid="calibration" data-kind={v.calibration.kind}>
               {' · '}

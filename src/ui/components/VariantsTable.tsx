@@ -1,6 +1,7 @@
 import type { ComparisonRow } from '../store/comparison-rows';
 import { formatBytes, formatMs, formatNumber, formatPercent, formatRatio, formatSpeedup } from '../../core/util/format';
 import { CpuOnlyBadge } from './CpuOnlyBadge';
+import { GzipCell } from './GzipCell';
 
 export interface VariantsTableProps {
   /** The original first, then every variant. */
@@ -11,6 +12,8 @@ export interface VariantsTableProps {
   latencyNote: string;
   onDownload(id: string): void;
   onRemove(id: string): void;
+  /** Gzip size per row id (from the recipe totals); a Gzip column when given. */
+  gzip?: Readonly<Record<string, number>>;
 }
 
 const STATUS_NOTES: Partial<Record<NonNullable<ComparisonRow['status']>, string>> = {
@@ -99,7 +102,8 @@ function LimitNote({ limit }: { limit: NonNullable<ComparisonRow['limit']> }) {
   );
 }
 
-export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove }: VariantsTableProps) {
+export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove, gzip }: VariantsTableProps) {
+  const original = rows.find((r) => r.isOriginal);
   return (
     <div className="table-scroll">
       <table className="table comparison" data-testid="comparison-table">
@@ -109,6 +113,11 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
             <th className="num" rowSpan={2}>
               File size
             </th>
+            {gzip && (
+              <th className="num" rowSpan={2} title="The file after gzip: roughly what a download over HTTP costs">
+                Gzip
+              </th>
+            )}
             <th className="num" rowSpan={2}>
               Size vs original
             </th>
@@ -150,6 +159,7 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
               <td className="num" data-metric="size">
                 {formatBytes(r.sizeBytes)}
               </td>
+              {gzip && <GzipCell row={r} original={original} gzip={gzip} />}
               <td className="num" data-metric="size-ratio">
                 {r.isOriginal ? (
                   <span className="muted">100%</span>

@@ -11,6 +11,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { SummaryView } from './SummaryView';
 import { CompressView } from './CompressView';
 import { CompareView } from './CompareView';
+import { TradeoffsView } from './TradeoffsView';
 import { DeviceView } from './DeviceView';
 import { SamplesView } from './SamplesView';
 import { EvaluateView } from './EvaluateView';
@@ -80,6 +81,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
             <SamplesView />
             <CompressView methods={methods} describeRecipe={describeRecipe} />
             <CompareView />
+            <TradeoffsView />
             <EvaluateView />
           </>
         ) : (

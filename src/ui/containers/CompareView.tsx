@@ -14,6 +14,8 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
+import { exportVariantRecipe } from './recipe-export';
+import { gzipSizes } from '../store/gzip-sizes';
 
 function describeRun(backend: Backend | null, threads: number | null, runs: number): string {
   if (!backend) return `${runs} runs`;
@@ -64,6 +66,7 @@ export function CompareView() {
     const declared = summary?.outputs.map((o) => o.name) ?? [];
     return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];
   }, [summary, rows]);
+  const gzip = useMemo(() => (model ? gzipSizes(model.id, variants) : {}), [model, variants]);
   if (!model || variants.length === 0) return null;
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
@@ -91,7 +94,7 @@ export function CompareView() {
           onCancel={s.cancel}
         />
       )}
-      <VariantsTable rows={rows} outputs={outputs} latencyNote={runNote} onDownload={s.download} onRemove={s.remove} />
+      <VariantsTable rows={rows} outputs={outputs} latencyNote={runNote} onDownload={s.download} onRemove={s.remove} gzip={gzip} />
       <p className="muted small">
         Latency: median of {runNote} after {COMPARE_SETTINGS.warmup} warm-up runs; under each speed ratio its 95% bootstrap interval, and &quot;same speed&quot;
         where that interval contains 1. Fidelity: each output against the original&apos;s, pooled over{' '}
@@ -124,7 +127,7 @@ export function CompareView() {
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
       </div>
-      <VariantNotes variants={variants} />
+      <VariantNotes variants={variants} onExportRecipe={(id) => exportVariantRecipe(variants, id)} />
     </section>
   );
 }

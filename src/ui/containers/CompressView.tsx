@@ -13,6 +13,8 @@ import { GoalPicker } from '../components/GoalPicker';
 import { InputSizes } from '../components/InputSizes';
 import { openDims, valueInputs } from '../../core/evaluate/open-dims';
 import { parseRecipe } from '../../core/recipe/parse';
+import { RecipeImport } from '../components/RecipeImport';
+import { exportEditedRecipe } from './recipe-export';
 
 export interface CompressViewProps {
   methods: readonly MethodInfo[];
@@ -51,6 +53,8 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
       inputValues: st.inputValues,
       setInputValue: st.setInputValue,
       setBackend: st.setBackend,
+      importRecipe: st.importRecipe,
+      modelName: st.model?.name,
     })),
   );
   const busy = s.status === 'running' || s.status === 'queued';
@@ -86,6 +90,7 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
           />
         ))}
       </div>
+      <RecipeImport disabled={busy} onImport={s.importRecipe} onExport={() => exportEditedRecipe(s.modelName, s.steps, s.overrides)} />
       <OverridesEditor overrides={s.overrides} methods={methods} disabled={busy} onAdd={s.addOverride} onChange={s.setOverride} onRemove={s.removeOverride} />
       <div className="actions">
         <button type="button" className="button primary" disabled={busy} onClick={() => void s.compress()}>

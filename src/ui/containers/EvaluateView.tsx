@@ -8,6 +8,8 @@ import { PerLayerChart } from '../components/PerLayerChart';
 import { PerLayerTable, worstLayers } from '../components/PerLayerTable';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useLayerActions } from '../hooks/use-layer-actions';
+import { refitsByNode } from '../store/layer-changes';
 
 export function describeInputs(inputs: InputsUsed): string {
   if (inputs.kind === 'synthetic') {
@@ -25,6 +27,7 @@ export function EvaluateView() {
   const s = useStudio(
     useShallow((st) => ({
       variants: st.variants,
+      layers: st.summary?.layers,
       evaluation: st.evaluation,
       evalStatus: st.evalStatus,
       evalProgress: st.evalProgress,
@@ -42,6 +45,7 @@ export function EvaluateView() {
       cancel: st.cancelEvaluation,
     })),
   );
+  const layerActions = useLayerActions();
   const worst = useMemo(() => worstLayers(s.perLayer?.layers ?? []), [s.perLayer]);
   if (s.variants.length === 0) return null;
   const evaluating = s.evalStatus === 'running' || s.evalStatus === 'queued';
@@ -50,6 +54,7 @@ export function EvaluateView() {
   const rows = s.variants.map((v) => ({ id: v.id, label: v.label, result: s.evaluation?.byVariant[v.id] }));
   const missing = s.evaluation ? s.variants.filter((v) => !s.evaluation!.byVariant[v.id]).length : 0;
   const layerVariant = s.variants.find((v) => v.id === s.perLayer?.variantId);
+  const refits = layerVariant ? refitsByNode(layerVariant.steps, s.layers ?? []) : undefined;
   return (
     <section className="panel" aria-label="Evaluation" data-testid="evaluation">
       <header className="panel-header">
@@ -98,7 +103,7 @@ export function EvaluateView() {
             {s.perLayer.sampleKey !== s.key && ' The samples or their settings changed since: run it again.'}
           </p>
           <PerLayerChart layers={s.perLayer.layers} worst={worst} />
-          <PerLayerTable layers={s.perLayer.layers} worst={worst} />
+          <PerLayerTable layers={s.perLayer.layers} worst={worst} actions={layerActions} refits={refits} />
         </div>
       )}
     </section>

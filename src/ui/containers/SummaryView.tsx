@@ -4,7 +4,7 @@ import { formatBytes, formatCount } from '../../core/util/format';
 import { StatGrid, type Stat } from '../components/StatGrid';
 import { IoTable } from '../components/IoTable';
 import { OpHistogramChart } from '../components/OpHistogramChart';
-import { LayersTable } from '../components/LayersTable';
+import { LayersView } from './LayersView';
 import { WebGpuCoverage } from '../components/WebGpuCoverage';
 import { useStudio } from '../store/store-context';
 import { macsFigure } from '../store/macs-figure';
@@ -55,7 +55,7 @@ export function SummaryView({ model, summary }: { model: LoadedModel; summary: M
           <OpHistogramChart histogram={summary.opHistogram} />
         </div>
       </div>
-      <LayersTable layers={summary.layers} totalBytes={weightBytes} />
+      <LayersView layers={summary.layers} totalBytes={weightBytes} />
     </section>
   );
 }

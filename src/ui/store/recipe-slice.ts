@@ -3,8 +3,11 @@ import type { RecipeInput } from '../services/types';
 import type { MethodInfo } from './method-info';
 import type { SliceDeps } from './store-deps';
 import { draftToRecipe, type DraftOverride, type DraftStep, type OptionValue } from './recipe';
+import { parseRecipeFile } from './recipe-file';
 
 export interface RecipeSlice {
+  /** The methods the recipe and its overrides may use (the store's, from the declarations). */
+  recipeMethods: readonly MethodInfo[];
   /** The recipe being edited, in order; never empty. */
   recipeSteps: DraftStep[];
   /** Picks the method of step `index`; its options go back to the method's defaults. */
@@ -22,6 +25,15 @@ export interface RecipeSlice {
   addOverride(): void;
   setOverride(index: number, change: Partial<Pick<DraftOverride, 'nodes' | 'method'>>): void;
   removeOverride(index: number): void;
+  /**
+   * From the layer tables: the override whose pattern is exactly `nodes` gets `method` ('float' or
+   * a method id, with its default options), or a new one is appended; unknown methods are ignored.
+   */
+  overrideNodes(nodes: string, method: string): void;
+  /** Removes the override whose pattern is exactly `nodes`, if there is one. */
+  dropNodeOverride(nodes: string): void;
+  /** Replaces the steps and overrides with a recipe file's (see parseRecipeFile); a bad file throws its RecipeError and changes nothing. */
+  importRecipe(text: string): void;
 }
 
 /** The edited recipe in the JSON form the model worker takes. */
@@ -44,6 +56,7 @@ export const createRecipeSlice =
       set({ recipeSteps: steps.map((s, i) => (i === index ? change(s) : s)) });
     };
     return {
+      recipeMethods: methods,
       recipeSteps: [step(methods[0]?.id ?? 'int8-weight')],
       setStepMethod(index, methodId) {
         if (!methods.some((m) => m.id === methodId)) return;
@@ -72,10 +85,37 @@ export const createRecipeSlice =
       },
       setOverride(index, change) {
         if (change.method !== undefined && change.method !== 'float' && !methods.some((m) => m.id === change.method)) return;
-        set({ recipeOverrides: get().recipeOverrides.map((o, i) => (i === index ? { ...o, ...change } : o)) });
+        // Another method's options do not carry over.
+        const reset = (o: DraftOverride): DraftOverride => (change.method !== undefined && change.method !== o.method ? { key: o.key, nodes: o.nodes, method: o.method } : o);
+        set({ recipeOverrides: get().recipeOverrides.map((o, i) => (i === index ? { ...reset(o), ...change } : o)) });
       },
       removeOverride(index) {
         set({ recipeOverrides: get().recipeOverrides.filter((_, i) => i !== index) });
+      },
+      overrideNodes(nodes, method) {
+        if (nodes.trim() === '') return;
+        const index = get().recipeOverrides.findIndex((o) => o.nodes.trim() === nodes.trim());
+        if (index >= 0) {
+          get().setOverride(index, { method });
+          return;
+        }
+        if (method !== 'float' && !methods.some((m) => m.id === method)) return;
+        set({ recipeOverrides: [...get().recipeOverrides, { key: `override-${(keys += 1)}`, nodes: nodes.trim(), method }] });
+      },
+      dropNodeOverride(nodes) {
+        set({ recipeOverrides: get().recipeOverrides.filter((o) => o.nodes.trim() !== nodes.trim()) });
+      },
+      importRecipe(text) {
+        const recipe = parseRecipeFile(text, methods);
+        set({
+          recipeSteps: recipe.steps.map((s) => ({ ...step(s.methodId), options: s.options })),
+          recipeOverrides: recipe.overrides.map((o) => ({
+            key: `override-${(keys += 1)}`,
+            nodes: o.nodes,
+            method: o.method,
+            ...(Object.keys(o.options).length > 0 && { options: o.options }),
+          })),
+        });
       },
     };
   };

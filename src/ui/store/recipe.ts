@@ -19,6 +19,8 @@ export interface DraftOverride {
   key: string;
   nodes: string;
   method: string;
+  /** Options that differ from the method's defaults (an imported recipe's); absent: the defaults. */
+  options?: Record<string, OptionValue>;
 }
 
 /**
@@ -38,7 +40,9 @@ export function variantFileName(modelName: string, methodIds: readonly string[])
 /** The recipe in its JSON form; the worker validates it and fills in defaults. Overrides with no pattern yet are left out. */
 export function draftToRecipe(steps: readonly DraftStep[], overrides: readonly DraftOverride[] = []): RecipeInput {
   const recipe: RecipeInput = { steps: steps.map((s) => ({ method: s.methodId, options: { ...s.options } })) };
-  const given = overrides.filter((o) => o.nodes.trim() !== '').map((o) => ({ nodes: o.nodes.trim(), method: o.method }));
+  const given = overrides
+    .filter((o) => o.nodes.trim() !== '')
+    .map((o) => (o.options && Object.keys(o.options).length > 0 ? { nodes: o.nodes.trim(), method: o.method, options: { ...o.options } } : { nodes: o.nodes.trim(), method: o.method }));
   return given.length > 0 ? { ...recipe, overrides: given } : recipe;
 }
 

@@ -1,0 +1,93 @@
+import type { LayerChange } from '../../core/methods/changes';
+import type { StepReport } from '../services/types';
+
+/** What a variant's steps did to one layer, gathered from their StepReport changes (later steps win). */
+export interface LayerChangeView {
+  /** Signal-to-noise of the stored weight against what the step before left, in dB (Infinity: exact); the lowest over the steps. */
+  weightSqnrDb?: number;
+  sparsity?: { zeros: number; elements: number };
+  channels?: { before: number; after: number };
+  rank?: { before: number; after: number };
+  /** The layer's output SQNR against the original's before and after a refitting step (reconstruct), in dB. */
+  refit?: { beforeDb: number; afterDb: number };
+  /** The methods that changed the layer, in order. */
+  methods: string[];
+}
+
+/** True when `change` is about the layer whose weight is `weight` and which the nodes `nodes` read. */
+function concerns(change: LayerChange, weight: string, nodes: readonly string[]): boolean {
+  return change.name === weight || nodes.includes(change.name);
+}
+
+/**
+ * Per layer, what `steps` changed: weight error, sparsity, channels kept and rank. A layer no step
+ * names is absent (the variant left it as it was).
+ */
+export function layerChangeOf(steps: readonly StepReport[], weight: string, nodes: readonly string[]): LayerChangeView | null {
+  let view: LayerChangeView | null = null;
+  for (const step of steps) {
+    for (const c of step.changes) {
+      if (!concerns(c, weight, nodes)) continue;
+      const v: LayerChangeView = (view ??= { methods: [] });
+      if (!v.methods.includes(step.method)) v.methods.push(step.method);
+      switch (c.kind) {
+        case 'weight-error':
+          v.weightSqnrDb = Math.min(v.weightSqnrDb ?? Infinity, c.sqnrDb);
+          if (c.outputSqnrDb) v.refit = { beforeDb: c.outputSqnrDb.before, afterDb: c.outputSqnrDb.after };
+          break;
+        case 'sparsity':
+          v.sparsity = { zeros: c.zeros, elements: c.elements };
+          break;
+        case 'channels-removed':
+          v.channels = { before: v.channels?.before ?? c.before, after: c.after };
+          break;
+        case 'rank':
+          v.rank = { before: c.before, after: c.after };
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return view;
+}
+
+const db = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} dB` : 'exact');
+
+/** The parts of a layer's change as short labelled figures, e.g. `SQNR 38.2 dB`, `50.0% zeros`, `channels 64 → 45`, `rank 12 of 64`. */
+export function describeLayerChange(v: LayerChangeView): string[] {
+  const parts: string[] = [];
+  if (v.weightSqnrDb !== undefined) parts.push(Number.isFinite(v.weightSqnrDb) ? `SQNR ${db(v.weightSqnrDb)}` : 'exact');
+  if (v.sparsity) parts.push(`${v.sparsity.elements > 0 ? ((100 * v.sparsity.zeros) / v.sparsity.elements).toFixed(1) : '0.0'}% zeros`);
+  if (v.channels) parts.push(`channels ${v.channels.before} → ${v.channels.after}`);
+  if (v.rank) parts.push(`rank ${v.rank.after} of ${v.rank.before}`);
+  if (v.refit) parts.push(`output SQNR ${db(v.refit.beforeDb)} → ${db(v.refit.afterDb)} refitted`);
+  return parts.length > 0 ? parts : [`changed by ${v.methods.join(', ')}`];
+}
+
+/**
+ * A node pattern matching exactly these node names: the name itself for one, an anchored
+ * alternation (`/^(?:a|b)$/`) for several, so an override from a layer table touches those nodes only.
+ */
+export function nodesPattern(nodes: readonly string[]): string {
+  if (nodes.length === 1) return nodes[0]!;
+  const escaped = nodes.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `/^(?:${escaped.join('|')})$/`;
+}
+
+/**
+ * Per node, the output SQNR before and after a refitting step (reconstruct) changed the weight it
+ * reads, from the steps' changes and the weight table's readers: what the per-layer error table
+ * shows beside each activation.
+ */
+export function refitsByNode(steps: readonly StepReport[], layers: readonly { name: string; nodes?: readonly string[] }[]): Map<string, { beforeDb: number; afterDb: number }> {
+  const byNode = new Map<string, { beforeDb: number; afterDb: number }>();
+  for (const step of steps) {
+    for (const c of step.changes) {
+      if (c.kind !== 'weight-error' || !c.outputSqnrDb) continue;
+      const nodes = layers.find((l) => l.name === c.name)?.nodes ?? [];
+      for (const n of nodes) byNode.set(n, { beforeDb: c.outputSqnrDb.before, afterDb: c.outputSqnrDb.after });
+    }
+  }
+  return byNode;
+}
