@@ -32,6 +32,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       summary: st.summary,
       status: st.loadStatus,
       error: st.loadError,
+      opening: st.opening,
       openFiles: st.openFiles,
       openSample: st.openSample,
       dismiss: st.dismissLoadError,
@@ -73,7 +74,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       <main>
         {s.error && <ErrorBanner error={s.error} onDismiss={s.dismiss} />}
         {dropError && <ErrorBanner error={dropError} onDismiss={() => setDropError(null)} />}
-        {loading && <ProgressBar fraction={null} label={`Reading ${s.model?.name ?? 'model'}…`} />}
+        {loading && <ProgressBar fraction={null} label={`Reading ${s.opening ?? 'model'}…`} />}
         {s.summary && s.model ? (
           <>
             <SummaryView model={s.model} summary={s.summary} />
