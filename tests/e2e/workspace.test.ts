@@ -149,6 +149,30 @@ describe('the workspace, kept on this device', () => {
     await page.context().close();
   });
 
+  it('a compression running when the tab is reloaded shows as interrupted after it, and Rerun makes the variant', async () => {
+    const { page, errors } = await openStudio();
+    await page.getByRole('button', { name: 'Try the sample model' }).click();
+    await page.getByTestId('summary').waitFor();
+    // int8-static calibrates on the real model first: seconds, long enough to reload in the middle.
+    await page.getByTestId('recipe-step').first().getByLabel('Method', { exact: true }).selectOption('int8-static');
+    await page.getByRole('button', { name: /^Compress with / }).click();
+    await expect
+      .poll(async () => ((await storedManifests(page))[0]?.interrupted as { kind: string }[] | undefined)?.map((j) => j.kind), { timeout: 30_000, interval: 50 })
+      .toEqual(['compress']);
+    await page.reload();
+    const job = page.getByTestId('interrupted-job');
+    await job.waitFor({ timeout: 60_000 });
+    expect(await job.textContent()).toContain('Compressing with int8-static was still running when the page closed');
+    expect(await page.getByTestId('comparison').count()).toBe(0);
+    await job.getByRole('button', { name: 'Rerun' }).click();
+    await page.getByTestId('comparison-table').locator('tbody tr[data-variant="int8-static"]').getByTestId('cosine').first().waitFor({ timeout: 150_000 });
+    expect(await page.getByTestId('interrupted-job').count()).toBe(0);
+    await measured(page);
+    await savedWith(page, ['int8-static']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('where OPFS cannot be written, IndexedDB keeps the workspace and a reload restores it', async () => {
     const { page, errors } = await openStudio((context) =>
       context.addInitScript(() => {
