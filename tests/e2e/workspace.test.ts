@@ -173,6 +173,46 @@ describe('the workspace, kept on this device', () => {
     await page.context().close();
   });
 
+  it('a worker that dies mid-compression is reported in the list, the workspace stays, and the next compression gets a fresh worker', async () => {
+    // Keeps each worker the page starts, so the test can fire the error event a crashed worker fires.
+    const { page, errors } = await openStudio((context) =>
+      context.addInitScript(() => {
+        const Original = Worker;
+        const made: { worker: Worker; name: string }[] = [];
+        (window as unknown as { madeWorkers: typeof made }).madeWorkers = made;
+        window.Worker = class extends Original {
+          constructor(url: string | URL, options?: WorkerOptions) {
+            super(url, options);
+            made.push({ worker: this, name: options?.name ?? '' });
+          }
+        };
+      }),
+    );
+    await page.getByRole('button', { name: 'Try the sample model' }).click();
+    await page.getByTestId('summary').waitFor();
+    await compressWith(page, 'int8-weight', 'int8-weight');
+    await measured(page);
+    await page.getByTestId('recipe-step').first().getByLabel('Method', { exact: true }).selectOption('int8-static');
+    await page.getByRole('button', { name: /^Compress with / }).click();
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    const crashed = await page.evaluate(() => {
+      const model = (window as unknown as { madeWorkers: { worker: Worker; name: string }[] }).madeWorkers.filter((m) => m.name === 'featherweight-model');
+      model.at(-1)?.worker.dispatchEvent(new ErrorEvent('error', { message: 'Out of memory' }));
+      return model.length;
+    });
+    expect(crashed).toBeGreaterThan(0);
+    const alert = page.getByTestId('error-list').locator('[data-error-name="WorkerCrashError"]');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/A background worker stopped.*The compression worker stopped unexpectedly \(Out of memory\).*next job starts a fresh worker/);
+    expect((await tableRows(page)).map(([label]) => label)).toEqual(['original', 'int8-weight']);
+    // The page keeps working: the same compression now runs on a fresh worker.
+    await page.getByRole('button', { name: /^Compress with / }).click();
+    await page.getByTestId('comparison-table').locator('tbody tr[data-variant="int8-static"]').getByTestId('cosine').first().waitFor({ timeout: 150_000 });
+    expect(await page.getByTestId('error-list').locator('[data-error-name="WorkerCrashError"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('where OPFS cannot be written, IndexedDB keeps the workspace and a reload restores it', async () => {
     const { page, errors } = await openStudio((context) =>
       context.addInitScript(() => {
