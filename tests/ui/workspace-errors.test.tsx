@@ -115,3 +115,20 @@ describe('one error list', () => {
     expect(within(screen.getByTestId('storage-panel')).getByTestId('stored-workspaces').textContent).toBe('0');
   });
 });
+
+describe('error words', () => {
+  it('keeps the studio’s own sentences, and puts a runtime’s text behind Details', async () => {
+    const { describeError } = await import('../../src/ui/store/error-words');
+    expect(describeError({ name: 'Error', message: '2 .onnx files were dropped (a.onnx, b.onnx); expected one model at a time.' })).toEqual({
+      title: 'Something went wrong',
+      summary: '2 .onnx files were dropped (a.onnx, b.onnx); expected one model at a time.',
+      raw: null,
+    });
+    expect(describeError({ name: 'RangeError', message: 'WebAssembly.Memory(): could not allocate memory: Out of memory' }, 'int4')).toMatchObject({
+      title: 'Out of memory',
+      summary: expect.stringContaining('ran out of memory on int4'),
+      raw: 'RangeError: WebAssembly.Memory(): could not allocate memory: Out of memory',
+    });
+    expect(describeError({ name: 'TypeError', message: "Cannot read properties of undefined (reading 'dims')" })).toMatchObject({ raw: expect.stringContaining('TypeError') });
+  });
+});

@@ -80,6 +80,21 @@ describe('workspace persistence', () => {
     expect(second.log.downloads).toEqual([{ id: after.variants[1]!.id, fileName: 'net.int4.onnx' }]);
   });
 
+  it('keeps external data files beside the model and gives them back under their names', async () => {
+    const storage = createMemoryStorage();
+    const t = tab(storage);
+    await t.store.getState().openFiles([onnxFile('big.onnx', MODEL), new File(['weights, 14 B'], 'big.onnx.data')]);
+    await t.store.getState().compress();
+    await t.saved();
+    const reloaded = tab(storage);
+    expect(await reloaded.persistence.restoreLast()).toBe(true);
+    const model = reloaded.store.getState().model!;
+    expect(model.externalFiles).toEqual(['big.onnx.data']);
+    const files = reloaded.registry.get(model.id)!;
+    expect(await files.external.get('big.onnx.data')!.text()).toBe('weights, 14 B');
+    expect(await files.model.text()).toBe(MODEL);
+  });
+
   it('writes each file once, not on every change', async () => {
     const storage = createMemoryStorage();
     const writes: string[] = [];

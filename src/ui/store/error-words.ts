@@ -19,6 +19,8 @@ const TITLES: Record<string, string> = {
 
 /** Kinds whose message is the studio's own readable sentence; the others carry a runtime's raw text. */
 const OWN_WORDS = new Set([
+  // The studio's own plain errors (a drop of two models, a missing original timing) say it in words.
+  'Error',
   'ModelFormatError',
   'ExternalDataError',
   'UnsupportedModelError',
@@ -46,6 +48,9 @@ export function describeError(error: UiError, subject?: string): ErrorWords {
   const title = TITLES[error.name] ?? 'Something went wrong';
   if (OWN_WORDS.has(error.name)) return { title, summary: error.message, raw: null };
   const about = subject ? ` ${subject}` : '';
+  if (/out of memory|allocation failed|memory access out of bounds/i.test(error.message)) {
+    return { title: 'Out of memory', summary: `The browser ran out of memory${about ? ` on${about}` : ''}. Close other tabs, or try a smaller model or a recipe with fewer steps.`, raw: `${error.name}: ${error.message}` };
+  }
   const summary =
     error.name === 'RuntimeError'
       ? `onnxruntime-web refused or failed to run${about || ' the model'}. The model may use an operator or data type this backend lacks; try another backend or recipe.`
