@@ -53,6 +53,9 @@ describe('one error list', () => {
     expect(details.textContent).toContain('RuntimeError: Model m3 failed to load.');
     // No banner per variant anywhere else on the page.
     expect(screen.getAllByRole('alert')).toHaveLength(2);
+    // A dismissed measurement error leaves the list; the variant's row still shows its failure.
+    fireEvent.click(within(alerts[0]!).getByRole('button', { name: 'Dismiss error' }));
+    expect(within(screen.getByTestId('error-list')).getAllByRole('alert').map((a) => a.dataset.source)).toEqual([`measure:${store.getState().variants[1]!.id}`]);
   });
 
   it('a bad file dropped on an open workspace shows its error in the list and the workspace stays', async () => {

@@ -9,8 +9,8 @@ export interface ErrorItem {
   /** What it concerns, shown before the message: `Opening a model`, `int4 · measurement`. */
   source: string;
   error: UiError;
-  /** Which store action dismisses it, if any. */
-  dismiss?: 'load' | 'storage' | 'page';
+  /** How a dismissal clears it: a store action, the page's own state, or hidden from the list only. */
+  dismiss?: 'load' | 'storage' | 'page' | 'hide';
 }
 
 /** The store fields the error list reads (select them with useShallow, then build the items). */
