@@ -213,6 +213,35 @@ describe('the workspace, kept on this device', () => {
     await page.context().close();
   });
 
+  it('a full quota is reported in words when a variant cannot be stored, and a reload brings back what was stored before', async () => {
+    // The browser refuses every variant file as a full disk does; the model itself fits.
+    const { page, errors } = await openStudio((context) =>
+      context.addInitScript(() => {
+        const create = FileSystemFileHandle.prototype.createWritable;
+        FileSystemFileHandle.prototype.createWritable = function (this: FileSystemFileHandle, ...args: Parameters<typeof create>) {
+          if (this.name.endsWith('.onnx') && this.name !== 'model.onnx') return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+          return create.apply(this, args);
+        };
+      }),
+    );
+    await page.getByRole('button', { name: 'Try the sample model' }).click();
+    await page.getByTestId('summary').waitFor();
+    await expect.poll(async () => (await storedManifests(page)).length, { timeout: 30_000 }).toBe(1);
+    await compressWith(page, 'int8-weight', 'int8-weight');
+    const alert = page.getByTestId('error-list').locator('[data-error-name="StorageQuotaError"]');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/The storage on this device is full.*the variant int8-weight \(0\.2 MB\) could not be saved\. Everything saved before is kept/);
+    // The page keeps the variant; storage keeps the workspace as it was before it.
+    expect((await tableRows(page)).map(([label]) => label)).toEqual(['original', 'int8-weight']);
+    expect((await storedManifests(page))[0]!.variants).toEqual([]);
+    await page.reload();
+    await page.getByTestId('summary').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('summary').getByRole('heading', { name: 'paddleocr-cls.onnx' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('comparison').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('where OPFS cannot be written, IndexedDB keeps the workspace and a reload restores it', async () => {
     const { page, errors } = await openStudio((context) =>
       context.addInitScript(() => {
