@@ -9,21 +9,40 @@ import { toMethodInfo } from './store/studio-state';
 import { App } from './containers/App';
 import { createDeviceJobs } from './services/device-jobs';
 import { createDeviceStore, DeviceStoreProvider } from './store/device-store';
+import { openWorkspaceStorage } from './services/workspace-storage/open-storage';
+import { createWorkspaceRepository } from './services/workspace-storage/workspace-repository';
+import { startWorkspacePersistence } from './store/workspace-persistence';
 import './styles.css';
 
-const methodInfo = declarations.map(toMethodInfo);
-const services = createBrowserServices();
-const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
-const deviceStore = createDeviceStore(createDeviceJobs(services.registry));
+async function start(): Promise<void> {
+  const methodInfo = declarations.map(toMethodInfo);
+  // Workspaces are kept in OPFS (IndexedDB where it is missing) and the last one is restored.
+  const workspace = createWorkspaceRepository(await openWorkspaceStorage());
+  const services = { ...createBrowserServices(), workspace };
+  const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
+  const deviceStore = createDeviceStore(createDeviceJobs(services.registry));
+  const persistence = startWorkspacePersistence(store, services.registry, workspace);
+  // Saves still pending when the tab is hidden or closed are started at once.
+  addEventListener('pagehide', () => void persistence.flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void persistence.flush();
+  });
+  // Asks the browser not to evict what is stored under storage pressure; it may say no.
+  void navigator.storage?.persist?.().catch(() => false);
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element.');
-createRoot(root).render(
-  <StrictMode>
-    <StoreProvider store={store}>
-      <DeviceStoreProvider store={deviceStore}>
-        <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
-      </DeviceStoreProvider>
-    </StoreProvider>
-  </StrictMode>,
-);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element.');
+  createRoot(root).render(
+    <StrictMode>
+      <StoreProvider store={store}>
+        <DeviceStoreProvider store={deviceStore}>
+          <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
+        </DeviceStoreProvider>
+      </StoreProvider>
+    </StrictMode>,
+  );
+  void store.getState().refreshStorageUsage();
+  await persistence.restoreLast();
+}
+
+void start();

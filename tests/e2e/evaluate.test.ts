@@ -185,7 +185,8 @@ describe('evaluation in the studio, as a user', () => {
 
     // A folder with a label the class list lacks is reported with the file, not skipped.
     await samples.getByTestId('pick-sample-folder').setInputFiles(join(folder, 'unknown'));
-    const banner = samples.getByRole('alert');
+    // Errors are one list at the top of the page (not a banner inside each panel).
+    const banner = page.getByTestId('error-list').getByRole('alert');
     await banner.waitFor();
     expect(await banner.getAttribute('data-error-name')).toBe('SampleFormatError');
     expect(await banner.textContent()).toMatch(/'90' \(90\/b\.png\)/);

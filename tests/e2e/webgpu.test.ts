@@ -38,7 +38,7 @@ describe('WebGPU backend (tiny model: the software adapter is slow)', () => {
     const comparison = page.getByTestId('comparison');
     await comparison.waitFor();
     await expect
-      .poll(async () => ((await page.getByTestId('cosine').count()) > 0 ? 'done' : ((await comparison.getByRole('alert').textContent().catch(() => null)) ?? 'waiting')), {
+      .poll(async () => ((await page.getByTestId('cosine').count()) > 0 ? 'done' : ((await page.getByTestId('error-list').getByRole('alert').first().textContent().catch(() => null)) ?? 'waiting')), {
         timeout: 150_000,
         interval: 500,
       })

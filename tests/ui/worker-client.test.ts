@@ -99,3 +99,29 @@ describe('worker client', () => {
     expect(made[0]!.terminated).toBe(true);
   });
 });
+
+describe('a worker that dies on its own', () => {
+  it("its error event rejects the pending jobs with WorkerCrashError, and the next job gets a fresh worker", async () => {
+    const { spawn, made } = channelWorker(API);
+    const client = createWorkerClient<Api>(spawn, 'compression');
+    const pending = client.run(control().signal, (w) => w.slow());
+    await new Promise((r) => setTimeout(r, 0));
+    made[0]!.port.dispatchEvent(Object.assign(new Event('error'), { message: 'Out of memory' }));
+    await expect(pending).rejects.toMatchObject({ name: 'WorkerCrashError', message: expect.stringMatching(/^The compression worker stopped unexpectedly \(Out of memory\)/) });
+    expect(made[0]!.terminated).toBe(true);
+    expect(await client.run(control().signal, (w) => w.echo(4))).toBe(8);
+    expect(made).toHaveLength(2);
+  });
+
+  it('a messageerror does the same; an event from a worker already replaced changes nothing', async () => {
+    const { spawn, made } = channelWorker(API);
+    const client = createWorkerClient<Api>(spawn, 'measurement');
+    const first = client.run(control().signal, (w) => w.slow());
+    made[0]!.port.dispatchEvent(new Event('messageerror'));
+    await expect(first).rejects.toMatchObject({ name: 'WorkerCrashError', message: expect.stringContaining('could not be read') });
+    const second = client.run(control().signal, (w) => w.echo(2));
+    made[0]!.port.dispatchEvent(new Event('error'));
+    expect(await second).toBe(4);
+    expect(made[1]!.terminated).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { toUiError, type UiError } from '../store/ui-error';
-import { ErrorBanner } from './ErrorBanner';
+import { ErrorList } from './ErrorList';
 
 export interface RecipeImportProps {
   /** Loads a recipe file's text into the editor; throws (a RecipeError) when the file is not a usable recipe. */
@@ -68,7 +68,7 @@ export function RecipeImport({ onImport, onExport, disabled }: RecipeImportProps
           </span>
         )}
       </div>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+      {error && <ErrorList items={[{ key: 'recipe-import', source: 'Recipe file', error, dismiss: 'page' }]} onDismiss={() => setError(null)} />}
     </div>
   );
 }

@@ -6,7 +6,8 @@ import type { RecipeInput } from '../services/types';
 import { useFileDrop } from '../hooks/use-file-drop';
 import { DropOverlay } from '../components/DropOverlay';
 import { EmptyState } from '../components/EmptyState';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { ErrorsView } from './ErrorsView';
+import { StorageView } from './StorageView';
 import { ProgressBar } from '../components/ProgressBar';
 import { SummaryView } from './SummaryView';
 import { CompressView } from './CompressView';
@@ -32,10 +33,10 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
       model: st.model,
       summary: st.summary,
       status: st.loadStatus,
-      error: st.loadError,
+      opening: st.opening,
+      restoring: st.restoreStatus === 'restoring',
       openFiles: st.openFiles,
       openSample: st.openSample,
-      dismiss: st.dismissLoadError,
       addSamples: st.addSamples,
     })),
   );
@@ -72,9 +73,9 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
         )}
       </header>
       <main>
-        {s.error && <ErrorBanner error={s.error} onDismiss={s.dismiss} />}
-        {dropError && <ErrorBanner error={dropError} onDismiss={() => setDropError(null)} />}
-        {loading && <ProgressBar fraction={null} label={`Reading ${s.model?.name ?? 'model'}…`} />}
+        <ErrorsView pageError={dropError} onDismissPageError={() => setDropError(null)} />
+        {loading && <ProgressBar fraction={null} label={`Reading ${s.opening ?? 'model'}…`} />}
+        {s.restoring && !loading && <ProgressBar fraction={null} label="Restoring your last workspace…" />}
         {s.summary && s.model ? (
           <>
             <SummaryView model={s.model} summary={s.summary} />
@@ -85,9 +86,10 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
             <EvaluateView />
           </>
         ) : (
-          !loading && <EmptyState busy={loading} sampleTitle={sample.title} sampleCredit={sample.credit} onFiles={onFiles} onTrySample={() => void s.openSample()} />
+          !loading && !s.restoring && <EmptyState busy={loading} sampleTitle={sample.title} sampleCredit={sample.credit} onFiles={onFiles} onTrySample={() => void s.openSample()} />
         )}
         <DeviceView />
+        <StorageView />
       </main>
       <footer className="footer muted small">
         Models never leave this machine. Sample model: {sample.title}, {sample.credit}.

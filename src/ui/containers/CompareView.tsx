@@ -11,7 +11,6 @@ import { ComparisonChart } from '../components/ComparisonChart';
 import { CosineChart } from '../components/CosineChart';
 import { VariantNotes } from '../components/VariantNotes';
 import { ProgressBar } from '../components/ProgressBar';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { exportVariantRecipe } from './recipe-export';
@@ -111,11 +110,6 @@ export function CompareView() {
           back.
         </p>
       )}
-      {rows
-        .filter((r) => r.error)
-        .map((r) => (
-          <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
-        ))}
       <div className="grid-2">
         <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
         {compared.length > 0 ? (

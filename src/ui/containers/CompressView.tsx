@@ -7,7 +7,6 @@ import type { RecipeInput } from '../services/types';
 import { RecipeStepCard } from '../components/RecipeStepCard';
 import { OverridesEditor } from '../components/OverridesEditor';
 import { ProgressBar } from '../components/ProgressBar';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { BackendSelect } from '../components/BackendSelect';
 import { GoalPicker } from '../components/GoalPicker';
 import { InputSizes } from '../components/InputSizes';
@@ -129,7 +128,6 @@ export function CompressView({ methods, describeRecipe }: CompressViewProps) {
         </p>
       )}
       {busy && <ProgressBar fraction={s.progress.fraction} label={s.progress.label} onCancel={s.cancel} />}
-      {s.error && <ErrorBanner error={s.error} />}
     </section>
   );
 }

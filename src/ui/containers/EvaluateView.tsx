@@ -7,7 +7,6 @@ import { AccuracyTable } from '../components/AccuracyTable';
 import { PerLayerChart } from '../components/PerLayerChart';
 import { PerLayerTable, worstLayers } from '../components/PerLayerTable';
 import { ProgressBar } from '../components/ProgressBar';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { useLayerActions } from '../hooks/use-layer-actions';
 import { refitsByNode } from '../store/layer-changes';
 
@@ -65,7 +64,6 @@ export function EvaluateView() {
         </button>
       </header>
       {evaluating && <ProgressBar fraction={s.evalProgress.fraction} label={s.evalProgress.label} onCancel={s.cancel} />}
-      {s.evalError && <ErrorBanner error={s.evalError} />}
       {s.evalStatus === 'cancelled' && <p className="muted">Evaluation cancelled.</p>}
       {s.evaluation && (
         <>
@@ -95,7 +93,6 @@ export function EvaluateView() {
         <span className="muted small">Runs both models with every shared activation exposed and scores each by SQNR: where it drops, that layer broke.</span>
       </div>
       {layering && <ProgressBar fraction={s.perLayerProgress.fraction} label={s.perLayerProgress.label} onCancel={s.cancel} />}
-      {s.perLayerError && <ErrorBanner error={s.perLayerError} />}
       {s.perLayer && layerVariant && (
         <div data-testid="per-layer">
           <p className="muted small" data-testid="per-layer-inputs">

@@ -7,7 +7,6 @@ import { pickedFiles } from '../services/dropped-files';
 import type { DroppedFile, ModelSummary } from '../services/types';
 import { RecipeForm } from '../components/RecipeForm';
 import { ProgressBar } from '../components/ProgressBar';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { SampleSetSummary } from '../components/SampleSetSummary';
 
 const ACCEPT = '.png,.jpg,.jpeg,.webp,.wav,.npy,.npz,.json,.csv,image/*';
@@ -96,7 +95,6 @@ export function SamplesView() {
         </span>
       </div>
       {busy && <ProgressBar fraction={s.progress.fraction} label={s.status === 'queued' ? 'Waiting for the bench worker' : s.progress.label || 'Reading samples'} />}
-      {s.error && <ErrorBanner error={s.error} />}
       {s.info && s.status === 'ready' && <SampleSetSummary info={s.info} />}
       {s.names.length === 0 && <p className="muted small">No samples yet: accuracy and calibration use seeded synthetic inputs.</p>}
       <details className="sample-settings" open={s.names.length > 0}>

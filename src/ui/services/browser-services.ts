@@ -38,14 +38,17 @@ export function createBrowserServices(): StudioServices {
   const registry = createModelRegistry();
   const modelWorker = createWorkerClient<ModelWorkerRemote>(
     () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-model' }),
+    'compression',
   );
   const sampleFiles = createSampleFilesHolder();
   const benchWorker = createWorkerClient<BenchWorkerRemote>(
     () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench' }),
+    'measurement',
   );
   // Started only when the user asks for one-thread timings (its onnxruntime is fixed to one WASM thread).
   const oneThreadBenchWorker = createWorkerClient<BenchWorkerRemote>(
     () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench-1-thread' }),
+    'one-thread measurement',
   );
   return {
     registry,

@@ -12,6 +12,7 @@ import type { PerLayerResult } from '../../core/evaluate/per-layer-result';
 import type { SampleSetInfo } from '../../core/evaluate/loaders/sample-set-info';
 import type { ClassMapping, SampleSettings } from '../../core/evaluate/loaders/sample-settings';
 import type { DroppedFile } from './dropped-files';
+import type { WorkspaceRepository } from './workspace-storage/workspace-repository';
 
 export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, StepReport, FidelityResult, RecipeInput, Backend };
 export type { CalibrationUsed, EvaluateResult, InputsUsed, InputDims, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
@@ -121,4 +122,6 @@ export interface StudioServices {
   loadSample(signal: AbortSignal): Promise<File>;
   /** Offers the bytes registered under `id` as a file download. */
   download(id: string, fileName: string): void;
+  /** Where workspaces are kept on this device (OPFS or IndexedDB); absent, nothing is stored. */
+  workspace?: WorkspaceRepository;
 }

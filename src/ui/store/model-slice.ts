@@ -11,6 +11,12 @@ export interface LoadedModel {
   source: 'file' | 'sample';
 }
 
+/** A model whose summary was read but which is not open yet (see prepareModel). */
+export interface PreparedModel {
+  model: LoadedModel;
+  summary: ModelSummary;
+}
+
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface ModelSlice {
@@ -18,15 +24,24 @@ export interface ModelSlice {
   summary: ModelSummary | null;
   loadStatus: LoadStatus;
   loadError: UiError | null;
+  /** The name of the model being read while `loadStatus` is 'loading' (the open one, if any, stays). */
+  opening: string | null;
   /** The model among dropped files, or null after showing why there is none (the open model stays). */
   pickModelFiles(files: readonly File[]): ModelFiles | null;
   /** Downloads the bundled sample model; null after showing why it failed, or when a newer open superseded it. */
   fetchSample(): Promise<ModelFiles | null>;
   /**
-   * Makes `files` the open model in place of the previous one (whose bytes leave the registry) and
-   * analyzes it; true once its summary is shown. Opening another model aborts this one's analysis.
+   * Analyzes `files` as the next model while the open one stays as it is: the candidate (its bytes
+   * registered) once its summary is read, or null after showing why not (its bytes leave the registry
+   * again, and the open model and its workspace are untouched). A newer open aborts this one's analysis.
    */
+  prepareModel(files: ModelFiles, source: LoadedModel['source']): Promise<PreparedModel | null>;
+  /** Makes a prepared model the open one in place of the previous one (whose bytes leave the registry). */
+  commitModel(prepared: PreparedModel): void;
+  /** Analyzes `files` and makes them the open model: prepareModel then commitModel; true once its summary is shown. */
   loadModel(files: ModelFiles, source: LoadedModel['source']): Promise<boolean>;
+  /** Closes the open model (its bytes leave the registry); the page goes back to the start. */
+  closeModel(): void;
   dismissLoadError(): void;
 }
 
@@ -66,30 +81,29 @@ export const createModelSlice =
       summary: null,
       loadStatus: 'idle',
       loadError: null,
+      opening: null,
       pickModelFiles(files) {
         try {
           return splitDroppedFiles(files);
         } catch (e) {
-          set({ loadStatus: get().summary ? 'ready' : 'error', loadError: toUiError(e) });
+          set({ opening: null, loadStatus: get().summary ? 'ready' : 'error', loadError: toUiError(e) });
           return null;
         }
       },
       async fetchSample() {
         const signal = nextOpening();
-        set({ loadStatus: 'loading', loadError: null });
+        set({ opening: 'the sample model', loadStatus: 'loading', loadError: null });
         try {
           const file = await services.loadSample(signal);
           return signal.aborted ? null : { name: file.name, model: file, external: new Map() };
         } catch (e) {
           const error = toUiError(e);
-          if (!signal.aborted) set({ loadStatus: 'error', loadError: error });
+          if (!signal.aborted) set({ opening: null, loadStatus: get().summary ? 'ready' : 'error', loadError: error });
           return null;
         }
       },
-      async loadModel(files, source) {
+      async prepareModel(files, source) {
         const signal = nextOpening();
-        const previous = get().model;
-        if (previous) services.registry.remove(previous.id);
         const id = services.registry.add(files);
         const model: LoadedModel = {
           id,
@@ -98,16 +112,37 @@ export const createModelSlice =
           externalFiles: [...files.external.keys()],
           source,
         };
-        set({ model, summary: null, loadStatus: 'loading', loadError: null });
+        set({ opening: model.name, loadStatus: 'loading', loadError: null });
         try {
           const summary = await services.models.analyze(signal, id);
-          if (get().model?.id !== id) return false;
-          set({ summary, loadStatus: 'ready' });
-          return true;
+          if (signal.aborted) {
+            services.registry.remove(id);
+            return null;
+          }
+          return { model, summary };
         } catch (e) {
-          if (get().model?.id === id) set({ loadStatus: 'error', loadError: toUiError(e) });
-          return false;
+          services.registry.remove(id);
+          // The open model, if any, stays open and ready: only the error is new.
+          if (!signal.aborted) set({ opening: null, loadStatus: get().summary ? 'ready' : 'error', loadError: toUiError(e) });
+          return null;
         }
+      },
+      commitModel({ model, summary }) {
+        const previous = get().model;
+        if (previous && previous.id !== model.id) services.registry.remove(previous.id);
+        set({ model, summary, opening: null, loadStatus: 'ready', loadError: null });
+      },
+      async loadModel(files, source) {
+        const prepared = await get().prepareModel(files, source);
+        if (!prepared) return false;
+        get().commitModel(prepared);
+        return true;
+      },
+      closeModel() {
+        opening?.abort();
+        const previous = get().model;
+        if (previous) services.registry.remove(previous.id);
+        set({ model: null, summary: null, opening: null, loadStatus: 'idle', loadError: null });
       },
       dismissLoadError() {
         set({ loadError: null });

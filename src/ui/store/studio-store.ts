@@ -6,6 +6,8 @@ import { createMeasureSlice } from './measure-slice';
 import { createSamplesSlice } from './samples-slice';
 import { createEvaluationSlice } from './evaluation-slice';
 import { createWorkflows } from './workflows';
+import { createWorkspaceSlice } from './workspace-slice';
+import { createWorkspaceWorkflows } from './workspace-workflows';
 import { createSerialQueue } from './serial-queue';
 import type { StudioState } from './studio-state';
 import type { StoreDeps, SliceDeps } from './store-deps';
@@ -23,5 +25,7 @@ export function createStudioStore(deps: StoreDeps): StudioStore {
     ...createSamplesSlice(sliceDeps)(...a),
     ...createEvaluationSlice(sliceDeps)(...a),
     ...createWorkflows()(...a),
+    ...createWorkspaceSlice(sliceDeps)(...a),
+    ...createWorkspaceWorkflows(sliceDeps)(...a),
   }));
 }

@@ -15,7 +15,10 @@ export type SlicesState = ModelSlice & RecipeSlice & VariantsSlice & MeasureSlic
  * followed by another's, so the slices stay independent of each other.
  */
 export interface Workflows {
-  /** Opens dropped files as the model: the previous model and everything made from it are forgotten. */
+  /**
+   * Opens dropped files as the model: once it has been read, the previous model and everything made
+   * from it are forgotten. A file that cannot be read shows its error and changes nothing else.
+   */
   openFiles(files: readonly File[]): Promise<void>;
   /** Opens the bundled sample model, likewise. */
   openSample(): Promise<void>;
@@ -35,8 +38,11 @@ export const createWorkflows = (): StateCreator<SlicesState & Workflows, [], [],
     s.clearEvaluation();
   };
   const open = async (files: ModelFiles, source: LoadedModel['source']): Promise<void> => {
+    // The open workspace stays until the new model has been read: a bad file leaves it as it was.
+    const prepared = await get().prepareModel(files, source);
+    if (!prepared) return;
     clearVariants();
-    if (!(await get().loadModel(files, source))) return;
+    get().commitModel(prepared);
     void get().probeBackends();
     // Samples given for the previous model are read again for this one (its input may differ).
     if (get().sampleFileNames.length > 0) void get().readSamples();
