@@ -132,13 +132,16 @@ describe('quality of the page', () => {
     expect(controls.size).toBeGreaterThan(10);
     const reached = new Set<string>();
     const inCharts: string[] = [];
+    const noRing: string[] = [];
     for (let i = 0; i < controls.size + 20; i++) {
       await page.keyboard.press('Tab');
       const f = await focused(page);
       if (f.inChart) inCharts.push(f.name || f.tag);
       if (f.kb) reached.add(f.kb);
+      if (f.kb && !f.outlined) noRing.push(`${f.tag}:${f.name}`);
     }
     expect(inCharts, 'chart parts with a tab stop').toEqual([]);
+    expect(noRing, 'focused controls without a visible focus ring').toEqual([]);
     expect([...controls].filter(([id]) => !reached.has(id)).map(([, d]) => d)).toEqual([]);
     // "Open another model…" is one of them, and Enter on it opens the file picker (its file input is clicked).
     await page.evaluate(() => {
