@@ -1,6 +1,4 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useMemo } from 'react';
-import { useStaggered } from '../hooks/use-staggered';
 import type { LayerError } from '../../core/evaluate/per-layer-result';
 
 /** SQNR bars are capped here: exact tensors (infinite SQNR) and near-exact ones would flatten the rest. */
@@ -13,18 +11,7 @@ export interface PerLayerChartProps {
 }
 
 /** SQNR of each compared activation in graph order: where the bars drop, the error comes in. */
-/** Same layers and the same worst set: nothing to draw again (the layers can be many, so not compared by value). */
-function sameChart(a: PerLayerChartProps, b: PerLayerChartProps): boolean {
-  return a.layers === b.layers && a.worst.size === b.worst.size && [...a.worst].every((t) => b.worst.has(t));
-}
-
-export function PerLayerChart(props: PerLayerChartProps) {
-  const shown = useStaggered(props, sameChart);
-  const chart = useMemo(() => shown && <PerLayerFigure {...shown} />, [shown]);
-  return chart ?? <div className="chart chart-pending" style={{ height: 290 }} aria-hidden="true" />;
-}
-
-function PerLayerFigure({ layers, worst }: PerLayerChartProps) {
+export function PerLayerChart({ layers, worst }: PerLayerChartProps) {
   const data = layers.map((l, i) => ({ index: i + 1, tensor: l.tensor, op: l.opType, sqnr: Math.min(SQNR_CAP_DB, Number.isFinite(l.sqnrDb) ? l.sqnrDb : SQNR_CAP_DB), exact: l.sqnrDb }));
   return (
     <figure className="chart" aria-label="SQNR per layer in graph order" data-testid="per-layer-chart">
