@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpus, loadavg } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { studioSession } from './support/studio-session';
 import { watchErrors } from './support/page-actions';
@@ -9,6 +11,7 @@ import { describeFindings, seriousAxeViolations } from './support/axe';
 import { fullyVisibleHorizontally, overflowingElements, scrollsSideways } from './support/layout';
 import { focused, markFocusable, tabTo } from './support/keyboard';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const session = studioSession();
 
 /** The longest main-thread task the page may run while loading, compressing or measuring. */
@@ -169,6 +172,12 @@ describe('quality of the page', () => {
     for (const metric of ['[data-testid="cosine"]', '[data-testid="max-abs"]']) {
       expect(await fullyVisibleHorizontally(page, `[data-testid="comparison-table"] ${metric}`), metric).toBe(true);
     }
+    // UPDATE_SCREENSHOT=1 refreshes the README's narrow, dark picture; otherwise it goes to test-results/ (git-ignored).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const shot = process.env.UPDATE_SCREENSHOT ? resolve(ROOT, 'docs/screenshot-dark-800.png') : resolve(ROOT, 'test-results/screenshot-dark-800.png');
+    await mkdir(dirname(shot), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shot, fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   });
