@@ -87,7 +87,7 @@ describe('quality of the page', () => {
     await context.close();
   });
 
-  it('no serious or critical axe-core violation on the empty page, a loaded model and after compress and measure, in the light and the dark theme', async () => {
+  it('no serious or critical axe-core violation on the empty page, a loaded model, after compress and measure and with the per-layer error, in the light and the dark theme', async () => {
     const { page, errors } = await openStudio();
     const problems = await scanBothThemes(page, 'empty page');
     // The themes follow the system: the page's background changes with it.
@@ -102,6 +102,10 @@ describe('quality of the page', () => {
     await compress(page, 'int8-weight');
     await page.getByTestId('comparison').locator('.chart-pending').first().waitFor({ state: 'detached' });
     problems.push(...(await scanBothThemes(page, 'after compress and measure')));
+    // The per-layer debugger's chart and sortable table, with its worst rows marked.
+    await page.getByRole('button', { name: 'Show per-layer error' }).click();
+    await page.getByTestId('per-layer-table').locator('tbody tr').first().waitFor({ timeout: 150_000 });
+    problems.push(...(await scanBothThemes(page, 'per-layer error shown')));
     expect(problems.join('\n\n')).toBe('');
     expect(errors).toEqual([]);
     await page.context().close();
