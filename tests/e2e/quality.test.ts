@@ -87,6 +87,31 @@ describe('quality of the page', () => {
     await context.close();
   });
 
+  it('the budget check sees a task that blocks the main thread: a 300 ms loop shows in the trace and as a long task', async () => {
+    const { page } = await openStudio();
+    const tasks = await traceMainThread(session.browser(), page, async () => {
+      await page.evaluate(
+        () =>
+          new Promise<void>((done) =>
+            setTimeout(() => {
+              const start = performance.now();
+              while (performance.now() - start < 300);
+              done();
+            }, 0),
+          ),
+      );
+    });
+    const observed = longest(await readLongTasks(page));
+    console.info(`[budget check] the loop: ${describeTasks(tasks)}; long-task observer ${observed.toFixed(0)} ms`);
+    // Its wall time is what the loop waited; its CPU time is what it got of a core, less on a busy machine.
+    const loop = tasks.find((t) => t.wallMs >= 300);
+    expect(loop, 'a task of 300 ms or more in the trace').toBeDefined();
+    expect(loop!.cpuMs).toBeGreaterThan(0);
+    expect(loop!.cpuMs).toBeLessThanOrEqual(loop!.wallMs + 1);
+    expect(observed).toBeGreaterThanOrEqual(300);
+    await page.context().close();
+  });
+
   it('no serious or critical axe-core violation on the empty page, a loaded model, after compress and measure and with the per-layer error, in the light and the dark theme', async () => {
     const { page, errors } = await openStudio();
     const problems = await scanBothThemes(page, 'empty page');

@@ -25,14 +25,21 @@ export async function recordLongTasks(page: Page): Promise<void> {
   });
 }
 
-/** The long tasks recorded so far, after the observer has had a frame to deliver pending entries. */
+/**
+ * The long tasks recorded so far. The observer's entries arrive some time after their task (later
+ * still on a busy machine), so this waits until no new one has come for three checks in a row.
+ */
 export async function readLongTasks(page: Page): Promise<LongTask[]> {
-  return page.evaluate(
-    () =>
-      new Promise<LongTask[]>((resolve) => {
-        requestAnimationFrame(() => setTimeout(() => resolve([...(window.__featherweightLongTasks ?? [])]), 0));
-      }),
-  );
+  return page.evaluate(async () => {
+    const tasks = () => window.__featherweightLongTasks ?? [];
+    let seen = -1;
+    for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      stable = tasks().length === seen ? stable + 1 : 0;
+      seen = tasks().length;
+    }
+    return [...tasks()];
+  });
 }
 
 /** Forgets the tasks recorded so far, so a phase of the test can be measured on its own. */
