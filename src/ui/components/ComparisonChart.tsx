@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ORIGINAL_COLOR, variantColor } from './chart-colors';
+import { StaggeredChart } from './StaggeredChart';
 
 export interface ChartSeries {
   id: string;
@@ -21,14 +22,18 @@ export function percentTicks(max: number): number[] {
 }
 
 /** Size and latency of every model as % of the original's, so they share one axis; above 100% is worse, and shown. */
-export function ComparisonChart({ series, metrics }: ComparisonChartProps) {
+export function ComparisonChart(props: ComparisonChartProps) {
+  return <StaggeredChart props={props} height={290} render={(p) => <ComparisonChartFigure {...p} />} />;
+}
+
+function ComparisonChartFigure({ series, metrics }: ComparisonChartProps) {
   const data = metrics.map((m) => ({ metric: m.metric, ...m.values }));
   const values = metrics.flatMap((m) => Object.values(m.values)).filter((v): v is number => v !== null && Number.isFinite(v));
   const ticks = percentTicks(Math.max(100, ...values));
   return (
     <figure className="chart" aria-label="Size and latency relative to the original">
       <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="metric" stroke="var(--muted)" fontSize={12} />
           <YAxis unit="%" stroke="var(--muted)" fontSize={12} domain={[0, ticks[ticks.length - 1]!]} ticks={ticks} />

@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { variantColor } from './chart-colors';
+import { StaggeredChart } from './StaggeredChart';
 
 export interface CosineChartProps {
   /** Output names: one bar series each. */
@@ -35,14 +36,18 @@ export function cosineTicks([lo, hi]: readonly [number, number]): { ticks: numbe
 }
 
 /** Cosine of each variant's outputs against the original's, on an axis zoomed to where they differ. */
-export function CosineChart({ outputs, variants }: CosineChartProps) {
+export function CosineChart(props: CosineChartProps) {
+  return <StaggeredChart props={props} height={290} render={(p) => <CosineChartFigure {...p} />} />;
+}
+
+function CosineChartFigure({ outputs, variants }: CosineChartProps) {
   const data = variants.map((v) => ({ variant: v.label, ...v.cosine }));
   const domain = cosineDomain(variants.flatMap((v) => Object.values(v.cosine)));
   const { ticks, digits } = cosineTicks(domain);
   return (
     <figure className="chart" aria-label="Output cosine against the original">
       <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="variant" stroke="var(--muted)" fontSize={12} />
           <YAxis

@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { StaggeredChart } from './StaggeredChart';
 
 /** Op counts, most frequent first; the tail beyond `limit` folds into 'other'. */
 export function histogramRows(histogram: Readonly<Record<string, number>>, limit: number): { op: string; count: number }[] {
@@ -10,12 +11,24 @@ export function histogramRows(histogram: Readonly<Record<string, number>>, limit
   return [...rows.slice(0, limit - 1), { op: 'other', count: other }];
 }
 
-export function OpHistogramChart({ histogram, limit = 14 }: { histogram: Readonly<Record<string, number>>; limit?: number }) {
+export interface OpHistogramChartProps {
+  histogram: Readonly<Record<string, number>>;
+  limit?: number;
+}
+
+const chartHeight = (bars: number): number => Math.max(160, bars * 24 + 40);
+
+export function OpHistogramChart(props: OpHistogramChartProps) {
+  const bars = Math.min(Object.keys(props.histogram).length, props.limit ?? 14);
+  return <StaggeredChart props={props} height={chartHeight(bars)} render={(p) => <OpHistogramFigure {...p} />} />;
+}
+
+function OpHistogramFigure({ histogram, limit = 14 }: OpHistogramChartProps) {
   const rows = histogramRows(histogram, limit);
   return (
     <figure className="chart" aria-label="Operator histogram">
-      <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 24 + 40)}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+      <ResponsiveContainer width="100%" height={chartHeight(rows.length)}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }} accessibilityLayer={false}>
           <CartesianGrid horizontal={false} stroke="var(--grid)" />
           <XAxis type="number" allowDecimals={false} stroke="var(--muted)" fontSize={12} />
           <YAxis type="category" dataKey="op" width={130} stroke="var(--muted)" fontSize={12} interval={0} />

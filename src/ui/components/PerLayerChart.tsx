@@ -16,7 +16,7 @@ export function PerLayerChart({ layers, worst }: PerLayerChartProps) {
   return (
     <figure className="chart" aria-label="SQNR per layer in graph order" data-testid="per-layer-chart">
       <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} barCategoryGap={1}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} barCategoryGap={1} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="index" stroke="var(--muted)" fontSize={11} interval="preserveStartEnd" minTickGap={16} />
           <YAxis stroke="var(--muted)" fontSize={12} domain={[0, SQNR_CAP_DB]} width={36} unit="" />

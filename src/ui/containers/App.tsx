@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
@@ -100,14 +100,20 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
 }
 
 function FilePickButton({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled: boolean }) {
+  // A real button (reachable by Tab, pressed by Enter or Space) in front of the hidden file input.
+  const input = useRef<HTMLInputElement>(null);
   return (
-    <label className={`button${disabled ? ' disabled' : ''}`}>
-      Open another model…
+    <>
+      <button type="button" className="button" disabled={disabled} onClick={() => input.current?.click()}>
+        Open another model…
+      </button>
       <input
+        ref={input}
         type="file"
         multiple
         hidden
         disabled={disabled}
+        aria-label="Open another model"
         accept=".onnx,.data,.bin,application/octet-stream"
         onChange={(e) => {
           const files = [...(e.target.files ?? [])];
@@ -115,6 +121,6 @@ function FilePickButton({ onFiles, disabled }: { onFiles: (files: File[]) => voi
           if (files.length > 0) onFiles(files);
         }}
       />
-    </label>
+    </>
   );
 }
