@@ -47,7 +47,7 @@ export function ParetoChart({ points, picked = [], onPick }: ParetoChartProps) {
         <p className="muted chart-placeholder">The size/latency chart appears once the models are timed.</p>
       ) : (
         <ResponsiveContainer width="100%" height={280}>
-          <ScatterChart margin={{ top: 12, right: 20, bottom: 24, left: 8 }}>
+          <ScatterChart margin={{ top: 12, right: 20, bottom: 24, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid stroke="var(--grid)" />
             <XAxis
               type="number"
