@@ -1,0 +1,35 @@
+import { Workbox } from 'workbox-window';
+import type { UpdateController } from './update-controller';
+
+export interface RegisterOptions {
+  url?: string;
+  reload?: () => void;
+  /** Whether this page is cross-origin isolated (WASM threads). */
+  isolated?: () => boolean;
+}
+
+/**
+ * Registers the studio's service worker (built from src/sw/sw.ts) and turns its lifecycle into
+ * reload offers: a waiting new version becomes an `update` offer, applied only when the user
+ * accepts and no job runs; a first install on a page served without isolation headers becomes an
+ * `isolation` offer. Returns false where service workers are unavailable.
+ */
+export function registerServiceWorker(controller: UpdateController, options: RegisterOptions = {}): boolean {
+  if (!('serviceWorker' in navigator)) return false;
+  const { url = '/sw.js', reload = () => window.location.reload(), isolated = () => globalThis.crossOriginIsolated === true } = options;
+  const wb = new Workbox(url, { scope: '/' });
+  wb.addEventListener('waiting', (event) => {
+    const waiting = event.sw;
+    controller.offer('update', () => {
+      // Another tab may have let it in already: then this page only needs the reload.
+      if (waiting && (waiting.state === 'activating' || waiting.state === 'activated')) return reload();
+      wb.addEventListener('controlling', () => reload());
+      wb.messageSkipWaiting();
+    });
+  });
+  wb.addEventListener('controlling', (event) => {
+    if (!event.isUpdate && !isolated()) controller.offer('isolation', reload);
+  });
+  void wb.register();
+  return true;
+}
