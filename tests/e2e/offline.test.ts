@@ -22,6 +22,14 @@ describe('the studio offline, after one visit', () => {
     await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
     await waitForServiceWorkerControl(page);
 
+    // Chromium finds the manifest valid and the studio installable (a test context is incognito,
+    // the one thing that keeps it from offering the install here).
+    const cdp = await context.newCDPSession(page);
+    expect((await cdp.send('Page.getAppManifest')).errors).toEqual([]);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
+
     await context.setOffline(true);
     // The network really is gone for this context: a request the worker does not hold fails.
     expect(await page.evaluate(() => fetch(`/not-precached-${Date.now()}`).then(() => 'answered', () => 'failed'))).toBe('failed');
