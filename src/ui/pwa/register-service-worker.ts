@@ -1,11 +1,22 @@
 import { Workbox } from 'workbox-window';
 import type { UpdateController } from './update-controller';
 
+/** The parts of workbox-window's Workbox used here (a fake stands in for it in tests). */
+export interface WorkboxLike {
+  addEventListener(type: 'waiting', listener: (event: { sw?: { state: string } }) => void): void;
+  addEventListener(type: 'controlling', listener: (event: { isUpdate?: boolean }) => void): void;
+  messageSkipWaiting(): void;
+  register(): Promise<unknown>;
+}
+
 export interface RegisterOptions {
   url?: string;
   reload?: () => void;
   /** Whether this page is cross-origin isolated (WASM threads). */
   isolated?: () => boolean;
+  /** Whether the browser has service workers. */
+  supported?: boolean;
+  workbox?: (url: string) => WorkboxLike;
 }
 
 /**
@@ -15,9 +26,15 @@ export interface RegisterOptions {
  * `isolation` offer. Returns false where service workers are unavailable.
  */
 export function registerServiceWorker(controller: UpdateController, options: RegisterOptions = {}): boolean {
-  if (!('serviceWorker' in navigator)) return false;
-  const { url = '/sw.js', reload = () => window.location.reload(), isolated = () => globalThis.crossOriginIsolated === true } = options;
-  const wb = new Workbox(url, { scope: '/' });
+  const {
+    url = '/sw.js',
+    reload = () => window.location.reload(),
+    isolated = () => globalThis.crossOriginIsolated === true,
+    supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator,
+    workbox = (scriptUrl: string): WorkboxLike => new Workbox(scriptUrl, { scope: '/' }),
+  } = options;
+  if (!supported) return false;
+  const wb = workbox(url);
   wb.addEventListener('waiting', (event) => {
     const waiting = event.sw;
     controller.offer('update', () => {
