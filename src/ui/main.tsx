@@ -12,6 +12,8 @@ import { createDeviceStore, DeviceStoreProvider } from './store/device-store';
 import { openWorkspaceStorage } from './services/workspace-storage/open-storage';
 import { createWorkspaceRepository } from './services/workspace-storage/workspace-repository';
 import { startWorkspacePersistence } from './store/workspace-persistence';
+import { startPwa } from './pwa/start-pwa';
+import { PwaNotice } from './pwa/PwaNotice';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -21,6 +23,7 @@ async function start(): Promise<void> {
   const services = { ...createBrowserServices(), workspace };
   const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
   const deviceStore = createDeviceStore(createDeviceJobs(services.registry));
+  const updates = startPwa(store, deviceStore);
   const persistence = startWorkspacePersistence(store, services.registry, workspace);
   // Saves still pending when the tab is hidden or closed are started at once.
   addEventListener('pagehide', () => void persistence.flush());
@@ -37,6 +40,7 @@ async function start(): Promise<void> {
       <StoreProvider store={store}>
         <DeviceStoreProvider store={deviceStore}>
           <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
+          <PwaNotice controller={updates} />
         </DeviceStoreProvider>
       </StoreProvider>
     </StrictMode>,

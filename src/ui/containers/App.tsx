@@ -4,6 +4,7 @@ import { useStudio } from '../store/store-context';
 import type { MethodInfo } from '../store/studio-state';
 import type { RecipeInput } from '../services/types';
 import { useFileDrop } from '../hooks/use-file-drop';
+import { useLaunchFiles } from '../pwa/use-launch-files';
 import { DropOverlay } from '../components/DropOverlay';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorsView } from './ErrorsView';
@@ -55,6 +56,7 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
     [openFiles, addSamples, hasModel],
   );
   const dragging = useFileDrop(onDrop, onDropError);
+  useLaunchFiles(onDrop, onDropError);
   const loading = s.status === 'loading';
   return (
     <div className="app">
