@@ -12,6 +12,8 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
+import { ReportExportBar } from '../report/ReportExportBar';
+import { ExportableChart } from '../report/ExportableChart';
 
 function describeRun(backend: Backend | null, threads: number | null): string {
   if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
@@ -19,7 +21,7 @@ function describeRun(backend: Backend | null, threads: number | null): string {
   return `${backendLabel(backend)}${threadNote}, ${COMPARE_SETTINGS.runs} runs`;
 }
 
-function chartMetrics(rows: readonly ComparisonRow[]) {
+export function chartMetrics(rows: readonly ComparisonRow[]) {
   const original = rows[0];
   const latency = (r: ComparisonRow): number | null => {
     if (r.isOriginal) return r.medianMs !== null ? 100 : null;
@@ -96,17 +98,22 @@ export function CompareView() {
           <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
         ))}
       <div className="grid-2">
-        <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        <ExportableChart fileName="size-latency">
+          <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        </ExportableChart>
         {compared.length > 0 ? (
-          <CosineChart
-            outputs={outputs}
-            variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
-          />
+          <ExportableChart fileName="cosine">
+            <CosineChart
+              outputs={outputs}
+              variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
+            />
+          </ExportableChart>
         ) : (
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
       </div>
       <VariantNotes variants={variants} />
+      <ReportExportBar />
     </section>
   );
 }
