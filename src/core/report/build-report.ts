@@ -38,7 +38,8 @@ export interface TimingInput {
 
 export interface VariantInput {
   label: string;
-  recipe: Recipe;
+  /** Absent for a model file compared without its recipe (CLI bench and eval). */
+  recipe?: Recipe;
   sizeBytes: number;
   /** The recipe's step reports: the last one's totals give the variant's parameters, MACs and gzip size. */
   steps?: readonly StepReport[];
@@ -179,7 +180,7 @@ function variantOf(v: VariantInput): ReportVariant {
   };
   return {
     ...figures,
-    recipe: reportRecipe(v.recipe),
+    ...(v.recipe && { recipe: reportRecipe(v.recipe) }),
     ...(v.cpuOnly && { cpuOnly: true }),
     ...(v.fidelity && { fidelity: fidelityOf(v.fidelity) }),
     ...(v.evaluation && { evaluation: evaluationOf(v.evaluation) }),

@@ -143,7 +143,7 @@ const figures = {
 
 const variant = v.object({
   ...figures,
-  recipe,
+  recipe: v.optional(recipe),
   cpuOnly: v.optional(v.boolean()),
   fidelity: v.optional(fidelity),
   evaluation: v.optional(fidelity),

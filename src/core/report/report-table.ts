@@ -56,7 +56,7 @@ export function reportTableRows(report: Report): ReportTableRow[] {
   };
   return [
     { ...base(report.original, true), recipe: '', cpuOnly: false, fidelity: [] },
-    ...report.variants.map((v) => ({ ...base(v, false), recipe: reportRecipeText(v.recipe), cpuOnly: v.cpuOnly ?? false, fidelity: v.fidelity?.outputs ?? [] })),
+    ...report.variants.map((v) => ({ ...base(v, false), recipe: v.recipe ? reportRecipeText(v.recipe) : '', cpuOnly: v.cpuOnly ?? false, fidelity: v.fidelity?.outputs ?? [] })),
   ];
 }
 

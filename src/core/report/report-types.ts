@@ -106,7 +106,8 @@ export interface ReportRecipe {
 export type ReportOptionValue = string | number | boolean | (string | number | boolean)[];
 
 export interface ReportVariant extends ReportFigures {
-  recipe: ReportRecipe;
+  /** How it was made; absent when the CLI compared a model file whose recipe it does not know. */
+  recipe?: ReportRecipe;
   /** Some step's method does not run on WebGPU. */
   cpuOnly?: boolean;
   /** Against the original on seeded random inputs (the comparison's fidelity). */

@@ -101,7 +101,7 @@ function ReportContent({ report }: { report: Report }) {
         <VariantsTable rows={rows} outputs={outputs} latencyNote={reference ? `${reference.backend}, ${reference.threads} threads, ${reference.n} runs` : 'not timed'} onDownload={() => undefined} onRemove={() => undefined} />
         <p className="muted small">
           {reference ? `Latency: median of ${reference.n} runs on ${reference.backend === 'wasm' ? `WASM, ${reference.threads} thread${reference.threads === 1 ? '' : 's'}` : 'WebGPU'}.` : 'Not timed.'}
-          {report.settings ? ` Fidelity: each output against the original's over ${report.settings.samples} seeded random inputs (seed ${report.settings.seed}).` : ''}
+          {report.settings && report.variants.some((v) => v.fidelity) ? ` Fidelity: each output against the original's over ${report.settings.samples} seeded random inputs (seed ${report.settings.seed}).` : ''}
         </p>
         <div className="grid-2">
           <ExportableChart fileName={`${stem}.size-latency`}>
@@ -180,7 +180,7 @@ function ReportDetails({ report }: { report: Report }) {
       <ul className="report-variants">
         {report.variants.map((v, i) => (
           <li key={i} data-testid="report-variant">
-            <strong>{v.label}</strong> <code className="mono">{reportRecipeText(v.recipe)}</code>
+            <strong>{v.label}</strong> {v.recipe ? <code className="mono">{reportRecipeText(v.recipe)}</code> : <span className="muted small">recipe not recorded</span>}
             <div className="muted small">
               {formatBytes(v.sizeBytes)}
               {v.gzipBytes !== undefined && `, gzip ${formatBytes(v.gzipBytes)}`}

@@ -22,6 +22,7 @@ export async function checkReproducible(report: Report, file: File): Promise<Rep
   }
   const recipes: Recipe[] = [];
   for (const v of report.variants) {
+    if (!v.recipe) return { ok: false, reason: `The report does not say how ${v.label} was made (it was compared as a file), so it cannot be rerun.` };
     try {
       recipes.push(recipeFromJson({ version: 1, ...v.recipe }));
     } catch (e) {
