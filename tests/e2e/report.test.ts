@@ -116,6 +116,18 @@ describe('reports', () => {
     for (const label of ['original', ...METHODS]) expect(await rowCells(b.page, label)).toEqual(expectedCells(report, label));
     expect(await b.page.getByTestId('report-sha256').textContent()).toContain(report.model.sha256);
 
+    // Each chart saves as SVG (the recharts drawing, page colours resolved) and as PNG (drawn on a canvas).
+    const chart = b.page.locator('.exportable-chart').first();
+    const [svg] = await Promise.all([b.page.waitForEvent('download'), chart.getByRole('button', { name: 'SVG' }).click()]);
+    expect(svg.suggestedFilename()).toBe('paddleocr-cls.size-latency.svg');
+    const svgText = await readFile((await svg.path())!, 'utf8');
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText).not.toContain('var(--');
+    const [png] = await Promise.all([b.page.waitForEvent('download'), chart.getByRole('button', { name: 'PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('paddleocr-cls.size-latency.png');
+    const pngBytes = await readFile((await png.path())!);
+    expect([...pngBytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
     // The exported file re-imports into the same view.
     await b.page.getByRole('button', { name: 'Back to the studio' }).click();
     await b.page.getByRole('button', { name: 'Try the sample model' }).waitFor();
