@@ -11,7 +11,7 @@ import { formatBytes, formatMs, formatNumber } from '../../src/core/util/format'
 import { sha256Hex } from '../../src/core/util/sha256';
 import { mlp } from '../fixtures/models';
 import { studioSession } from './support/studio-session';
-import { watchErrors } from './support/page-actions';
+import { dropFiles, watchErrors } from './support/page-actions';
 
 const session = studioSession();
 
@@ -185,7 +185,9 @@ describe('reports', () => {
     await page.goto(linkTo(encodeReportData(report)));
     await page.getByTestId('report-view').waitFor();
     const other = encodeModel(mlp(7));
-    await page.getByTestId('reproduce-model').setInputFiles({ name: 'other.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(other) });
+    // Dropped anywhere on the report view, as in the studio.
+    await dropFiles(page, [{ name: 'other.onnx', bytes: other }]);
+    await page.getByTestId('reproduce-refused').waitFor();
     expect(await page.getByTestId('reproduce-refused').textContent()).toMatch(/other\.onnx has SHA-256 .* a different model/);
     await page.getByTestId('reproduce-model').setInputFiles({ name: 'mlp.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
     await page.getByTestId('summary').waitFor();

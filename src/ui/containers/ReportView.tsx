@@ -13,6 +13,9 @@ import { reportComparisonRows } from '../report/report-rows';
 import { leaveReport, type ReportRoute } from '../report/report-route';
 import { checkReproducible, reproduceRecipes } from '../report/reproduce';
 import { fileStem, saveFile } from '../report/save-text';
+import { useFileDrop } from '../hooks/use-file-drop';
+import { DropOverlay } from '../components/DropOverlay';
+import type { DroppedFile } from '../services/types';
 
 type Opened = { ok: true; report: Report } | { ok: false; error: { name: string; reason: string; message: string } };
 
@@ -241,11 +244,23 @@ function Reproduce({ report }: { report: Report }) {
     },
     [report, actions],
   );
+  const onDrop = useCallback(
+    (dropped: DroppedFile[]) => {
+      const models = dropped.filter((d) => d.file.name.toLowerCase().endsWith('.onnx'));
+      const file = (models.length === 1 ? models[0] : dropped.length === 1 ? dropped[0] : undefined)?.file;
+      if (file) onFile(file);
+      else setStatus({ kind: 'refused', reason: `Drop one .onnx model (${dropped.length} files were dropped).` });
+    },
+    [onFile],
+  );
+  const onDropError = useCallback((e: unknown) => setStatus({ kind: 'refused', reason: e instanceof Error ? e.message : String(e) }), []);
+  const dragging = useFileDrop(onDrop, onDropError);
   return (
     <section className="panel" aria-label="Reproduce">
+      <DropOverlay visible={dragging} samples={false} />
       <h2>Open this model to reproduce</h2>
       <p className="muted small">
-        Choose {report.model.fileName} ({formatBytes(report.model.sizeBytes)}). If its SHA-256 matches the report&apos;s, the studio opens it and runs the{' '}
+        Choose or drop {report.model.fileName} ({formatBytes(report.model.sizeBytes)}). If its SHA-256 matches the report&apos;s, the studio opens it and runs the{' '}
         {report.variants.length} recipe{report.variants.length === 1 ? '' : 's'} again on this device.
       </p>
       <label className="button">
