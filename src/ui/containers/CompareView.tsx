@@ -14,6 +14,7 @@ import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { ReportExportBar } from '../report/ReportExportBar';
 import { ExportableChart } from '../report/ExportableChart';
+import { fileStem } from '../report/save-text';
 
 function describeRun(backend: Backend | null, threads: number | null): string {
   if (!backend) return `${COMPARE_SETTINGS.runs} runs`;
@@ -98,11 +99,11 @@ export function CompareView() {
           <ErrorBanner key={r.id} error={{ ...r.error!, message: `${r.label}: ${r.error!.message}` }} />
         ))}
       <div className="grid-2">
-        <ExportableChart fileName="size-latency">
+        <ExportableChart fileName={`${fileStem(model.name)}.size-latency`}>
           <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
         </ExportableChart>
         {compared.length > 0 ? (
-          <ExportableChart fileName="cosine">
+          <ExportableChart fileName={`${fileStem(model.name)}.cosine`}>
             <CosineChart
               outputs={outputs}
               variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
