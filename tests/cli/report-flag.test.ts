@@ -62,6 +62,13 @@ describe('--report', () => {
     expect(v.evaluation!.outputs[0]!.cosine).toBeGreaterThan(0.99);
     expect(v.evaluation!.outputs[0]!.cosine).toBeLessThan(1);
     expect(v.worstLayers!.length).toBeGreaterThan(0);
+    // The CSV and Markdown forms carry the same metrics.
+    expect((await cli('eval', model, variant, '--samples', '2', '--dim', 'batch=2', '--report', tmp.path('eval.csv'))).code).toBe(0);
+    const [header, , line] = readFileSync(tmp.path('eval.csv'), 'utf8').split('\r\n').map((l) => l.split(','));
+    const cosine = Number(line![header!.indexOf('y eval_cosine')]);
+    expect(cosine).toBeGreaterThan(0.99);
+    expect((await cli('eval', model, variant, '--samples', '2', '--dim', 'batch=2', '--report', tmp.path('eval.md'))).code).toBe(0);
+    expect(readFileSync(tmp.path('eval.md'), 'utf8')).toMatch(/mlp\.int8\.onnx on 2 seeded random inputs: y cosine 0\.99/);
   });
 
   it('refuses an unknown extension before doing any work, and a report path that is an input', async () => {

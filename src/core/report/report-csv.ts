@@ -17,6 +17,10 @@ export function csvField(value: string | number | boolean | null): string {
 /** The comparison as CSV: one line per model (the original first), the figures unformatted, in plain units. */
 export function reportToCsv(report: Report): string {
   const outputs = reportOutputNames(report);
+  // Metrics on the user's samples (or eval's inputs), when something was evaluated: their own columns.
+  const evaluated: string[] = [];
+  for (const v of report.variants) for (const o of v.evaluation?.outputs ?? []) if (!evaluated.includes(o.name)) evaluated.push(o.name);
+  const accuracy = report.variants.some((v) => v.accuracy);
   const header = [
     'model',
     'recipe',
@@ -36,8 +40,12 @@ export function reportToCsv(report: Report): string {
     'session_ms',
     'speedup',
     ...outputs.flatMap((o) => [`${o} cosine`, `${o} max_abs`, `${o} sqnr_db`]),
+    ...evaluated.flatMap((o) => [`${o} eval_cosine`, `${o} eval_sqnr_db`, `${o} eval_max_abs`]),
+    ...(accuracy ? ['top1_reference', 'top1_candidate', 'top1_change_points'] : []),
   ];
-  const lines = reportTableRows(report).map((r) => {
+  const variants = [null, ...report.variants];
+  const lines = reportTableRows(report).map((r, i) => {
+    const v = variants[i] ?? null;
     const l = r.latency;
     return [
       r.label,
@@ -61,6 +69,11 @@ export function reportToCsv(report: Report): string {
         const f = r.fidelity.find((x) => x.name === o);
         return f ? [f.cosine, f.maxAbs, f.sqnrDb] : [null, null, null];
       }),
+      ...evaluated.flatMap((o) => {
+        const f = v?.evaluation?.outputs.find((x) => x.name === o);
+        return f ? [f.cosine, f.sqnrDb, f.maxAbs] : [null, null, null];
+      }),
+      ...(accuracy ? (v?.accuracy ? [v.accuracy.reference, v.accuracy.candidate, -v.accuracy.dropPoints] : [null, null, null]) : []),
     ];
   });
   return [header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';

@@ -38,6 +38,11 @@ export function reportToMarkdown(report: Report): string {
       `| ${markdownText(r.label)} | ${r.recipe ? `\`${r.recipe.replace(/`/g, "'")}\`` : ''} | ${formatBytes(r.sizeBytes)} | ${formatPercent(r.sizeRatio)} | ${cell(r.gzipBytes !== null ? formatBytes(r.gzipBytes) : null)} | ${cell(r.latency ? formatMs(r.latency.p50) : null)} | ${r.isOriginal ? 'reference' : formatSpeedup(r.speedup)} |${fid.map((f) => ` ${f} |`).join('')}`,
     );
   }
+  for (const v of report.variants.filter((x) => x.evaluation)) {
+    const e = v.evaluation!;
+    const on = e.inputs === 'samples' ? `${e.samples} samples` : `${e.samples} seeded random inputs`;
+    lines.push('', `${markdownText(v.label)} on ${on}: ${e.outputs.map((o) => `${markdownText(o.name)} cosine ${formatNumber(o.cosine, 5)}, SQNR ${formatDb(o.sqnrDb)} dB`).join('; ')}.`);
+  }
   const accuracy = report.variants.filter((v) => v.accuracy);
   if (accuracy.length > 0) {
     lines.push('', '| variant | top-1 original | top-1 variant | change |', '|---|---:|---:|---:|');
