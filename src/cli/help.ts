@@ -44,6 +44,8 @@ Options:
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
   --progress           print each phase and its step counter on stderr while it runs
+  --report <file>      also write a report (model identity, the variant's sizes, parameters, MACs and
+                       gzip size, its recipe) as .json, .md or .csv, by the file's extension
   --json               print {input{path,sizeBytes}, output{path,sizeBytes}, recipe, calibration?,
                        steps[{method,options,tensors,ms,warnings,changes[{kind,...}],before,after}], ms};
                        before/after: {parameters,macs,storedBytes,gzipBytes}
@@ -67,6 +69,9 @@ Options:
   --probe              also measure this device's peak MatMul GFLOP/s and streaming GB/s for each
                        thread count (as 'probe' does) and show each model's latency against the
                        lower bound they imply: % of limit = bound / measured p50
+  --report <file>      also write a report (the first model as the original, the others as its
+                       variants, latency with its spread per thread count; --probe adds the device)
+                       as .json, .md or .csv, by the file's extension
   --json               print {results[{model,backend,threads,sessionMs,firstRunMs,latencyMs{min,p50,
                        p90,max,mean,n},bound?{computeMs,memoryMs,boundMs,limitedBy,complete},
                        percentOfLimit?}], models[{model,inputShapes,macs,macsComplete,weightBytes,
@@ -116,6 +121,8 @@ Both:
                        sets a dim that has no name
   --per-layer          also compare every activation both models share (same tensor name), in
                        execution order: SQNR, and a local SQNR of the error each layer adds
+  --report <file>      also write a report (the candidate's metrics, accuracy, with --per-layer its
+                       worst layers) as .json, .md or .csv, by the file's extension
   --json               print {samples, seed?, inputs, labels?, outputs[{name,cosine,sqnrDb,maxAbs,
                        meanAbs,relL2,elements,nonFinite,kind,top1Agreement?,top5Agreement?,
                        argmaxAgreement?,meanIou?,iou?,positions?}], accuracy{output,samples,reference,

@@ -14,6 +14,9 @@ import { createWorkspaceRepository } from './services/workspace-storage/workspac
 import { startWorkspacePersistence } from './store/workspace-persistence';
 import { startPwa } from './pwa/start-pwa';
 import { PwaNotice } from './pwa/PwaNotice';
+import { RoutedApp } from './report/RoutedApp';
+import { ReportServicesProvider, type ReportServices } from './report/report-services';
+import { registeredModelSha256 } from './report/model-hash';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -23,6 +26,7 @@ async function start(): Promise<void> {
   const services = { ...createBrowserServices(), workspace };
   const store = createStudioStore({ services, methods: methodInfo, recipeText: recipeToString });
   const deviceStore = createDeviceStore(createDeviceJobs(services.registry));
+  const reportServices: ReportServices = { modelSha256: (id) => registeredModelSha256(services.registry, id) };
   const updates = startPwa(store, deviceStore);
   const persistence = startWorkspacePersistence(store, services.registry, workspace);
   // Saves still pending when the tab is hidden or closed are started at once.
@@ -39,7 +43,9 @@ async function start(): Promise<void> {
     <StrictMode>
       <StoreProvider store={store}>
         <DeviceStoreProvider store={deviceStore}>
-          <App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />
+          <ReportServicesProvider value={reportServices}>
+            <RoutedApp studio={<App methods={methodInfo} describeRecipe={recipeToString} sample={SAMPLE_MODEL} />} />
+          </ReportServicesProvider>
           <PwaNotice controller={updates} />
         </DeviceStoreProvider>
       </StoreProvider>

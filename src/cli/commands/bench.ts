@@ -22,6 +22,10 @@ import { formatFigures } from '../device-format';
 import { threadsFlag } from '../threads-flag';
 import { threadRuntimes } from './probe';
 import { speedLine, speedRows } from '../speed-lines';
+import { nodeHostFacts } from '../../runtime/node-device';
+import { benchReport } from '../bench-report';
+import { reportPathFlag, writeReportFile } from '../report-file';
+import { assertOutputIsNotInput } from '../model-file';
 
 const NAME = 'bench' as const;
 
@@ -34,6 +38,7 @@ const OPTIONS = {
   dim: { type: 'string', multiple: true },
   seed: { type: 'string' },
   probe: { type: 'boolean' },
+  report: { type: 'string' },
 } as const;
 
 export interface BenchRow extends BenchmarkResult {
@@ -78,6 +83,8 @@ export const benchCommand: Command = {
     const warmup = intFlag(NAME, 'warmup', values.warmup, 2, 0);
     const seed = intFlag(NAME, 'seed', values.seed, 0, 0, 0xffffffff);
     const dims = dimFlags(NAME, values.dim);
+    const reportPath = reportPathFlag(NAME, values.report);
+    if (reportPath !== undefined) await assertOutputIsNotInput(reportPath, positionals, NAME);
 
     const runtime = await env.runtime();
     const available = await runtime.availableBackends();
@@ -124,6 +131,10 @@ export const benchCommand: Command = {
         return row;
       });
       const speed = speedRows(timed.map((t, i) => ({ model: positionals[timedModels[i]!.file]!, threads: t.ok ? t.result.threads : 0, ...(t.ok && t.result.samplesMs && { samplesMs: t.result.samplesMs }) })));
+      if (reportPath !== undefined) {
+        const report = await benchReport({ files: files.map((f) => f.file), results, fileOf: timedModels.map((t) => t.file), settings: { runs, warmup, seed, samples: 0 }, ...(probe && { device: { ...nodeHostFacts(), figures: probe, takenAt: Date.now() } }) });
+        await writeReportFile(reportPath, report);
+      }
       if (values.json) {
         env.stdout(toJson({ results, models, ...(speed.length > 0 && { speed }), ...(probe && { probe }) }));
         return EXIT.ok;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import {
   applyRecipe,
   calibrationSubset,
@@ -30,6 +31,8 @@ import { guessedDims, guessedDimsAdvice } from '../guessed-dims';
 import { verifyModelLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
 import type { OpenModel } from '../../core/methods/types';
+import { buildReport } from '../../core/report';
+import { reportModel, reportPathFlag, writeReportFile } from '../report-file';
 
 const NAME = 'compress' as const;
 
@@ -43,6 +46,7 @@ const OPTIONS = {
   calibration: { type: 'string' },
   dim: { type: 'string', multiple: true },
   progress: { type: 'boolean' },
+  report: { type: 'string' },
   ...PREPROCESS_OPTIONS,
 } as const;
 
@@ -138,6 +142,8 @@ export const compressCommand: Command = {
     const inPath = positionals[0]!;
     const outPath = values.output;
     await assertOutputIsNotInput(outPath, [inPath], NAME);
+    const reportPath = reportPathFlag(NAME, values.report);
+    if (reportPath !== undefined) await assertOutputIsNotInput(reportPath, [inPath, outPath], NAME);
     const base = recipeFile !== undefined ? readRecipeFile(recipeFile) : values.goal !== undefined ? goalRecipe(values.goal) : parseRecipe(values.recipe!);
     const recipe = withOverrides(base, values.override ?? []);
 
@@ -168,6 +174,10 @@ export const compressCommand: Command = {
     await verifyModelLoads(await env.runtime(), bytes);
     await writeFileAtomic(outPath, bytes);
     const ms = performance.now() - start;
+    if (reportPath !== undefined) {
+      const variant = { label: basename(outPath), recipe, sizeBytes: bytes.byteLength, steps };
+      await writeReportFile(reportPath, buildReport({ createdAt: new Date(), model: await reportModel(input), variants: [variant] }));
+    }
 
     if (values.json) {
       env.stdout(

@@ -16,7 +16,10 @@ import { COMMAND_HELP } from '../help';
 import { EXIT } from '../exit-codes';
 import { formatEvaluation, formatLayers } from '../eval-format';
 import { toJson } from '../json';
-import { readModelFile, runtimeBytes } from '../model-file';
+import { assertOutputIsNotInput, readModelFile, runtimeBytes } from '../model-file';
+import { buildReport } from '../../core/report';
+import { reportModel, reportPathFlag, writeReportFile } from '../report-file';
+import { basename } from 'node:path';
 
 const NAME = 'eval' as const;
 
@@ -26,6 +29,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   dim: { type: 'string', multiple: true },
   range: { type: 'string' },
+  report: { type: 'string' },
   ...SAMPLE_OPTIONS,
 } as const;
 
@@ -63,6 +67,8 @@ export const evalCommand: Command = {
     const threshold = numberFlag(NAME, 'threshold', values.threshold, -Infinity, Infinity);
     const [refPath, candPath] = positionals as [string, string];
     const signal = env.signal;
+    const reportPath = reportPathFlag(NAME, values.report);
+    if (reportPath !== undefined) await assertOutputIsNotInput(reportPath, [refPath, candPath], NAME);
 
     const reference = readModelFile(refPath, NAME);
     const candidate = readModelFile(candPath, NAME);
@@ -96,6 +102,17 @@ export const evalCommand: Command = {
       ? await perLayerErrors(runtime, reference.model, candidate.model, inputs, signal ? { signal } : {})
       : undefined;
 
+    if (reportPath !== undefined) {
+      const used = files
+        ? { kind: 'samples' as const, count: inputs.length, of: files.samples.length, labelled: files.labelled !== undefined }
+        : { kind: 'synthetic' as const, count: inputs.length, seed, shapes: {} };
+      const report = buildReport({
+        createdAt: new Date(),
+        model: await reportModel(reference),
+        variants: [{ label: basename(candPath), sizeBytes: candidate.sizeBytes, evaluation: { inputs: used, evaluation }, ...(layers && { perLayer: layers }) }],
+      });
+      await writeReportFile(reportPath, report);
+    }
     const inputsInfo = files
       ? { kind: 'files', folder: files.folder, files: files.files.length, ignored: files.ignored }
       : (float ?? { kind: 'normal' });

@@ -9,7 +9,8 @@ export type FeatherweightErrorName =
   | 'RecipeError'
   | 'AbortError'
   | 'RuntimeError'
-  | 'SampleFormatError';
+  | 'SampleFormatError'
+  | 'ReportError';
 
 export class FeatherweightError extends Error {
   constructor(

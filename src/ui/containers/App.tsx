@@ -20,6 +20,7 @@ import { EvaluateView } from './EvaluateView';
 import { routeDrop } from '../store/drop-routing';
 import type { DroppedFile } from '../services/types';
 import { toUiError, type UiError } from '../store/ui-error';
+import { ImportReportButton } from '../report/ImportReportButton';
 
 export interface AppProps {
   methods: readonly MethodInfo[];
@@ -68,11 +69,10 @@ export function App({ methods, describeRecipe, sample }: AppProps) {
           <h1>Featherweight</h1>
           <span className="muted">ONNX compression studio · runs entirely in your browser</span>
         </div>
-        {s.model && (
-          <div className="topbar-actions">
-            <FilePickButton onFiles={onFiles} disabled={loading} />
-          </div>
-        )}
+        <div className="topbar-actions">
+          <ImportReportButton />
+          {s.model && <FilePickButton onFiles={onFiles} disabled={loading} />}
+        </div>
       </header>
       <main>
         <ErrorsView pageError={dropError} onDismissPageError={() => setDropError(null)} />

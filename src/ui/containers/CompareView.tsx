@@ -15,6 +15,9 @@ import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { exportVariantRecipe } from './recipe-export';
 import { gzipSizes } from '../store/gzip-sizes';
+import { ReportExportBar } from '../report/ReportExportBar';
+import { ExportableChart } from '../report/ExportableChart';
+import { fileStem } from '../report/save-text';
 
 function describeRun(backend: Backend | null, threads: number | null, runs: number): string {
   if (!backend) return `${runs} runs`;
@@ -22,7 +25,7 @@ function describeRun(backend: Backend | null, threads: number | null, runs: numb
   return `${backendLabel(backend)}${threadNote}, ${runs} runs`;
 }
 
-function chartMetrics(rows: readonly ComparisonRow[]) {
+export function chartMetrics(rows: readonly ComparisonRow[]) {
   const original = rows[0];
   const latency = (r: ComparisonRow): number | null => {
     if (r.isOriginal) return r.medianMs !== null ? 100 : null;
@@ -111,17 +114,22 @@ export function CompareView() {
         </p>
       )}
       <div className="grid-2">
-        <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        <ExportableChart fileName={`${fileStem(model.name)}.size-latency`}>
+          <ComparisonChart series={rows.map((r) => ({ id: r.id, label: r.label }))} metrics={chartMetrics(rows)} />
+        </ExportableChart>
         {compared.length > 0 ? (
-          <CosineChart
-            outputs={outputs}
-            variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
-          />
+          <ExportableChart fileName={`${fileStem(model.name)}.cosine`}>
+            <CosineChart
+              outputs={outputs}
+              variants={compared.map((r) => ({ id: r.id, label: r.label, cosine: Object.fromEntries((r.fidelity ?? []).map((f) => [f.name, f.cosine])) }))}
+            />
+          </ExportableChart>
         ) : (
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
       </div>
       <VariantNotes variants={variants} onExportRecipe={(id) => exportVariantRecipe(variants, id)} />
+      <ReportExportBar />
     </section>
   );
 }

@@ -1,0 +1,11 @@
+export * from './report-types';
+export { ReportError, type ReportFault } from './report-error';
+export { REPORT_LIMITS, reportSchema } from './report-schema';
+export { migrateReportJson, type ReportMigrations } from './report-migrate';
+export { reportFromJson, reportFromJsonText, reportToJson } from './read-report';
+export { buildReport, reportRecipe, significant, WORST_LAYERS_KEPT, type ReportInput, type TimingInput, type VariantInput } from './build-report';
+export { decodeReportData, encodeReportData, reportDataOf, reportLink, MAX_INFLATED_BYTES, MAX_LINK_CHARS, REPORT_ROUTE } from './share-link';
+export { APP_NAME, APP_VERSION } from './app-version';
+export { reportTableRows, reportOutputNames, reportRecipeText, type ReportTableRow } from './report-table';
+export { reportToCsv, csvField } from './report-csv';
+export { reportToMarkdown, markdownText } from './report-markdown';
