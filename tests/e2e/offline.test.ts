@@ -7,10 +7,22 @@ import { startStaticHost, type StaticHost } from './support/static-server';
 
 const session = studioSession();
 
-/** Report-link step of the offline test: the lead adds it once the report view (`/#/report/<data>`) is merged. */
-async function openReportLinkOffline(_page: Page): Promise<void> {
-  // HOOK (issue #14, report view): build a report from the variants measured above, open its
-  // `/#/report/<data>` link in this offline page, and check the same numbers appear.
+/**
+ * Offline, the studio's share link opens the read-only report view in a fresh page with the
+ * table's latency and size cells as the studio shows them.
+ */
+async function openReportLinkOffline(page: Page): Promise<void> {
+  const cells = async (p: Page) => (await p.getByTestId('comparison-table').locator('tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  await page.getByTestId('report-export').getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const studioRows = await cells(page);
+  const view = await page.context().newPage();
+  await view.goto(link);
+  await view.getByTestId('report-view').waitFor();
+  const figures = (rows: string[]) => rows.map((r) => r.match(/\d[\d.]* (?:KB|MB|ms)/g)?.slice(0, 2));
+  expect(figures(await cells(view))).toEqual(figures(studioRows));
+  expect(await view.evaluate(() => crossOriginIsolated)).toBe(true);
+  await view.close();
 }
 
 describe('the studio offline, after one visit', () => {
