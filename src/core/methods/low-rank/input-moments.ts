@@ -13,6 +13,8 @@ import type { LowRankLayer } from './candidates';
  */
 export class ConvInputMoments {
   readonly h: Float64Array;
+  /** Channel vectors added so far. */
+  rows = 0;
 
   constructor(
     readonly k: number,
@@ -38,6 +40,7 @@ export class ConvInputMoments {
     }
     const plane = spatial.reduce((a, b) => a * b, 1);
     const x = new Float64Array(k);
+    this.rows += dims[0]! * offsets.length;
     for (let b = 0; b < dims[0]!; b++) {
       const base = b * k * plane;
       for (const o of offsets) {
@@ -66,6 +69,13 @@ interface Accumulator {
   seen?: boolean;
   add(values: Float32Array, dims: readonly number[]): boolean;
   symmetric(): Float64Array;
+  rows(): number;
+}
+
+/** A layer's measured input second moments and how many input vectors they sum. */
+export interface LayerMoments {
+  h: Float64Array;
+  rows: number;
 }
 
 function accumulatorFor(layer: LowRankLayer): Accumulator {
@@ -74,10 +84,10 @@ function accumulatorFor(layer: LowRankLayer): Accumulator {
     const autoPad = attrString(layer.node, 'auto_pad') ?? 'NOTSET';
     const pads = autoPad === 'NOTSET' ? (attrInts(layer.node, 'pads') ?? []) : [];
     const m = new ConvInputMoments(layer.k, attrInts(layer.node, 'strides') ?? [], pads.slice(0, spatial));
-    return { layer, add: (v, d) => m.add(v, d), symmetric: () => m.symmetric() };
+    return { layer, add: (v, d) => m.add(v, d), symmetric: () => m.symmetric(), rows: () => m.rows };
   }
   const m = new InputHessian(layer.k);
-  return { layer, add: (v) => m.add(v), symmetric: () => m.symmetric() };
+  return { layer, add: (v) => m.add(v), symmetric: () => m.symmetric(), rows: () => m.rows };
 }
 
 /**
@@ -85,7 +95,7 @@ function accumulatorFor(layer: LowRankLayer): Accumulator {
  * MatMul and Gemm rows of K features, Conv channel vectors at the positions it reads. Layers
  * whose input never came back as float32 of the expected shape are missing from the result.
  */
-export async function layerInputMoments(model: ReadonlyModelIR, layers: readonly LowRankLayer[], inputs: readonly Feeds[], ctx: MethodContext, phase: string): Promise<Map<LowRankLayer, Float64Array>> {
+export async function layerInputMoments(model: ReadonlyModelIR, layers: readonly LowRankLayer[], inputs: readonly Feeds[], ctx: MethodContext, phase: string): Promise<Map<LowRankLayer, LayerMoments>> {
   if (!ctx.openModel) {
     throw new UnsupportedModelError(`${phase} measures layer inputs by running the model, so the host must provide MethodContext.openModel (a runtime); none was given.`);
   }
@@ -102,7 +112,7 @@ export async function layerInputMoments(model: ReadonlyModelIR, layers: readonly
       if (!broken.has(acc) && !acc.add(values, dims)) broken.add(acc);
     }
   });
-  const out = new Map<LowRankLayer, Float64Array>();
-  for (const list of byValue.values()) for (const acc of list) if (acc.seen && !broken.has(acc)) out.set(acc.layer, acc.symmetric());
+  const out = new Map<LowRankLayer, LayerMoments>();
+  for (const list of byValue.values()) for (const acc of list) if (acc.seen && !broken.has(acc)) out.set(acc.layer, { h: acc.symmetric(), rows: acc.rows() });
   return out;
 }
