@@ -44,7 +44,7 @@ async function measureInputs(model: ReadonlyModelIR, layers: readonly LowRankLay
   const moments = await layerInputMoments(model, usable, inputs, ctx, `${METHOD}: measuring layer inputs`);
   const missing = usable.filter((l) => !moments.has(l)).map((l) => layerName(l.node));
   if (missing.length > 0) warnings.push(`Plain SVD for ${missing.length} layer(s) whose inputs did not come back as float32 of the expected shape: ${some(missing)}.`);
-  return moments;
+  return new Map([...moments].map(([layer, m]) => [layer, m.h]));
 }
 
 async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: MethodContext): Promise<MethodOutcome> {
