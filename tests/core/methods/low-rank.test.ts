@@ -218,6 +218,21 @@ describe('low-rank whiten (data-aware)', () => {
     expect(metric!.sqnrDb).toBeGreaterThan(90);
   });
 
+  it('whitens MatMul, Gemm and the strided 1x1 Conv from their measured inputs; the transA Gemm stays plain and is named', async () => {
+    const m = everyForm();
+    const r = await lowRank.apply(m, { rank: 'ratio', ratio: 0.5, whiten: true }, { openModel: modelOpener(runtime), calibrationInputs: [feeds(1), feeds(2), feeds(3)] });
+    const byName = new Map(rankChanges(r.changes).map((c) => [c.name, c]));
+    for (const name of ['mm', 'gemm_tb', 'conv']) expect(Number.isFinite(byName.get(name)!.outputSqnrDb)).toBe(true);
+    expect(byName.get('gemm_ta')!.outputSqnrDb).toBeUndefined();
+    expect(r.warnings.join(' ')).toMatch(/Plain SVD for 1 layer\(s\) whitening cannot measure \(in a subgraph or a Gemm with transA\): gemm_ta/);
+    // The Conv reads a model input, so on the samples it was measured on its output beats plain SVD's at the same rank.
+    const calib = [feeds(1), feeds(2), feeds(3)];
+    const plain = await lowRank.apply(m, { rank: 'ratio', ratio: 0.5 });
+    const ref = await runAll(runtime, m, calib);
+    const z = (outs: Feeds[]) => compareOutputs(ref, outs).find((x) => x.name === 'z')!.sqnrDb;
+    expect(z(await runAll(runtime, r.model, calib))).toBeGreaterThan(z(await runAll(runtime, plain.model, calib)));
+  });
+
   it('needs a runtime to measure layer inputs', async () => {
     await expect(lowRank.apply(correlatedMatMul(), { whiten: true, rank: 'ratio' })).rejects.toThrow(/MethodContext\.openModel/);
   });
