@@ -11,11 +11,12 @@ const MAX_ITERATIONS = 64;
 
 /**
  * Reduces the symmetric matrix in `v` (row-major, overwritten) to tridiagonal form by Householder
- * reflections, leaving the accumulated orthogonal transform in `v`, the diagonal in `d` and the
- * sub-diagonal in `e` (e[i] couples rows i-1 and i; e[0] = 0).
+ * reflections, leaving the transpose of the accumulated orthogonal transform in `v` (its columns
+ * as rows: every inner loop then runs along a row), the diagonal in `d` and the sub-diagonal in
+ * `e` (e[i] couples rows i-1 and i; e[0] = 0).
  */
 function tridiagonalize(v: Float64Array, n: number, d: Float64Array, e: Float64Array, check: () => void): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
+  for (let j = 0; j < n; j++) d[j] = v[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     check();
     let scale = 0;
@@ -24,9 +25,9 @@ function tridiagonalize(v: Float64Array, n: number, d: Float64Array, e: Float64A
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
+        d[j] = v[j * n + i - 1]!;
         v[j * n + i] = 0;
+        v[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -42,11 +43,11 @@ function tridiagonalize(v: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        v[j * n + i] = f;
+        v[i * n + j] = f;
         g = e[j]! + v[j * n + j]! * f;
         for (let k = j + 1; k < i; k++) {
-          g += v[k * n + j]! * d[k]!;
-          e[k] = e[k]! + v[k * n + j]! * f;
+          g += v[j * n + k]! * d[k]!;
+          e[k] = e[k]! + v[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -60,31 +61,31 @@ function tridiagonalize(v: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k < i; k++) v[k * n + j] = v[k * n + j]! - (f * e[k]! + g * d[k]!);
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
+        for (let k = j; k < i; k++) v[j * n + k] = v[j * n + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = v[j * n + i - 1]!;
+        v[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // Accumulate the reflections into v.
   for (let i = 0; i < n - 1; i++) {
-    v[(n - 1) * n + i] = v[i * n + i]!;
+    v[i * n + n - 1] = v[i * n + i]!;
     v[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = v[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += v[k * n + i + 1]! * v[k * n + j]!;
-        for (let k = 0; k <= i; k++) v[k * n + j] = v[k * n + j]! - g * d[k]!;
+        for (let k = 0; k <= i; k++) g += v[(i + 1) * n + k]! * v[j * n + k]!;
+        for (let k = 0; k <= i; k++) v[j * n + k] = v[j * n + k]! - g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) v[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = v[(n - 1) * n + j]!;
-    v[(n - 1) * n + j] = 0;
+    d[j] = v[j * n + n - 1]!;
+    v[j * n + n - 1] = 0;
   }
   v[n * n - 1] = 1;
   e[0] = 0;
@@ -172,9 +173,8 @@ export function symmetricEigen(a: ArrayLike<number>, n: number, check: () => voi
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: v };
   tridiagonalize(v, n, d, e, check);
-  // Rows of z are eigenvector candidates: z = vᵀ.
-  const z = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) z[i * n + k] = v[k * n + i]!;
+  // The reduction works on the transpose (so its inner loops run along rows): v's rows are the transform's columns.
+  const z = v;
   diagonalize(z, n, d, e, check);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
   const values = new Float64Array(n);
