@@ -73,9 +73,11 @@ async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: Meth
     await yieldToLoop();
     const { k, n } = layer;
     const full = Math.min(k, n);
-    // Rank 1 is the least a factorization keeps: if even that saves nothing, skip the SVD.
-    if (o.onlyWhereSmaller && k + n >= k * n) {
-      noSaving.push(`${name} (${k}x${n})`);
+    // Rank 1 is the least a factorization keeps: if even that saves nothing, skip the SVD (and
+    // likewise when the ratio's rank, known without it, saves nothing).
+    const known = o.rank === 'ratio' ? selectRank(new Float64Array(full), k, n, o) : 1;
+    if (o.onlyWhereSmaller && known * (k + n) >= k * n) {
+      noSaving.push(o.rank === 'ratio' ? `${name} (rank ${known} of ${k}x${n})` : `${name} (${k}x${n})`);
       continue;
     }
     const w = weightMatrix(layer);
