@@ -19,6 +19,7 @@ import { syntheticModel } from './synthetic-model';
 import { benchWasmLatency } from './wasm-latency';
 import { benchPruning } from './pruning';
 import { benchSimplify } from './simplify-vs-onnxsim';
+import { benchLowRank } from './low-rank';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
   await benchPruning(rounds, gc);
   gc();
   await benchSimplify(rounds, gc);
+  gc();
+  await benchLowRank(rounds);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

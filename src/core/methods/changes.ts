@@ -1,3 +1,4 @@
+import { formatCount } from '../util/format';
 /** Error figures for one rewritten weight tensor. */
 export interface LayerError {
   name: string;
@@ -22,7 +23,19 @@ export type LayerChange =
   /** Zeros among a weight's elements after the step. */
   | { kind: 'sparsity'; name: string; zeros: number; elements: number }
   /** A weight factored into low-rank parts: its full rank and the rank kept. */
-  | { kind: 'rank'; name: string; before: number; after: number }
+  | {
+      kind: 'rank';
+      name: string;
+      before: number;
+      after: number;
+      /** The layer's parameters (weight elements) before and after (both factors). */
+      paramsBefore?: number;
+      paramsAfter?: number;
+      /** SQNR of the factored weight against the original, dB. */
+      sqnrDb?: number;
+      /** SQNR of the layer's outputs on the calibration samples, dB (data-aware factorization only). */
+      outputSqnrDb?: number;
+    }
   /** A node folded into another (e.g. BatchNorm into Conv) or into a constant. */
   | { kind: 'node-folded'; name: string; opType: string; into?: string }
   /** A node removed as dead or as a no-op. */
@@ -55,8 +68,12 @@ export function formatChange(c: LayerChange): string {
       return `${c.name}: ${c.before - c.after} of ${c.before} channels removed (${c.after} kept)`;
     case 'sparsity':
       return `${c.name}: ${percent(c.zeros, c.elements)} zeros (${c.zeros} of ${c.elements})`;
-    case 'rank':
-      return `${c.name}: rank ${c.after} of ${c.before}`;
+    case 'rank': {
+      const params = c.paramsBefore !== undefined && c.paramsAfter !== undefined ? `, ${formatCount(c.paramsBefore)} -> ${formatCount(c.paramsAfter)} parameters` : '';
+      const weight = c.sqnrDb !== undefined ? `, weight SQNR ${db(c.sqnrDb)}` : '';
+      const output = c.outputSqnrDb !== undefined ? `, output SQNR ${db(c.outputSqnrDb)}` : '';
+      return `${c.name}: rank ${c.after} of ${c.before}${params}${weight}${output}`;
+    }
     case 'node-folded':
       return `${c.name} (${c.opType}) folded${c.into ? ` into ${c.into}` : ''}`;
     case 'node-removed':
@@ -101,8 +118,14 @@ function kindSummary(kind: LayerChangeKind, changes: readonly LayerChange[]): st
       const elements = changes.reduce((s, c) => s + (c.kind === kind ? c.elements : 0), 0);
       return `sparsity ${percent(zeros, elements)} over ${n} weight${n === 1 ? '' : 's'}; highest ${top}`;
     }
-    case 'rank':
-      return `${n} weight${n === 1 ? '' : 's'} factored to low rank; lowest ${top}`;
+    case 'rank': {
+      const sum = (f: (c: Extract<LayerChange, { kind: 'rank' }>) => number | undefined): number | undefined =>
+        changes.reduce<number | undefined>((s, c) => (s === undefined || c.kind !== 'rank' || f(c) === undefined ? undefined : s + f(c)!), 0);
+      const before = sum((c) => c.paramsBefore);
+      const after = sum((c) => c.paramsAfter);
+      const totals = before !== undefined && after !== undefined ? ` (${formatCount(before)} -> ${formatCount(after)} parameters in them)` : '';
+      return `${n} weight${n === 1 ? '' : 's'} factored to low rank${totals}; lowest ${top}`;
+    }
     case 'node-folded':
       return `${n} node${n === 1 ? '' : 's'} folded, e.g. ${top}`;
     case 'node-removed':

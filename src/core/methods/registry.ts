@@ -9,6 +9,7 @@ import { pruneUnstructured } from './prune-unstructured';
 import { pruneChannels } from './prune-channels';
 import { reconstruct } from './reconstruct';
 import { simplify } from './simplify';
+import { lowRank } from './low-rank';
 import type { MethodModule } from './types';
 
 /**
@@ -18,7 +19,7 @@ import type { MethodModule } from './types';
  * is its declaration (declarations/<id>.ts, a line in declarations/index.ts) and its implementation
  * (<id>.ts, a line here); the CLI, the worker and the studio need nothing more.
  */
-export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight, pruneUnstructured, pruneChannels, reconstruct, simplify];
+export const methods: readonly MethodModule[] = [int8Weight, int8Dynamic, int8Static, int4, fp16, fp16Weight, pruneUnstructured, pruneChannels, reconstruct, simplify, lowRank];
 
 export function getMethod(id: string): MethodModule {
   const m = methods.find((x) => x.id === id);

@@ -10,6 +10,7 @@ import { pruneUnstructuredDeclaration } from './prune-unstructured';
 import { pruneChannelsDeclaration } from './prune-channels';
 import { reconstructDeclaration } from './reconstruct';
 import { simplifyDeclaration } from './simplify';
+import { lowRankDeclaration } from './low-rank';
 
 /**
  * Every method's declaration, data only, in the order the UI lists them: what the studio, the
@@ -27,6 +28,7 @@ export const declarations: readonly MethodDeclaration[] = [
   pruneChannelsDeclaration,
   reconstructDeclaration,
   simplifyDeclaration,
+  lowRankDeclaration,
 ];
 
 export function getDeclaration(id: string): MethodDeclaration {
