@@ -29,7 +29,10 @@ const TARGETS: Record<string, readonly string[]> = {
  * looked at: a method listed here changes nothing with any options.
  */
 export function noOpReasons(model: ModelIR): NoOpReasons {
-  const float32 = new Set(listWeights(model).filter((w) => w.tensor.dataType === DT.FLOAT).map((w) => w.name));
+  const floatDims = new Map(listWeights(model).filter((w) => w.tensor.dataType === DT.FLOAT).map((w) => [w.name, w.tensor.dims.map(Number)]));
+  const float32 = new Set(floatDims.keys());
+  let pointwiseConvs = 0;
+  let otherConvs = 0;
   const withFloatWeight = new Map<string, number>();
   const quantized = new Map<string, number>();
   for (const { node } of listNodes(model)) {
@@ -40,6 +43,11 @@ export function noOpReasons(model: ModelIR): NoOpReasons {
     if (!standard || at === undefined) continue;
     const w = node.input[at];
     if (w && float32.has(w)) withFloatWeight.set(node.opType, (withFloatWeight.get(node.opType) ?? 0) + 1);
+    if (node.opType === 'Conv' && w && float32.has(w)) {
+      const dims = floatDims.get(w)!;
+      if (dims.length === 4 && dims[2] === 1 && dims[3] === 1) pointwiseConvs++;
+      else otherConvs++;
+    }
   }
   const already = [...quantized.entries()].map(([op, n]) => `${n} ${op}`).join(', ');
   const reasons: NoOpReasons = {};
@@ -49,6 +57,11 @@ export function noOpReasons(model: ModelIR): NoOpReasons {
     reasons[method] = already
       ? `The model is already quantized (${already}): no ${list} keeps a float32 weight for ${method} to rewrite.`
       : `No ${list} in this model has a stored float32 weight, so ${method} has nothing to rewrite.`;
+  }
+  if ((withFloatWeight.get('MatMul') ?? 0) + (withFloatWeight.get('Gemm') ?? 0) + pointwiseConvs === 0) {
+    reasons['low-rank'] = otherConvs > 0
+      ? `low-rank factors MatMul/Gemm weights and 1×1 Convs; this model's ${otherConvs} Conv(s) with a float32 weight all have larger kernels, and no MatMul/Gemm keeps one.`
+      : 'No MatMul, Gemm or 1×1 Conv in this model has a stored float32 weight, so low-rank has nothing to factor.';
   }
   if (float32.size === 0) {
     reasons['fp16-weight'] = 'No weight in this model is stored as float32, so fp16-weight has nothing to convert.';

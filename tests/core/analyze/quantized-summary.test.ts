@@ -5,6 +5,9 @@ import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { convBnRelu, mlp } from '../../fixtures/models';
+import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
+import { DT } from '../../../src/core/ir/dtype';
+import { makeFloatTensor } from '../../../src/core/ir/tensor';
 
 const mlpWeights = 128 * 64 + 128 + 128 * 32 + 32;
 
@@ -32,6 +35,19 @@ describe('summary of quantized models', () => {
     expect(int8['int8-weight']).toMatch(/already quantized \(\d+ DequantizeLinear\)/);
     expect(int8.int4).toMatch(/already quantized/);
     expect(int8['prune-channels']).toMatch(/already quantized/);
+    expect(int8['low-rank']).toMatch(/No MatMul, Gemm or 1×1 Conv .* nothing to factor/);
+    // convBnRelu's second Conv is 1×1, which low-rank factors; a model of 3×3 Convs only has nothing for it.
+    expect(noOpReasons(convBnRelu())['low-rank']).toBeUndefined();
+    const kByK = model(
+      graph({
+        name: 'k',
+        inputs: [valueInfo('x', DT.FLOAT, [1, 3, 8, 8])],
+        outputs: [valueInfo('y', DT.FLOAT, [1, 4, 6, 6])],
+        initializers: [makeFloatTensor('w', [4, 3, 3, 3], new Float32Array(108).fill(0.1))],
+        nodes: [node('Conv', ['x', 'w'], ['y'], {}, { name: 'conv' })],
+      }),
+    );
+    expect(noOpReasons(kByK)['low-rank']).toMatch(/1 Conv\(s\) with a float32 weight all have larger kernels/);
     // The float biases are left, so the float16 methods still have something to convert.
     expect(int8['fp16-weight']).toBeUndefined();
     expect(analyzeModel(await compressed('int8-weight:minElements=1'), 0).noOps).toEqual(int8);
