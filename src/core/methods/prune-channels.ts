@@ -14,7 +14,7 @@ import { channelGroups, type ChannelGroup } from './prune/channel-groups';
 import { channelsToKeep, keepAlongAxis, sliceNorms } from './prune/channel-cut';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
-import type { MethodContext, MethodModule, MethodOutcome } from './types';
+import type { ChannelMap, MethodContext, MethodModule, MethodOutcome } from './types';
 
 const label = (n: NodeProto): string => n.name || n.output[0] || n.opType;
 
@@ -51,6 +51,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const depthwise = new Map<NodeProto, number>();
   const values = new Set<string>();
   const changes: LayerChange[] = [];
+  const channelMaps: ChannelMap[] = [];
   for (const group of groups) {
     const names = group.producers.map(label).join(', ');
     const excluded = group.producers.filter((p) => !changeable(label(p)));
@@ -73,6 +74,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     for (const n of group.depthwise) depthwise.set(n, kept);
     group.values.forEach((v) => values.add(v));
     for (const p of group.producers) changes.push({ kind: 'channels-removed', name: label(p), before: group.channels, after: kept });
+    for (const p of [...group.producers, ...group.depthwise]) channelMaps.push({ node: label(p), kept: keep });
   }
   if (left.length > 0) warnings.push(`Left ${left.length} channel group(s) as they are: ${left.slice(0, 8).join('; ')}${left.length > 8 ? '; ...' : ''}.`);
   if (cuts.size === 0) return unchangedOutcome(model, o.ratio === 0 ? 'Ratio 0 removes no channel' : 'No channel group could be cut', warnings);
@@ -93,7 +95,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     const valueInfo = graph.valueInfo.filter((v) => !values.has(v.name));
     if (valueInfo.length !== graph.valueInfo.length) session.setDeclarations(graph, { valueInfo: [...valueInfo] });
   });
-  return { model: result, tensors: cuts.size, warnings, changes };
+  return { model: result, tensors: cuts.size, warnings, changes, channelMaps };
 }
 
 export const pruneChannels: MethodModule<typeof PRUNE_CHANNELS_OPTIONS> = {
