@@ -12,6 +12,7 @@ import type { LayerChange } from './changes';
 import { PRUNE_CHANNELS_OPTIONS, pruneChannelsDeclaration, type PruneChannelsOptions } from './declarations/prune-channels';
 import { channelGroups, type ChannelGroup } from './prune/channel-groups';
 import { channelsToKeep, keepAlongAxis, sliceNorms } from './prune/channel-cut';
+import { activationImportance } from './prune/channel-activation-importance';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
 import type { ChannelMap, MethodContext, MethodModule, MethodOutcome } from './types';
@@ -46,6 +47,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const warnings: string[] = [];
   const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
   const groups = channelGroups(model);
+  const measured = o.importance === 'activation' ? await activationImportance(model, groups.filter((g) => !g.blocked), ctx, warnings) : undefined;
   const left: string[] = [];
   const cuts = new Map<string, PlannedCut>();
   const depthwise = new Map<NodeProto, number>();
@@ -65,7 +67,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
       throw new RecipeError(`prune-channels: ratio ${o.ratio} would remove all ${group.channels} channels of ${names}; expected a ratio that keeps at least one.`);
     }
     if (kept === group.channels) continue;
-    const keep = channelsToKeep(importance(group, o.importance), kept);
+    const keep = channelsToKeep(measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2'), kept);
     for (const cut of group.cuts) {
       const planned = cuts.get(cut.weight.name) ?? { weight: cut.weight, steps: [] };
       planned.steps.push({ axis: cut.axis, keep });
