@@ -11,7 +11,7 @@ import { reconstructDeclaration, RECONSTRUCT_OPTIONS, type ReconstructOptions } 
 import { calibrationFeeds } from './distill/layer-input-hessians';
 import { refitLayers, type RefitLayer } from './distill/reconstruct-targets';
 import { RidgeFit } from './distill/ridge-fit';
-import { effectiveWeights, fitsBias, withWeights } from './distill/layer-weights';
+import { effectiveWeights, fitsBias, realizedWeights, withWeights } from './distill/layer-weights';
 import { layerRows } from './distill/layer-rows';
 import type { Feeds } from '../evaluate/tensor-data';
 
@@ -39,10 +39,14 @@ async function accumulate(current: ModelIR, layer: RefitLayer, inputs: readonly 
   return fits;
 }
 
-/** The refit of one group, or undefined when it does not lower that group's error. Weights a previous step set to exactly zero stay zero, so a pruning step's sparsity is kept. */
-function refitGroup(fit: RidgeFit, old: Float64Array, lambda: number): Float64Array | undefined {
+/**
+ * The refit of one group, or undefined when it does not lower that group's error. With `keepZeros`,
+ * weights a previous step set to exactly zero stay zero, so a pruning step's sparsity is kept (not
+ * for quantized layers, where a zero is usually a small weight rounded).
+ */
+function refitGroup(fit: RidgeFit, old: Float64Array, lambda: number, keepZeros: boolean): Float64Array | undefined {
   const { k, n } = fit;
-  const sparse = old.some((v, i) => v === 0 && i < k * n);
+  const sparse = keepZeros && old.some((v, i) => v === 0 && i < k * n);
   const refit = sparse ? fit.solveMasked(lambda, (i, c) => i === k || old[i * n + c] !== 0, old) : fit.solve(lambda, old);
   return refit && fit.residual(refit) < fit.residual(old) ? refit : undefined;
 }
@@ -77,20 +81,23 @@ async function refitModel(model: ReadonlyModelIR, o: ReconstructOptions, ctx: Me
     let after = 0;
     let energy = 0;
     let refitted = 0;
-    const next = fits.map((fit, g) => {
-      const was = fit.residual(old[g]!);
-      const refit = refitGroup(fit, old[g]!, o.lambda);
-      before += was;
-      after += refit ? fit.residual(refit) : was;
-      energy += fit.targetEnergy;
+    const fitted = fits.map((fit, g) => {
+      const refit = refitGroup(fit, old[g]!, o.lambda, !layer.quantized);
       if (refit) refitted++;
       return refit ?? old[g]!;
     });
+    // A quantized layer is judged by what its requantized codes give.
+    const next = realizedWeights(layer, fitted);
+    for (const [g, fit] of fits.entries()) {
+      before += fit.residual(old[g]!);
+      after += fit.residual(next[g]!);
+      energy += fit.targetEnergy;
+    }
     if (refitted === 0 || !(after < before)) {
       warnings.push(`Left '${name}' as it is: the refit did not lower its output error on the samples.`);
       continue;
     }
-    current = withWeights(current, layer, next);
+    current = withWeights(current, layer, fitted);
     figures.push(`${name} ${sqnr(energy, before).toFixed(1)} -> ${sqnr(energy, after).toFixed(1)} dB`);
     let abs = 0;
     let max = 0;

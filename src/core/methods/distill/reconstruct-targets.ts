@@ -5,6 +5,7 @@ import type { NodeProto } from '../../onnx/schema';
 import { attrFloat, attrInt } from '../../graph/attrs';
 import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
 import { convGeometry, type ConvGeometry } from './conv-patches';
+import { findQuantizedWeight, type QuantizedWeight } from './quantized-weight';
 
 /**
  * One layer reconstruct refits: a main-graph MatMul, Gemm or 2-D Conv whose float weight a
@@ -17,7 +18,10 @@ export interface RefitLayer {
   /** The student's value the layer reads (input 0) and the teacher's value to match (its output 0). */
   input: string;
   teacherOutput: string;
+  /** The stored weight: float32 values, or the int8/uint8 codes of `quantized`. */
   weight: StoredWeight;
+  /** Set when the weight comes through a DequantizeLinear: refitted in float, then requantized in this scheme. */
+  quantized?: QuantizedWeight;
   bias: StoredWeight | undefined;
   /** A Conv without a bias gets one fitted (and a new bias input); MatMul keeps having none. */
   addBias: boolean;
@@ -65,6 +69,7 @@ function outputMapping(node: NodeProto, count: number, teacherCount: number, map
 
 interface Found {
   weight: StoredWeight;
+  quantized: QuantizedWeight | undefined;
   tWeight: StoredWeight;
   bias: StoredWeight | undefined;
   tBias: StoredWeight | undefined;
@@ -80,7 +85,7 @@ function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<
   const tTransposed = t.opType === 'Gemm' && (attrInt(t, 'transB') ?? 0) === 1;
   const [k, n] = (transposed ? [dims[1], dims[0]] : dims) as [number, number];
   const teacherChannels = tTransposed ? tDims[0]! : tDims[1]!;
-  if (!floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
+  if (!f.quantized && !floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
   if (gemm && (attrInt(node, 'transA') ?? 0) === 1) return 'Gemm with transA';
   if (f.biasName && (!floatStored(f.bias, node) || readFloat32(f.bias.tensor).length !== n)) return 'its bias is not a float32 tensor of N values only it reads';
   if (gemm && f.biasName && (attrFloat(node, 'beta') ?? 1) === 0) return 'Gemm with beta 0';
@@ -93,6 +98,7 @@ function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<
     input: node.input[0]!,
     teacherOutput: t.output[0]!,
     weight: f.weight,
+    ...(f.quantized && { quantized: f.quantized }),
     bias: f.bias,
     addBias: false,
     groups: 1,
@@ -111,7 +117,7 @@ function convLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<st
   const tDims = tensorDims(f.tWeight.tensor);
   const conv = convGeometry(node, dims);
   if (typeof conv === 'string') return conv;
-  if (!floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
+  if (!f.quantized && !floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
   const m = dims[0]!;
   if (m % conv.groups !== 0) return `its ${m} filters do not split into ${conv.groups} groups`;
   if (f.biasName && (!floatStored(f.bias, node) || readFloat32(f.bias.tensor).length !== m)) return 'its bias is not a float32 tensor of M values only it reads';
@@ -123,6 +129,7 @@ function convLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<st
     input: node.input[0]!,
     teacherOutput: t.output[0]!,
     weight: f.weight,
+    ...(f.quantized && { quantized: f.quantized }),
     bias: f.bias,
     addBias: !f.biasName,
     groups: conv.groups,
@@ -139,7 +146,8 @@ function convLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<st
 
 /**
  * The layers to refit, in graph order: MatMul, Gemm (transA=0) and 2-D Conv of the main graph
- * reading a float32 weight (and bias) that only they read, matched to the teacher's node of the
+ * reading a float32 weight (and bias) that only they read, or int8/uint8 codes through a
+ * DequantizeLinear only they read (always refitted: quantization changed them), matched to the teacher's node of the
  * same name (or first output) and op, and whose weight or bias differs from the teacher's, among
  * the nodes `changeable` lets through. A layer with fewer outputs than the teacher's (channel
  * pruning) is matched through `channelMaps`. `skipped` gets why other changed layers are left.
@@ -163,14 +171,22 @@ export function refitLayers(
     const conv = node.opType === 'Conv';
     if ((node.opType !== 'MatMul' && node.opType !== 'Gemm' && !conv) || !changeable(node.name)) continue;
     const t = tNodes.get(key(node));
-    const weight = stored.get(node.input[1] ?? '');
     const tWeight = t && tStored.get(t.input[1] ?? '');
-    if (!t || t.opType !== node.opType || !weight || !tWeight) continue;
+    if (!t || t.opType !== node.opType || !tWeight) continue;
+    let weight = stored.get(node.input[1] ?? '');
+    let quantized: QuantizedWeight | undefined;
+    if (!weight) {
+      const q = findQuantizedWeight(graph, node.input[1] ?? '', node, stored);
+      if (typeof q === 'string') skipped.push(`${key(node)} (${q})`);
+      if (typeof q !== 'object') continue;
+      quantized = q;
+      weight = q.codes;
+    }
     const biasName = node.opType === 'MatMul' ? '' : (node.input[2] ?? '');
     const bias = biasName ? stored.get(biasName) : undefined;
     const tBias = node.opType !== 'MatMul' && t.input[2] ? tStored.get(t.input[2]) : undefined;
-    if (sameValues(weight, tWeight) && sameValues(bias, tBias)) continue;
-    const found = { weight, tWeight, bias, tBias, biasName };
+    if (!quantized && sameValues(weight, tWeight) && sameValues(bias, tBias)) continue;
+    const found = { weight, quantized, tWeight, bias, tBias, biasName };
     const layer = conv ? convLayer(node, t, found, channelMaps) : linearLayer(node, t, found, channelMaps);
     if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
     else out.push(layer);
