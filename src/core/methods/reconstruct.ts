@@ -82,7 +82,7 @@ async function refitModel(model: ReadonlyModelIR, o: ReconstructOptions, ctx: Me
     let energy = 0;
     let refitted = 0;
     const fitted = fits.map((fit, g) => {
-      const refit = refitGroup(fit, old[g]!, o.lambda, !layer.quantized);
+      const refit = refitGroup(fit, old[g]!, o.lambda, !layer.quantized && !layer.nbits);
       if (refit) refitted++;
       return refit ?? old[g]!;
     });

@@ -4,6 +4,7 @@ import { constantNode, editModel } from '../../graph/edit-session';
 import { nameAllocator } from '../../graph/names';
 import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
 import { dequantizedValues, requantize } from './quantized-weight';
+import { nbitsValues, requantizeNBits } from './nbits-weight';
 import type { RefitLayer } from './reconstruct-targets';
 
 /** Whether the fit of this layer has a bias row (its own bias, or one a Conv gets added). */
@@ -41,6 +42,8 @@ function toStored(layer: RefitLayer, w: readonly Float64Array[]): { weight: Floa
 /** The weight values the layer computes with now: the float32 tensor, or what its DequantizeLinear gives. */
 function currentValues(model: ModelIR, layer: RefitLayer): Float32Array {
   const stored = storedByName(model);
+  const b = layer.nbits;
+  if (b) return nbitsValues(stored.get(b.packed.name)!.tensor, stored.get(b.scales.name)!.tensor, b.zeroPoints && stored.get(b.zeroPoints.name)!.tensor, b.grid);
   const q = layer.quantized;
   if (!q) return readFloat32(stored.get(layer.weight.name)!.tensor);
   return dequantizedValues(stored.get(q.codes.name)!.tensor, stored.get(q.scale.name)!.tensor, q.zeroPoint && stored.get(q.zeroPoint.name)!.tensor, q.axis);
@@ -57,9 +60,10 @@ export function effectiveWeights(model: ModelIR, layer: RefitLayer): Float64Arra
 
 /** What refitted weights become once stored: themselves for a float layer, requantized in its scheme for a quantized one. */
 export function realizedWeights(layer: RefitLayer, w: readonly Float64Array[]): Float64Array[] {
-  if (!layer.quantized) return [...w];
+  if (!layer.quantized && !layer.nbits) return [...w];
   const { weight, bias } = toStored(layer, w);
-  return toGroups(layer, requantize(weight, layer.quantized).dequantized, fitsBias(layer) ? bias : undefined);
+  const values = layer.nbits ? requantizeNBits(weight, layer.nbits).dequantized : requantize(weight, layer.quantized!).dequantized;
+  return toGroups(layer, values, fitsBias(layer) ? bias : undefined);
 }
 
 /** The model with the layer's weight (requantized when it was quantized) and bias set from effective weights, one array per group. */
@@ -69,6 +73,15 @@ export function withWeights(model: ModelIR, layer: RefitLayer, w: readonly Float
   const { weight: values, bias: biasValues } = toStored(layer, w);
   return editModel(model, (session) => {
     const weight = stored.get(layer.weight.name)!;
+    const nb = layer.nbits;
+    if (nb) {
+      // MatMulNBits has no bias here (its Gemm bias, if any, is a separate Add the teacher match refused).
+      const r = requantizeNBits(values, nb);
+      session.replaceStored(weight, r.packed, fresh(`${weight.name}_refit`));
+      session.replaceStored(stored.get(nb.scales.name)!, r.scales, fresh(`${nb.scales.name}_refit`));
+      if (nb.zeroPoints && r.zeroPoints) session.replaceStored(stored.get(nb.zeroPoints.name)!, r.zeroPoints, fresh(`${nb.zeroPoints.name}_refit`));
+      return;
+    }
     const q = layer.quantized;
     if (q) {
       const r = requantize(values, q);

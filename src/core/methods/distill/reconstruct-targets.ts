@@ -6,6 +6,7 @@ import { attrFloat, attrInt } from '../../graph/attrs';
 import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
 import { convGeometry, type ConvGeometry } from './conv-patches';
 import { findQuantizedWeight, type QuantizedWeight } from './quantized-weight';
+import { findNBitsWeight, type NBitsWeight } from './nbits-weight';
 
 /**
  * One layer reconstruct refits: a main-graph MatMul, Gemm or 2-D Conv whose float weight a
@@ -22,6 +23,8 @@ export interface RefitLayer {
   weight: StoredWeight;
   /** Set when the weight comes through a DequantizeLinear: refitted in float, then requantized in this scheme. */
   quantized?: QuantizedWeight;
+  /** Set for a 4-bit MatMulNBits (int4's form): refitted in float, then requantized in its block size and symmetry. */
+  nbits?: NBitsWeight;
   bias: StoredWeight | undefined;
   /** A Conv without a bias gets one fitted (and a new bias input); MatMul keeps having none. */
   addBias: boolean;
@@ -144,10 +147,48 @@ function convLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<st
   };
 }
 
+/** A MatMulNBits matched to the teacher's MatMul (or Gemm without bias) of the same name; undefined when the teacher has none. */
+function nbitsLayer(
+  node: NodeProto,
+  t: NodeProto | undefined,
+  stored: ReadonlyMap<string, StoredWeight>,
+  tStored: ReadonlyMap<string, StoredWeight>,
+  maps: ReadonlyMap<string, readonly number[]> | undefined,
+): RefitLayer | string | undefined {
+  const tWeight = t && tStored.get(t.input[1] ?? '');
+  if (!t || (t.opType !== 'MatMul' && t.opType !== 'Gemm') || !tWeight) return undefined;
+  if (t.opType === 'Gemm' && t.input[2]) return "the teacher's Gemm adds a bias after the product this node computes";
+  const q = findNBitsWeight(node, stored);
+  if (typeof q === 'string') return q;
+  const tDims = tensorDims(tWeight.tensor);
+  const tTransposed = t.opType === 'Gemm' && (attrInt(t, 'transB') ?? 0) === 1;
+  const teacherChannels = tTransposed ? tDims[0]! : tDims[1]!;
+  const outputChannels = outputMapping(node, q.grid.n, teacherChannels, maps);
+  if (typeof outputChannels === 'string') return outputChannels;
+  return {
+    node,
+    kind: 'linear',
+    input: node.input[0]!,
+    teacherOutput: t.output[0]!,
+    weight: q.packed,
+    nbits: q,
+    bias: undefined,
+    addBias: false,
+    groups: 1,
+    k: q.grid.k,
+    n: q.grid.n,
+    transposed: false,
+    alpha: 1,
+    beta: 1,
+    outputChannels,
+    teacherChannels,
+  };
+}
+
 /**
  * The layers to refit, in graph order: MatMul, Gemm (transA=0) and 2-D Conv of the main graph
  * reading a float32 weight (and bias) that only they read, or int8/uint8 codes through a
- * DequantizeLinear only they read (always refitted: quantization changed them), matched to the teacher's node of the
+ * DequantizeLinear only they read, and 4-bit MatMulNBits (quantized layers are always refitted), matched to the teacher's node of the
  * same name (or first output) and op, and whose weight or bias differs from the teacher's, among
  * the nodes `changeable` lets through. A layer with fewer outputs than the teacher's (channel
  * pruning) is matched through `channelMaps`. `skipped` gets why other changed layers are left.
@@ -168,6 +209,12 @@ export function refitLayers(
   const tNodes = new Map((teacher.graph?.node ?? []).map((n) => [key(n), n]));
   const out: RefitLayer[] = [];
   for (const node of graph.node) {
+    if (node.opType === 'MatMulNBits' && node.domain === 'com.microsoft' && changeable(node.name)) {
+      const layer = nbitsLayer(node, tNodes.get(key(node)), stored, tStored, channelMaps);
+      if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
+      else if (layer) out.push(layer);
+      continue;
+    }
     const conv = node.opType === 'Conv';
     if ((node.opType !== 'MatMul' && node.opType !== 'Gemm' && !conv) || !changeable(node.name)) continue;
     const t = tNodes.get(key(node));
