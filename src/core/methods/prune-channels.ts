@@ -70,7 +70,8 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     const keep = channelsToKeep(measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2'), kept);
     for (const cut of group.cuts) {
       const planned = cuts.get(cut.weight.name) ?? { weight: cut.weight, steps: [] };
-      planned.steps.push({ axis: cut.axis, keep });
+      const b = cut.block ?? 1;
+      planned.steps.push({ axis: cut.axis, keep: b === 1 ? keep : keep.flatMap((c) => Array.from({ length: b }, (_, j) => c * b + j)) });
       cuts.set(cut.weight.name, planned);
     }
     for (const n of group.depthwise) depthwise.set(n, kept);

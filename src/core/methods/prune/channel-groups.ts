@@ -16,6 +16,8 @@ export interface CutTensor {
   weight: StoredWeight;
   axis: number;
   role: 'producer' | 'consumer' | 'follower';
+  /** Entries per channel along `axis` (a Gemm after a Flatten reads each channel as a block of H x W features); 1 when absent. */
+  block?: number;
 }
 
 /** A set of feature maps sharing one channel index: cutting channel c cuts it in every member at once. */
@@ -98,6 +100,8 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const id = spaceOf.get(value);
     return id === undefined ? undefined : uf.find(id);
   };
+  /** Flatten/Reshape outputs that lay a feature map's channels out as consecutive blocks of features: the space they came from. */
+  const flatOf = new Map<string, number>();
   const join = (value: string, id: number): void => {
     spaceOf.set(value, id);
     spaces.get(uf.find(id))!.values.add(value);
@@ -140,7 +144,12 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const out = n.output[0];
     const known = isDefaultDomain(n);
     const trailingOf = (slot: number): number | undefined => (inSpaces[slot] === undefined ? undefined : spaces.get(inSpaces[slot])!.trailing);
-    const readers = (): void => n.input.forEach((v, slot) => inSpaces[slot] !== undefined && block(v, `read by ${nodeLabel(n)}, which this pass does not cut`));
+    const readers = (): void =>
+      n.input.forEach((v, slot) => {
+        if (inSpaces[slot] !== undefined) block(v, `read by ${nodeLabel(n)}, which this pass does not cut`);
+        const f = v ? flatOf.get(v) : undefined;
+        if (f !== undefined) spaces.get(uf.find(f))!.blocked.push(`flattened and read by ${nodeLabel(n)}, which this pass does not cut`);
+      });
 
     if (known && n.opType === 'Conv' && out) {
       const w = ownWeight(n, 1);
@@ -169,6 +178,27 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
         continue;
       }
       readers();
+      continue;
+    }
+    if (known && (n.opType === 'Flatten' || n.opType === 'Reshape') && out && inSpaces[0] !== undefined && trailingOf(0)! > 0 && flattensToRows(n, index, main)) {
+      // [N, C, ...] -> [N, C x ...]: channel c becomes features [c·S, (c+1)·S), S the spatial size.
+      flatOf.set(out, inSpaces[0]);
+      spaces.get(inSpaces[0])!.values.add(out);
+      continue;
+    }
+    const flat = n.input[0] ? flatOf.get(n.input[0]) : undefined;
+    if (known && (n.opType === 'MatMul' || n.opType === 'Gemm') && out && flat !== undefined) {
+      const w = ownWeight(n, 1);
+      const dims = w ? tensorDims(w.tensor) : [];
+      const transB = n.opType === 'Gemm' && (attrInt(n, 'transB') ?? 0) === 1;
+      const transA = n.opType === 'Gemm' && (attrInt(n, 'transA') ?? 0) === 1;
+      const space = spaces.get(uf.find(flat))!;
+      const k = dims[transB ? 1 : 0] ?? 0;
+      if (w && dims.length === 2 && !transA && k % space.channels === 0) {
+        space.cuts.push({ weight: w, axis: transB ? 1 : 0, role: 'consumer', block: k / space.channels });
+        continue;
+      }
+      space.blocked.push(`flattened into ${nodeLabel(n)}, which this pass does not cut`);
       continue;
     }
     if (known && (n.opType === 'MatMul' || n.opType === 'Gemm') && out) {
@@ -239,6 +269,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     readers();
   }
 
+  for (const [value, id] of flatOf) if (index.isGraphOutput(value, main)) spaces.get(uf.find(id))!.blocked.push(`reaches graph output '${value}' flattened`);
   for (const [value] of spaceOf) {
     if (index.isGraphOutput(value, main)) block(value, `reaches graph output '${value}'`);
     // A subgraph's read of an outer value shows as a read by the node that owns the subgraph.
@@ -254,6 +285,15 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     values: s.values,
     ...(s.blocked.length > 0 ? { blocked: [...new Set(s.blocked)].join('; ') } : {}),
   }));
+}
+
+/** Whether a Flatten (axis 1) or a Reshape to a stored [0 or 1, -1] shape turns [N, C, ...] into rows of C x ... features. */
+function flattensToRows(n: NodeProto, index: GraphIndex, main: GraphScope): boolean {
+  if (n.opType === 'Flatten') return (attrInt(n, 'axis') ?? 1) === 1;
+  const t = n.input[1] ? index.stored(n.input[1], main)?.tensor : undefined;
+  if (!t || (t.dataType !== DT.INT64 && t.dataType !== DT.INT32)) return false;
+  const shape = readIntegers(t);
+  return shape.length === 2 && (shape[0] === 0 || shape[0] === 1) && shape[1] === -1 && (attrInt(n, 'allowzero') ?? 0) === 0;
 }
 
 /** Whether a Pad pads (or might pad) the channel axis: true when its pads are not known constants with zeros there. */
