@@ -35,6 +35,12 @@ function importance(group: ChannelGroup, kind: 'l1' | 'l2'): Float64Array {
   return total;
 }
 
+/** How many channels the group whose Concat segment starts at `offset` of the weight's axis has. */
+function groupLength(groups: readonly ChannelGroup[], weight: StoredWeight, axis: number, offset: number): number {
+  for (const g of groups) for (const c of g.cuts) if (c.weight === weight && c.axis === axis && c.segment?.offset === offset) return c.segment.length;
+  return 1;
+}
+
 interface PlannedCut {
   weight: StoredWeight;
   steps: { axis: number; keep: number[] }[];
@@ -54,6 +60,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const values = new Set<string>();
   const changes: LayerChange[] = [];
   const channelMaps: ChannelMap[] = [];
+  const segmented = new Map<string, { weight: StoredWeight; axis: number; parts: { offset: number; keep: number[] }[] }>();
   for (const group of groups) {
     const names = group.producers.map(label).join(', ');
     const excluded = group.producers.filter((p) => !changeable(label(p)));
@@ -69,6 +76,14 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     if (kept === group.channels) continue;
     const keep = channelsToKeep(measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2'), kept);
     for (const cut of group.cuts) {
+      if (cut.segment) {
+        // Beside other groups' channels (a Concat): settled once every group has chosen, below.
+        const key = `${cut.weight.name}\n${cut.axis}`;
+        const s = segmented.get(key) ?? { weight: cut.weight, axis: cut.axis, parts: [] };
+        s.parts.push({ offset: cut.segment.offset, keep });
+        segmented.set(key, s);
+        continue;
+      }
       const planned = cuts.get(cut.weight.name) ?? { weight: cut.weight, steps: [] };
       const b = cut.block ?? 1;
       planned.steps.push({ axis: cut.axis, keep: b === 1 ? keep : keep.flatMap((c) => Array.from({ length: b }, (_, j) => c * b + j)) });
@@ -78,6 +93,22 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     group.values.forEach((v) => values.add(v));
     for (const p of group.producers) changes.push({ kind: 'channels-removed', name: label(p), before: group.channels, after: kept });
     for (const p of [...group.producers, ...group.depthwise]) channelMaps.push({ node: label(p), kept: keep });
+  }
+  for (const { weight, axis, parts } of segmented.values()) {
+    // The axis in order: each cut group's kept channels at its offset, every other channel as it is.
+    const length = tensorDims(weight.tensor)[axis]!;
+    const byOffset = new Map(parts.map((p) => [p.offset, p.keep]));
+    const keep: number[] = [];
+    for (let c = 0; c < length; ) {
+      const part = byOffset.get(c);
+      const span = part ? groupLength(groups, weight, axis, c) : 1;
+      if (part) for (const k of part) keep.push(c + k);
+      else keep.push(c);
+      c += span;
+    }
+    const planned = cuts.get(weight.name) ?? { weight, steps: [] };
+    planned.steps.push({ axis, keep });
+    cuts.set(weight.name, planned);
   }
   if (left.length > 0) warnings.push(`Left ${left.length} channel group(s) as they are: ${left.slice(0, 8).join('; ')}${left.length > 8 ? '; ...' : ''}.`);
   if (cuts.size === 0) return unchangedOutcome(model, o.ratio === 0 ? 'Ratio 0 removes no channel' : 'No channel group could be cut', warnings);
