@@ -22,6 +22,7 @@ import { int8WeightDeclaration, INT8_WEIGHT_OPTIONS, type Int8WeightOptions } fr
 import { weightErrors } from './changes';
 import { weightHessians } from './distill/gptq-int4-plan';
 import { gptqInt8 } from './distill/gptq-int8';
+import { convInputHessians, type GptqConv } from './distill/conv-input-hessians';
 
 /** Opset of the per-axis DequantizeLinear, and of the first (per-tensor) one. */
 const PER_AXIS_OPSET = 13;
@@ -177,8 +178,9 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
 
 const transB = (use: ValueUse): boolean => use.node.opType === 'Gemm' && (attrInt(use.node, 'transB') ?? 0) === 1;
 
-/** A 2-D MatMul/Gemm weight as GPTQ's K x N matrix, in the orientation its reader uses. */
+/** A 2-D MatMul/Gemm weight as GPTQ's K x N matrix, in the orientation its reader uses; a Conv's [M, C, kh, kw] as [N=M, K=C·kh·kw] stored transposed. */
 function gptqMatrix(dims: readonly number[], use: ValueUse, data: Float32Array): { data: Float32Array; k: number; n: number; transposed: boolean } {
+  if (use.node.opType === 'Conv') return { data, k: dims.slice(1).reduce((a, b) => a * b, 1), n: dims[0]!, transposed: true };
   const [rows, cols] = dims as [number, number];
   return transB(use) ? { data, k: cols, n: rows, transposed: true } : { data, k: rows, n: cols, transposed: false };
 }
@@ -189,9 +191,15 @@ function gptqMatrix(dims: readonly number[], use: ValueUse, data: Float32Array):
  */
 async function planGptq(model: ReadonlyModelIR, candidates: readonly Candidate[], ctx: MethodContext, warnings: string[]): Promise<Map<string, Float64Array>> {
   const weights = [];
+  const convs: GptqConv[] = [];
   const skipped: string[] = [];
+  const main = new Set(model.graph?.node ?? []);
   for (const { weight, targets } of candidates) {
     const dims = tensorDims(weight.tensor);
+    if (targets.length === 1 && targets[0]!.node.opType === 'Conv' && dims.length === 4 && main.has(targets[0]!.node)) {
+      convs.push({ name: weight.name, dims, node: targets[0]!.node });
+      continue;
+    }
     const linear = dims.length === 2 && targets.every((t) => t.node.opType === 'MatMul' || t.node.opType === 'Gemm');
     if (!linear || targets.some((t) => transB(t) !== transB(targets[0]!))) {
       skipped.push(`'${weight.name}' (${linear ? 'read in two orientations' : `read by ${targets[0]!.node.opType}`})`);
@@ -200,10 +208,12 @@ async function planGptq(model: ReadonlyModelIR, candidates: readonly Candidate[]
     const k = gptqMatrix(dims, targets[0]!, new Float32Array(0)).k;
     weights.push({ name: weight.name, k, readers: targets.map((t) => ({ node: t.node, transA: t.node.opType === 'Gemm' && (attrInt(t.node, 'transA') ?? 0) === 1 })) });
   }
-  if (skipped.length > 0) warnings.push(`GPTQ takes 2-D MatMul/Gemm weights; rounded ${skipped.length} other weight(s) to nearest: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
+  if (skipped.length > 0) warnings.push(`GPTQ takes 2-D MatMul/Gemm weights and group-1 Conv weights read by one Conv; rounded ${skipped.length} other weight(s) to nearest: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}.`);
   const r = await weightHessians(model, weights, ctx, 'int8-weight (gptq)');
-  warnings.push(...r.warnings);
-  return r.hessians;
+  const c = await convInputHessians(model, convs, ctx, 'int8-weight (gptq)');
+  // Both measure on the same samples: a warning about them is said once.
+  for (const w of [...r.warnings, ...c.warnings]) if (!warnings.includes(w)) warnings.push(w);
+  return new Map([...r.hessians, ...c.hessians]);
 }
 
 export const int8Weight: MethodModule<typeof INT8_WEIGHT_OPTIONS> = {

@@ -14,7 +14,7 @@ import {
 } from './declarations/prune-unstructured';
 import { collectChannelNorms, type NormRequest } from './prune/activation-norms';
 import { activationChannelAxis, reductionLayout, type ReductionLayout } from './prune/reduction-layout';
-import { activationKeys, magnitudeKeys, thresholdFor, zeroBelow, zeroNofM, type ScoreKeys } from './prune/score-select';
+import { activationKeys, magnitudeHistogram, magnitudeKeys, thresholdFor, zeroBelow, zeroNofM, zeroSmallestMagnitudes, type ScoreKeys } from './prune/score-select';
 import { keptFloatWarning, selectWeights, type SelectedWeight } from './quantize/weight-selection';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
@@ -114,14 +114,16 @@ async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: M
     const source = !synthetic ? `${inputs.length} given sample(s)` : `${inputs.length} seeded synthetic sample(s) (give samples: random inputs are a poor stand-in for images or audio)`;
     warnings.push(`Activation-aware scores from ${source}.`);
   }
-  const buffer = keep ? undefined : new Uint32Array(Math.max(...targets.map((t) => t.values.length)));
+  // Made on first use: the per-layer magnitude path reads the values' bits and never needs it.
+  let buffer: Uint32Array | undefined;
+  const reused = (): Uint32Array | undefined => (keep ? undefined : (buffer ??= new Uint32Array(Math.max(...targets.map((t) => t.values.length)))));
   return (i, high) => {
     const t = targets[i]!;
-    if (t.activations.length === 0) return magnitudeKeys(t.values, buffer, high);
+    if (t.activations.length === 0) return magnitudeKeys(t.values, reused(), high);
     const n = combinedNorms(t, norms);
     if (n) return activationKeys(t.values, t.layout, n);
     warnings.push(`'${t.selected.weight.name}' is scored by magnitude: the runtime gave no float32 values of its input activation.`);
-    return magnitudeKeys(t.values, buffer, high);
+    return magnitudeKeys(t.values, reused(), high);
   };
 }
 
@@ -141,11 +143,18 @@ async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
   const global = isGlobal ? thresholdFor(allKeys, Math.round(o.sparsity * total)) : undefined;
   let globalTies = global?.ties ?? 0;
   const pruned: { target: Target; values: Float32Array<ArrayBuffer>; zeros: number }[] = [];
+  const histogram = new Uint32Array(65536);
   for (const [i, target] of targets.entries()) {
     throwIfAborted(signal);
     onProgress?.({ kind: 'step', phase: 'prune-unstructured: pruning', index: i, total: targets.length, item: target.selected.weight.name });
     const out = new Float32Array(target.values.length);
-    // Per layer, magnitude keys come with their histogram from the same pass.
+    if (!isGlobal && !pattern && target.activations.length === 0) {
+      // Per layer by magnitude: the keys are the values' own bits, read where needed.
+      magnitudeHistogram(target.values, histogram);
+      pruned.push({ target, values: out, zeros: zeroSmallestMagnitudes(out, target.values, Math.round(o.sparsity * out.length), histogram) });
+      await yieldToLoop();
+      continue;
+    }
     const high = isGlobal || pattern || target.activations.length > 0 ? undefined : new Uint32Array(65536);
     const keys = isGlobal ? allKeys[i]! : keysOf(i, high);
     let zeros: number | undefined;

@@ -113,6 +113,18 @@ export interface MethodContext extends LongCallOptions {
    * (on top of its own excludeNodes); absent, every node is in scope.
    */
   nodeScope?: (nodeName: string) => boolean;
+  /**
+   * Set by applyRecipe after a step that removed output channels (prune-channels): for each such
+   * node (by name, or first output when unnamed), its channels as indices into the recipe's
+   * original model's, so a later step can match them to the teacher's.
+   */
+  channelMaps?: ReadonlyMap<string, readonly number[]>;
+}
+
+/** One layer's output channels after a step removed some: indices into the channels it had before. */
+export interface ChannelMap {
+  node: string;
+  kept: readonly number[];
 }
 
 /**
@@ -126,6 +138,8 @@ export interface MethodOutcome {
   warnings: string[];
   /** What changed, layer by layer. */
   changes: LayerChange[];
+  /** The output channels each layer kept, when the step removed some (applyRecipe composes them into MethodContext.channelMaps). */
+  channelMaps?: ChannelMap[];
 }
 
 export interface MethodModule<Fields extends readonly OptionField[] = readonly OptionField[]> extends MethodDeclaration<Fields> {

@@ -47,6 +47,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
   }
   let current = await measure(model, ctx);
   const steps: StepReport[] = [];
+  const channelMaps = new Map<string, readonly number[]>();
   for (let i = 0; i < runs.length; i++) {
     throwIfAborted(ctx.signal);
     const { step, scope, overrideNodes } = runs[i]!;
@@ -54,7 +55,12 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
     const label = overrideNodes ? `${method.id} on ${overrideNodes.join(', ')}` : method.id;
     ctx.onProgress?.({ kind: 'phase', phase: `step ${i + 1}/${runs.length}: ${label}` });
     const t0 = performance.now();
-    const out = await method.apply(current.model, step.options, scope ? { ...ctx, nodeScope: scope } : ctx);
+    const stepCtx = channelMaps.size > 0 ? { ...ctx, channelMaps: new Map(channelMaps) } : ctx;
+    const out = await method.apply(current.model, step.options, scope ? { ...stepCtx, nodeScope: scope } : stepCtx);
+    for (const { node, kept } of out.channelMaps ?? []) {
+      const before = channelMaps.get(node);
+      channelMaps.set(node, before ? kept.map((c) => before[c]!) : kept);
+    }
     const ms = performance.now() - t0;
     const after = out.model === current.model ? current : await measure(out.model, ctx);
     steps.push({

@@ -24,15 +24,18 @@ async function pruneDetector(recipe: string) {
   return { step, ref, cand, logits: metrics.find((m) => m.name === logits)!.cosine, params: step.after.parameters / step.before.parameters, macs: step.after.macs / step.before.macs };
 }
 
-// Measured: ratio 0.3 gives parameters 0.530x and MACs 0.760x over 39 Convs, logits cosine 0.613 on
-// two text-like pages; 0.1 gives 0.829x / 0.917x at 0.734; 0.05 gives 0.915x / 0.961x at 0.808. Without
+// Measured: ratio 0.3 gives parameters 0.530x and MACs 0.760x over 39 Convs (0.510x and 0.586x over 47
+// since the Concat is followed), logits cosine 0.613 on
+// two text-like pages (the cosines here were measured before the Concat was followed); 0.1 gives 0.829x / 0.917x at 0.734; 0.05 gives 0.915x / 0.961x at 0.808. Without
 // fine-tuning (or reconstruction) channel pruning costs this small detector much of its accuracy.
 describe('prune-channels on the PaddleOCR models (executed in onnxruntime-web, text-like images)', () => {
   it('ratio 0.3: parameters <= 0.7x, output shapes unchanged, the Concat/ConvTranspose groups left alone and named', async () => {
     const r = await pruneDetector('prune-channels:ratio=0.3');
     expect(r.params).toBeLessThanOrEqual(0.7);
     expect(r.macs).toBeLessThan(0.9);
-    expect(r.step.warnings.join(' ')).toMatch(/read by Concat 'p2o.Concat.0'/);
+    // The FPN's Concat is followed through its channel offsets now; only the ConvTranspose group stays.
+    expect(r.step.warnings.join(' ')).toMatch(/read by ConvTranspose 'p2o.ConvTranspose.0'/);
+    expect(r.step.warnings.join(' ')).not.toMatch(/read by Concat/);
     for (const [k, feeds] of r.ref.entries()) {
       for (const [name, t] of Object.entries(feeds)) expect(r.cand[k]![name]!.dims).toEqual(t.dims);
     }

@@ -24,12 +24,15 @@ export const PRUNE_CHANNELS_OPTIONS = [
     kind: 'enum',
     key: 'importance',
     label: 'Importance',
-    help: 'Norm of each output channel\'s filter, summed over the Convs a group couples.',
+    help: 'l1, l2: norm of each output channel\'s filter, summed over the Convs a group couples. activation: from calibration samples, each channel\'s activation norm times the norm of the weights that read it (what removing it takes from the next layers\' inputs; sees through BatchNorm scales).',
     default: 'l1',
-    choices: ['l1', 'l2'],
+    choices: ['l1', 'l2', 'activation'],
   },
   { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Convs, MatMuls and Gemms whose output channels stay (their whole group does): ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ] as const satisfies readonly OptionField[];
+
+/** Calibration samples the activation importance runs the model on. */
+export const CHANNEL_ACTIVATION_SAMPLES = 16;
 
 export type PruneChannelsOptions = OptionsOf<typeof PRUNE_CHANNELS_OPTIONS>;
 
@@ -37,9 +40,10 @@ export const pruneChannelsDeclaration: MethodDeclaration<typeof PRUNE_CHANNELS_O
   id: 'prune-channels',
   label: 'Prune channels (structured)',
   description:
-    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates). Smaller file and less compute; groups it cannot follow are left alone and listed.',
+    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates, channel offsets through a Concat, a Flatten into a Gemm). Smaller file and less compute; groups it cannot follow are left alone and listed.',
   family: 'pruning',
   options: PRUNE_CHANNELS_OPTIONS,
+  calibrationSamples: (options) => (options.importance === 'activation' ? CHANNEL_ACTIVATION_SAMPLES : undefined),
   needsTeacher: false,
   streamsTensors: false,
 };

@@ -30,7 +30,7 @@ export const reconstructDeclaration: MethodDeclaration<typeof RECONSTRUCT_OPTION
   id: 'reconstruct',
   label: 'Refit changed layers (reconstruct)',
   description:
-    "After pruning or other steps that changed float MatMul/Gemm weights: refits each changed layer's weights and bias by ridge regression so that, on the compressed model's own inputs to that layer, its outputs match the original model's, layer after layer in graph order. Needs calibration samples and the original model (the teacher).",
+    "After pruning or other steps that changed MatMul/Gemm/Conv weights (grouped and depthwise Convs, channel-pruned layers matched to the channels they kept, int8/uint8 DequantizeLinear weights and 4-bit MatMulNBits refitted in float and requantized in their own scheme): refits each changed layer's weights and bias by ridge regression so that, on the compressed model's own inputs to that layer, its outputs match the original model's, layer after layer in graph order. Needs calibration samples and the original model (the teacher).",
   calibrationSamples: (options) => options.samples,
   family: 'distillation',
   options: RECONSTRUCT_OPTIONS,

@@ -4,21 +4,42 @@ import { isExternal, readFloat32, tensorDims } from '../../ir/tensor';
 import type { NodeProto } from '../../onnx/schema';
 import { attrFloat, attrInt } from '../../graph/attrs';
 import { listStoredWeights, type StoredWeight } from '../../graph/weight-uses';
+import { convGeometry, type ConvGeometry } from './conv-patches';
+import { findQuantizedWeight, type QuantizedWeight } from './quantized-weight';
+import { findNBitsWeight, type NBitsWeight } from './nbits-weight';
 
-/** One layer reconstruct refits: a main-graph MatMul or Gemm whose float weight a previous step changed. */
+/**
+ * One layer reconstruct refits: a main-graph MatMul, Gemm or 2-D Conv whose float weight a
+ * previous step changed. The fit sees it as `groups` independent linear maps of `k` input
+ * features (a Conv's C/groups x kh x kw window) to `n` outputs each.
+ */
 export interface RefitLayer {
   node: NodeProto;
+  kind: 'linear' | 'conv';
   /** The student's value the layer reads (input 0) and the teacher's value to match (its output 0). */
   input: string;
   teacherOutput: string;
+  /** The stored weight: float32 values, or the int8/uint8 codes of `quantized`. */
   weight: StoredWeight;
+  /** Set when the weight comes through a DequantizeLinear: refitted in float, then requantized in this scheme. */
+  quantized?: QuantizedWeight;
+  /** Set for a 4-bit MatMulNBits (int4's form): refitted in float, then requantized in its block size and symmetry. */
+  nbits?: NBitsWeight;
   bias: StoredWeight | undefined;
+  /** A Conv without a bias gets one fitted (and a new bias input); MatMul keeps having none. */
+  addBias: boolean;
+  groups: number;
   k: number;
   n: number;
   /** Weight stored [N, K] (Gemm transB=1). */
   transposed: boolean;
   alpha: number;
   beta: number;
+  conv?: ConvGeometry;
+  /** The teacher's channel (feature) of each of the student's groups x n outputs, in order. */
+  outputChannels: readonly number[];
+  /** How many output channels (features) the teacher's layer has. */
+  teacherChannels: number;
 }
 
 const key = (n: NodeProto): string => n.name || n.output[0] || '';
@@ -29,18 +50,156 @@ function floatStored(w: StoredWeight | undefined, node: NodeProto): w is StoredW
 
 function sameValues(a: StoredWeight | undefined, b: StoredWeight | undefined): boolean {
   if (!a || !b) return a === b;
+  if (tensorDims(a.tensor).join() !== tensorDims(b.tensor).join()) return false;
   const x = readFloat32(a.tensor);
   const y = readFloat32(b.tensor);
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 /**
- * The layers to refit, in graph order: MatMul and Gemm (transA=0) of the main graph reading a
- * 2-D float32 weight (and Gemm's bias) that only they read, matched to the teacher's node of
- * the same name (or first output) with the same weight shape, and whose weight or bias differs
- * from the teacher's, among the nodes `changeable` lets through. `skipped` gets why other changed layers are left.
+ * The teacher channel of each student output: the same ones when the counts agree, else the
+ * channel map a pruning step left (MethodContext.channelMaps); a reason when neither fits.
  */
-export function refitLayers(studentModel: ReadonlyModelIR, teacherModel: ReadonlyModelIR, changeable: (nodeName: string) => boolean, skipped: string[]): RefitLayer[] {
+function outputMapping(node: NodeProto, count: number, teacherCount: number, maps: ReadonlyMap<string, readonly number[]> | undefined): readonly number[] | string {
+  const mapped = maps?.get(key(node));
+  if (mapped) {
+    if (mapped.length !== count || mapped.some((c) => c < 0 || c >= teacherCount)) return `its channel map (${mapped.length} of ${teacherCount}) does not fit its ${count} outputs`;
+    return mapped;
+  }
+  if (count === teacherCount) return Array.from({ length: count }, (_, i) => i);
+  return `it has ${count} outputs against the teacher's ${teacherCount} and no pruning step said which were kept`;
+}
+
+interface Found {
+  weight: StoredWeight;
+  quantized: QuantizedWeight | undefined;
+  tWeight: StoredWeight;
+  bias: StoredWeight | undefined;
+  tBias: StoredWeight | undefined;
+  biasName: string;
+}
+
+function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<string, readonly number[]> | undefined): RefitLayer | string {
+  const gemm = node.opType === 'Gemm';
+  const dims = tensorDims(f.weight.tensor);
+  const tDims = tensorDims(f.tWeight.tensor);
+  if (dims.length !== 2 || tDims.length !== 2) return 'its weight is not 2-D';
+  const transposed = gemm && (attrInt(node, 'transB') ?? 0) === 1;
+  const tTransposed = t.opType === 'Gemm' && (attrInt(t, 'transB') ?? 0) === 1;
+  const [k, n] = (transposed ? [dims[1], dims[0]] : dims) as [number, number];
+  const teacherChannels = tTransposed ? tDims[0]! : tDims[1]!;
+  if (!f.quantized && !floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
+  if (gemm && (attrInt(node, 'transA') ?? 0) === 1) return 'Gemm with transA';
+  if (f.biasName && (!floatStored(f.bias, node) || readFloat32(f.bias.tensor).length !== n)) return 'its bias is not a float32 tensor of N values only it reads';
+  if (gemm && f.biasName && (attrFloat(node, 'beta') ?? 1) === 0) return 'Gemm with beta 0';
+  if ((attrFloat(node, 'alpha') ?? 1) === 0) return 'Gemm with alpha 0';
+  const outputChannels = outputMapping(node, n, teacherChannels, maps);
+  if (typeof outputChannels === 'string') return outputChannels;
+  return {
+    node,
+    kind: 'linear',
+    input: node.input[0]!,
+    teacherOutput: t.output[0]!,
+    weight: f.weight,
+    ...(f.quantized && { quantized: f.quantized }),
+    bias: f.bias,
+    addBias: false,
+    groups: 1,
+    k,
+    n,
+    transposed,
+    alpha: gemm ? (attrFloat(node, 'alpha') ?? 1) : 1,
+    beta: gemm ? (attrFloat(node, 'beta') ?? 1) : 1,
+    outputChannels,
+    teacherChannels,
+  };
+}
+
+function convLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<string, readonly number[]> | undefined): RefitLayer | string {
+  const dims = tensorDims(f.weight.tensor);
+  const tDims = tensorDims(f.tWeight.tensor);
+  const conv = convGeometry(node, dims);
+  if (typeof conv === 'string') return conv;
+  if (!f.quantized && !floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
+  const m = dims[0]!;
+  if (m % conv.groups !== 0) return `its ${m} filters do not split into ${conv.groups} groups`;
+  if (f.biasName && (!floatStored(f.bias, node) || readFloat32(f.bias.tensor).length !== m)) return 'its bias is not a float32 tensor of M values only it reads';
+  const outputChannels = outputMapping(node, m, tDims[0]!, maps);
+  if (typeof outputChannels === 'string') return outputChannels;
+  return {
+    node,
+    kind: 'conv',
+    input: node.input[0]!,
+    teacherOutput: t.output[0]!,
+    weight: f.weight,
+    ...(f.quantized && { quantized: f.quantized }),
+    bias: f.bias,
+    addBias: !f.biasName,
+    groups: conv.groups,
+    k: dims[1]! * dims[2]! * dims[3]!,
+    n: m / conv.groups,
+    transposed: false,
+    alpha: 1,
+    beta: 1,
+    conv,
+    outputChannels,
+    teacherChannels: tDims[0]!,
+  };
+}
+
+/** A MatMulNBits matched to the teacher's MatMul (or Gemm without bias) of the same name; undefined when the teacher has none. */
+function nbitsLayer(
+  node: NodeProto,
+  t: NodeProto | undefined,
+  stored: ReadonlyMap<string, StoredWeight>,
+  tStored: ReadonlyMap<string, StoredWeight>,
+  maps: ReadonlyMap<string, readonly number[]> | undefined,
+): RefitLayer | string | undefined {
+  const tWeight = t && tStored.get(t.input[1] ?? '');
+  if (!t || (t.opType !== 'MatMul' && t.opType !== 'Gemm') || !tWeight) return undefined;
+  if (t.opType === 'Gemm' && t.input[2]) return "the teacher's Gemm adds a bias after the product this node computes";
+  const q = findNBitsWeight(node, stored);
+  if (typeof q === 'string') return q;
+  const tDims = tensorDims(tWeight.tensor);
+  const tTransposed = t.opType === 'Gemm' && (attrInt(t, 'transB') ?? 0) === 1;
+  const teacherChannels = tTransposed ? tDims[0]! : tDims[1]!;
+  const outputChannels = outputMapping(node, q.grid.n, teacherChannels, maps);
+  if (typeof outputChannels === 'string') return outputChannels;
+  return {
+    node,
+    kind: 'linear',
+    input: node.input[0]!,
+    teacherOutput: t.output[0]!,
+    weight: q.packed,
+    nbits: q,
+    bias: undefined,
+    addBias: false,
+    groups: 1,
+    k: q.grid.k,
+    n: q.grid.n,
+    transposed: false,
+    alpha: 1,
+    beta: 1,
+    outputChannels,
+    teacherChannels,
+  };
+}
+
+/**
+ * The layers to refit, in graph order: MatMul, Gemm (transA=0) and 2-D Conv of the main graph
+ * reading a float32 weight (and bias) that only they read, or int8/uint8 codes through a
+ * DequantizeLinear only they read, and 4-bit MatMulNBits (quantized layers are always refitted), matched to the teacher's node of the
+ * same name (or first output) and op, and whose weight or bias differs from the teacher's, among
+ * the nodes `changeable` lets through. A layer with fewer outputs than the teacher's (channel
+ * pruning) is matched through `channelMaps`. `skipped` gets why other changed layers are left.
+ */
+export function refitLayers(
+  studentModel: ReadonlyModelIR,
+  teacherModel: ReadonlyModelIR,
+  changeable: (nodeName: string) => boolean,
+  skipped: string[],
+  channelMaps?: ReadonlyMap<string, readonly number[]>,
+): RefitLayer[] {
   const student = sharedModel(studentModel);
   const teacher = sharedModel(teacherModel);
   const graph = student.graph;
@@ -50,50 +209,34 @@ export function refitLayers(studentModel: ReadonlyModelIR, teacherModel: Readonl
   const tNodes = new Map((teacher.graph?.node ?? []).map((n) => [key(n), n]));
   const out: RefitLayer[] = [];
   for (const node of graph.node) {
-    if ((node.opType !== 'MatMul' && node.opType !== 'Gemm') || !changeable(node.name)) continue;
+    if (node.opType === 'MatMulNBits' && node.domain === 'com.microsoft' && changeable(node.name)) {
+      const layer = nbitsLayer(node, tNodes.get(key(node)), stored, tStored, channelMaps);
+      if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
+      else if (layer) out.push(layer);
+      continue;
+    }
+    const conv = node.opType === 'Conv';
+    if ((node.opType !== 'MatMul' && node.opType !== 'Gemm' && !conv) || !changeable(node.name)) continue;
     const t = tNodes.get(key(node));
-    const weight = stored.get(node.input[1] ?? '');
     const tWeight = t && tStored.get(t.input[1] ?? '');
-    if (!t || t.opType !== node.opType || !weight || !tWeight) continue;
-    const dims = tensorDims(weight.tensor);
-    if (dims.length !== 2 || tensorDims(tWeight.tensor).join() !== dims.join()) {
-      if (dims.length === 2) skipped.push(`${key(node)} (its weight's shape changed from the teacher's)`);
-      continue;
+    if (!t || t.opType !== node.opType || !tWeight) continue;
+    let weight = stored.get(node.input[1] ?? '');
+    let quantized: QuantizedWeight | undefined;
+    if (!weight) {
+      const q = findQuantizedWeight(graph, node.input[1] ?? '', node, stored);
+      if (typeof q === 'string') skipped.push(`${key(node)} (${q})`);
+      if (typeof q !== 'object') continue;
+      quantized = q;
+      weight = q.codes;
     }
-    const gemm = node.opType === 'Gemm';
-    const biasName = gemm ? (node.input[2] ?? '') : '';
+    const biasName = node.opType === 'MatMul' ? '' : (node.input[2] ?? '');
     const bias = biasName ? stored.get(biasName) : undefined;
-    const tBias = gemm && t.input[2] ? tStored.get(t.input[2]) : undefined;
-    if (sameValues(weight, tWeight) && sameValues(bias, tBias)) continue;
-    const transposed = gemm && (attrInt(node, 'transB') ?? 0) === 1;
-    const [k, n] = (transposed ? [dims[1], dims[0]] : dims) as [number, number];
-    const why = !floatStored(weight, node)
-      ? 'its weight is not a float32 tensor only it reads'
-      : gemm && (attrInt(node, 'transA') ?? 0) === 1
-        ? 'Gemm with transA'
-        : biasName && (!floatStored(bias, node) || readFloat32(bias!.tensor).length !== n)
-          ? 'its bias is not a float32 tensor of N values only it reads'
-          : gemm && biasName && (attrFloat(node, 'beta') ?? 1) === 0
-            ? 'Gemm with beta 0'
-            : (attrFloat(node, 'alpha') ?? 1) === 0
-              ? 'Gemm with alpha 0'
-              : undefined;
-    if (why) {
-      skipped.push(`${key(node)} (${why})`);
-      continue;
-    }
-    out.push({
-      node,
-      input: node.input[0]!,
-      teacherOutput: t.output[0]!,
-      weight,
-      bias,
-      k,
-      n,
-      transposed,
-      alpha: gemm ? (attrFloat(node, 'alpha') ?? 1) : 1,
-      beta: gemm ? (attrFloat(node, 'beta') ?? 1) : 1,
-    });
+    const tBias = node.opType !== 'MatMul' && t.input[2] ? tStored.get(t.input[2]) : undefined;
+    if (!quantized && sameValues(weight, tWeight) && sameValues(bias, tBias)) continue;
+    const found = { weight, quantized, tWeight, bias, tBias, biasName };
+    const layer = conv ? convLayer(node, t, found, channelMaps) : linearLayer(node, t, found, channelMaps);
+    if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
+    else out.push(layer);
   }
   return out;
 }

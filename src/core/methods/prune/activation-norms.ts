@@ -38,6 +38,7 @@ export async function collectChannelNorms(
   inputs: readonly Feeds[],
   openModel: OpenModel,
   options: LongCallOptions = {},
+  phase = 'prune-unstructured: activation norms',
 ): Promise<Map<string, Float64Array>> {
   const axisOf = new Map(requests.map((r) => [r.tensor, r.axis]));
   const graphInputs = new Set(model.graph?.input.map((v) => v.name) ?? []);
@@ -50,7 +51,7 @@ export async function collectChannelNorms(
   }
   const exposed = [...axisOf.keys()].filter((n) => !graphInputs.has(n));
   if (exposed.length > 0) {
-    await forEachCalibrationRun(model, exposed, inputs, openModel, 'prune-unstructured: activation norms', options, (name, data, dims) => {
+    await forEachCalibrationRun(model, exposed, inputs, openModel, phase, options, (name, data, dims) => {
       accumulate(sums, name, axisOf.get(name)!, data, dims);
     });
   }

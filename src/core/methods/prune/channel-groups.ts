@@ -16,6 +16,10 @@ export interface CutTensor {
   weight: StoredWeight;
   axis: number;
   role: 'producer' | 'consumer' | 'follower';
+  /** Entries per channel along `axis` (a Gemm after a Flatten reads each channel as a block of H x W features); 1 when absent. */
+  block?: number;
+  /** Where the group's channels sit along `axis` when a Concat put them beside others: from `offset`, `length` of them. */
+  segment?: { offset: number; length: number };
 }
 
 /** A set of feature maps sharing one channel index: cutting channel c cuts it in every member at once. */
@@ -98,6 +102,13 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const id = spaceOf.get(value);
     return id === undefined ? undefined : uf.find(id);
   };
+  /** Flatten/Reshape outputs that lay a feature map's channels out as consecutive blocks of features: the space they came from. */
+  const flatOf = new Map<string, number>();
+  /** Concat outputs on the channel axis (and what passes them through): the spaces laid end to end, by id and channel offset. */
+  const concatOf = new Map<string, { id: number; offset: number; channels: number }[]>();
+  const blockSegments = (value: string, reason: string): void => {
+    for (const seg of concatOf.get(value) ?? []) spaces.get(uf.find(seg.id))!.blocked.push(reason);
+  };
   const join = (value: string, id: number): void => {
     spaceOf.set(value, id);
     spaces.get(uf.find(id))!.values.add(value);
@@ -140,8 +151,49 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const out = n.output[0];
     const known = isDefaultDomain(n);
     const trailingOf = (slot: number): number | undefined => (inSpaces[slot] === undefined ? undefined : spaces.get(inSpaces[slot])!.trailing);
-    const readers = (): void => n.input.forEach((v, slot) => inSpaces[slot] !== undefined && block(v, `read by ${nodeLabel(n)}, which this pass does not cut`));
+    const readers = (): void =>
+      n.input.forEach((v, slot) => {
+        if (inSpaces[slot] !== undefined) block(v, `read by ${nodeLabel(n)}, which this pass does not cut`);
+        if (v && concatOf.has(v)) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
+        const f = v ? flatOf.get(v) : undefined;
+        if (f !== undefined) spaces.get(uf.find(f))!.blocked.push(`flattened and read by ${nodeLabel(n)}, which this pass does not cut`);
+      });
 
+    const composite = n.input[0] ? concatOf.get(n.input[0]) : undefined;
+    if (known && n.opType === 'Concat' && out && inSpaces.some((x) => x !== undefined)) {
+      const segments = concatSegments(n, inSpaces, (id) => spaces.get(id)!);
+      if (segments) {
+        concatOf.set(out, segments);
+        for (const seg of segments) spaces.get(uf.find(seg.id))!.values.add(out);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    if (known && composite && out && (PASS_THROUGH.has(n.opType) || (SPATIAL.has(n.opType) && n.opType !== 'Pad')) && n.input.slice(1).every((v) => !v || (!concatOf.has(v) && rootOf(v) === undefined))) {
+      concatOf.set(out, composite);
+      for (const seg of composite) spaces.get(uf.find(seg.id))!.values.add(out);
+      continue;
+    }
+    if (known && composite && n.opType === 'Conv' && out) {
+      const w = ownWeight(n, 1);
+      const dims = w ? tensorDims(w.tensor) : [];
+      const bias = n.input[2] ? ownWeight(n, 2) : undefined;
+      const total = composite.reduce((t, seg) => t + seg.channels, 0);
+      if (w && (!n.input[2] || bias) && (attrInt(n, 'group') ?? 1) === 1 && dims.length >= 3 && dims[1] === total) {
+        for (const seg of composite) spaces.get(uf.find(seg.id))!.cuts.push({ weight: w, axis: 1, role: 'consumer', segment: { offset: seg.offset, length: seg.channels } });
+        const id = uf.make();
+        const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
+        if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
+        spaces.set(id, { channels: dims[0]!, trailing: dims.length - 2, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
+        join(out, id);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    // Any other reader of concatenated channels cannot follow the segments: their groups stay.
+    for (const v of n.input) if (v && concatOf.has(v)) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
     if (known && n.opType === 'Conv' && out) {
       const w = ownWeight(n, 1);
       const dims = w ? tensorDims(w.tensor) : [];
@@ -169,6 +221,27 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
         continue;
       }
       readers();
+      continue;
+    }
+    if (known && (n.opType === 'Flatten' || n.opType === 'Reshape') && out && inSpaces[0] !== undefined && trailingOf(0)! > 0 && flattensToRows(n, index, main)) {
+      // [N, C, ...] -> [N, C x ...]: channel c becomes features [c·S, (c+1)·S), S the spatial size.
+      flatOf.set(out, inSpaces[0]);
+      spaces.get(inSpaces[0])!.values.add(out);
+      continue;
+    }
+    const flat = n.input[0] ? flatOf.get(n.input[0]) : undefined;
+    if (known && (n.opType === 'MatMul' || n.opType === 'Gemm') && out && flat !== undefined) {
+      const w = ownWeight(n, 1);
+      const dims = w ? tensorDims(w.tensor) : [];
+      const transB = n.opType === 'Gemm' && (attrInt(n, 'transB') ?? 0) === 1;
+      const transA = n.opType === 'Gemm' && (attrInt(n, 'transA') ?? 0) === 1;
+      const space = spaces.get(uf.find(flat))!;
+      const k = dims[transB ? 1 : 0] ?? 0;
+      if (w && dims.length === 2 && !transA && k % space.channels === 0) {
+        space.cuts.push({ weight: w, axis: transB ? 1 : 0, role: 'consumer', block: k / space.channels });
+        continue;
+      }
+      space.blocked.push(`flattened into ${nodeLabel(n)}, which this pass does not cut`);
       continue;
     }
     if (known && (n.opType === 'MatMul' || n.opType === 'Gemm') && out) {
@@ -239,6 +312,8 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     readers();
   }
 
+  for (const [value] of concatOf) if (index.isGraphOutput(value, main)) blockSegments(value, `reaches graph output '${value}' concatenated`);
+  for (const [value, id] of flatOf) if (index.isGraphOutput(value, main)) spaces.get(uf.find(id))!.blocked.push(`reaches graph output '${value}' flattened`);
   for (const [value] of spaceOf) {
     if (index.isGraphOutput(value, main)) block(value, `reaches graph output '${value}'`);
     // A subgraph's read of an outer value shows as a read by the node that owns the subgraph.
@@ -254,6 +329,33 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     values: s.values,
     ...(s.blocked.length > 0 ? { blocked: [...new Set(s.blocked)].join('; ') } : {}),
   }));
+}
+
+/**
+ * The channel segments of a Concat on the channel axis whose inputs are all feature-map spaces of one
+ * rank: each input's space and where its channels start; undefined when it concatenates anything else.
+ */
+function concatSegments(n: NodeProto, inSpaces: readonly (number | undefined)[], space: (id: number) => Space): { id: number; offset: number; channels: number }[] | undefined {
+  if (inSpaces.some((x) => x === undefined)) return undefined;
+  const trailing = space(inSpaces[0]!).trailing;
+  if (trailing === 0 || inSpaces.some((x) => space(x!).trailing !== trailing)) return undefined;
+  const axis = attrInt(n, 'axis');
+  if (axis !== 1 && axis !== -(trailing + 1)) return undefined;
+  let offset = 0;
+  return inSpaces.map((id) => {
+    const seg = { id: id!, offset, channels: space(id!).channels };
+    offset += seg.channels;
+    return seg;
+  });
+}
+
+/** Whether a Flatten (axis 1) or a Reshape to a stored [0 or 1, -1] shape turns [N, C, ...] into rows of C x ... features. */
+function flattensToRows(n: NodeProto, index: GraphIndex, main: GraphScope): boolean {
+  if (n.opType === 'Flatten') return (attrInt(n, 'axis') ?? 1) === 1;
+  const t = n.input[1] ? index.stored(n.input[1], main)?.tensor : undefined;
+  if (!t || (t.dataType !== DT.INT64 && t.dataType !== DT.INT32)) return false;
+  const shape = readIntegers(t);
+  return shape.length === 2 && (shape[0] === 0 || shape[0] === 1) && shape[1] === -1 && (attrInt(n, 'allowzero') ?? 0) === 0;
 }
 
 /** Whether a Pad pads (or might pad) the channel axis: true when its pads are not known constants with zeros there. */

@@ -114,3 +114,69 @@ export function zeroNofM(out: Float32Array, keys: ScoreKeys, layout: ReductionLa
     }
   }
 }
+
+/*
+ * Magnitude keys straight from the values' bits, for the per-layer magnitude path: the same
+ * threshold and the same zeros as magnitudeKeys + thresholdFor + zeroBelow, without writing or
+ * reading a keys array (a third less memory traffic on a large model).
+ */
+
+/** Counts the top 16 bits of every |w| key into `high` (cleared first). */
+export function magnitudeHistogram(values: Float32Array, high: Uint32Array): void {
+  high.fill(0);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < bits.length; i++) high[(bits[i]! & 0x7fffffff) >>> 16]!++;
+}
+
+/**
+ * Writes `values` into `out` with the `k` smallest |w| zeroed (ties: the earlier ones), exactly as
+ * thresholdFor + zeroBelow over magnitudeKeys, in one pass after the histogram: weights outside the
+ * threshold's 16-bit bin are kept or zeroed branch-free (half go each way, so a branch per weight
+ * would mispredict half the time) while the few inside it are gathered and settled after. `high`
+ * comes from magnitudeHistogram. Returns the zeros in `out`.
+ */
+export function zeroSmallestMagnitudes(out: Float32Array, values: Float32Array, k: number, high: Uint32Array): number {
+  const total = values.length;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, total);
+  const outBits = new Uint32Array(out.buffer, out.byteOffset, total);
+  if (k >= total) {
+    out.fill(0);
+    return total;
+  }
+  if (k <= 0) {
+    outBits.set(bits);
+    return high[0]! > 0 ? bits.reduce((n, b) => n + ((b & 0x7fffffff) === 0 ? 1 : 0), 0) : 0;
+  }
+  let below = 0;
+  let bin = 0;
+  while (below + high[bin]! <= k - 1) below += high[bin++]!;
+  const keys = new Uint32Array(high[bin]!);
+  const at = new Uint32Array(high[bin]!);
+  let m = 0;
+  for (let i = 0; i < total; i++) {
+    const b = bits[i]!;
+    const top = (b & 0x7fffffff) >>> 16;
+    // top - bin is negative exactly when the weight's bin is below the threshold's: its sign, spread over 32 bits, masks it out.
+    outBits[i] = b & ~((top - bin) >> 31);
+    if (top === bin) {
+      keys[m] = b & 0x7fffffff;
+      at[m++] = i;
+    }
+  }
+  const sorted = keys.slice().sort();
+  const limit = sorted[k - 1 - below]!;
+  let less = below;
+  for (let j = 0; j < m && sorted[j]! < limit; j++) less++;
+  let ties = k - less;
+  let equal = 0;
+  for (let j = 0; j < m; j++) {
+    const key = keys[j]!;
+    if (key === limit) equal++;
+    if (key < limit || (key === limit && ties > 0)) {
+      if (key === limit) ties--;
+      outBits[at[j]!] = 0;
+    }
+  }
+  // Every pruned weight is a zero; kept ones are zeros only when the threshold is zero itself (+0 and -0 left).
+  return k + (limit === 0 ? equal - (k - less) : 0);
+}

@@ -67,11 +67,14 @@ describe('int8-weight algorithm=gptq (executed in onnxruntime-web)', () => {
     expect(gptqGap).toBeLessThan(0.95 * rtnGap);
   }, 600_000);
 
-  it('rounds Conv weights to nearest and says so', async () => {
+  it('quantizes group-1 Conv weights with GPTQ too (the same DequantizeLinear form and size as round to nearest)', async () => {
     const m = convBnRelu();
-    const g = await int8Weight.apply(m, { minElements: 16, algorithm: 'gptq' }, { openModel });
+    const calibrationInputs = Array.from({ length: 8 }, (_, i) => seededFeeds({ image: { dtype: 'float32', dims: [1, 3, 16, 16] } }, i + 1));
+    const g = await int8Weight.apply(m, { minElements: 16, algorithm: 'gptq' }, { openModel, calibrationInputs });
     const rtn = await int8Weight.apply(m, { minElements: 16 });
-    expect(g.warnings.join(' ')).toMatch(/rounded 2 other weight\(s\) to nearest: 'conv1.w' \(read by Conv\)/);
-    expect(encodeModel(g.model)).toEqual(encodeModel(rtn.model));
+    expect(g.warnings.join(' ')).not.toMatch(/to nearest/);
+    expect(g.model.graph!.node.map((n) => n.opType)).toEqual(rtn.model.graph!.node.map((n) => n.opType));
+    expect(encodeModel(g.model).byteLength).toBe(encodeModel(rtn.model).byteLength);
+    expect(encodeModel(g.model)).not.toEqual(encodeModel(rtn.model));
   });
 });
