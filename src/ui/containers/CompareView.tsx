@@ -1,8 +1,7 @@
-import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store-context';
-import { comparisonRows, mixedRounds, outputNames, type ComparisonRow } from '../store/comparison-rows';
-import { useDevice } from '../store/device-store';
+import { mixedRounds, type ComparisonRow } from '../store/comparison-rows';
+import { useComparisonRows } from '../hooks/use-comparison-rows';
 import { BENCH_RUNS, COMPARE_SETTINGS, selectMeasuring } from '../store/measure-slice';
 import { benchProgressLabel } from '../store/bench-progress';
 import { BenchRunsField } from '../components/BenchRunsField';
@@ -14,10 +13,9 @@ import { ProgressBar } from '../components/ProgressBar';
 import { backendLabel } from '../components/BackendSelect';
 import type { Backend } from '../services/types';
 import { exportVariantRecipe } from './recipe-export';
-import { gzipSizes } from '../store/gzip-sizes';
 import { ReportExportBar } from '../report/ReportExportBar';
 import { ExportableChart } from '../report/ExportableChart';
-import { fileStem } from '../report/save-text';
+import { fileStem } from '../report/file-stem';
 
 function describeRun(backend: Backend | null, threads: number | null, runs: number): string {
   if (!backend) return `${runs} runs`;
@@ -42,10 +40,8 @@ export function CompareView() {
   const s = useStudio(
     useShallow((st) => ({
       model: st.model,
-      summary: st.summary,
       variants: st.variants,
       measurements: st.measurements,
-      loadChecks: st.loadChecks,
       phase: st.measurePhase,
       progress: st.measureProgress,
       benchRuns: st.benchRuns,
@@ -60,15 +56,8 @@ export function CompareView() {
       remove: st.removeVariant,
     })),
   );
-  const { model, variants, measurements, loadChecks, summary } = s;
-  // The device probe's figures, when the user has probed (the device panel has its own store).
-  const figures = useDevice((d) => d.profile?.figures);
-  const rows = useMemo(() => (model ? comparisonRows(model, variants, measurements, loadChecks, figures ?? []) : []), [model, variants, measurements, loadChecks, figures]);
-  const outputs = useMemo(() => {
-    const declared = summary?.outputs.map((o) => o.name) ?? [];
-    return [...declared, ...outputNames(rows).filter((n) => !declared.includes(n))];
-  }, [summary, rows]);
-  const gzip = useMemo(() => (model ? gzipSizes(model.id, variants) : {}), [model, variants]);
+  const { model, variants, measurements } = s;
+  const { rows, outputs, gzip } = useComparisonRows();
   if (!model || variants.length === 0) return null;
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);

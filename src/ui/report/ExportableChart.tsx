@@ -1,6 +1,6 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { chartSvgText, svgToPng } from './chart-image';
-import { saveFile } from './save-text';
+import { saveFile } from '../services/save-file';
 
 /** A chart with SVG and PNG download buttons under it. */
 export function ExportableChart({ fileName, children }: { fileName: string; children: ReactNode }) {

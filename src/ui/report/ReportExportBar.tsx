@@ -7,7 +7,8 @@ import { selectMeasuring } from '../store/measure-slice';
 import { formatBytes } from '../../core/util/format';
 import { useReportServices } from './report-services';
 import { studioReport } from './studio-report';
-import { fileStem, saveFile } from './save-text';
+import { fileStem } from './file-stem';
+import { saveFile } from '../services/save-file';
 
 type Shared = { kind: 'link'; link: string } | { kind: 'too-big'; chars: number } | { kind: 'error'; message: string };
 

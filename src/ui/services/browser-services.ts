@@ -6,6 +6,7 @@ import { createModelJobs } from './model-jobs';
 import { createBenchJobs } from './bench-jobs';
 import { createEvalJobs, createSampleFilesHolder } from './eval-jobs';
 import type { StudioServices } from './types';
+import { saveFile } from './save-file';
 
 /** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
 export const SAMPLE_MODEL = {
@@ -19,18 +20,6 @@ async function loadSample(signal: AbortSignal): Promise<File> {
   const response = await fetch(SAMPLE_MODEL.url, { signal });
   if (!response.ok) throw new Error(`The sample model could not be loaded: ${SAMPLE_MODEL.url} answered HTTP ${response.status}.`);
   return new File([await response.blob()], SAMPLE_MODEL.fileName, { type: 'application/octet-stream' });
-}
-
-function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The real services: two dedicated workers and an in-memory registry of model bytes. */
@@ -59,7 +48,7 @@ export function createBrowserServices(): StudioServices {
     loadSample,
     download(id, fileName) {
       const files = registry.get(id);
-      if (files) saveBlob(files.model, fileName);
+      if (files) saveFile(files.model, fileName);
     },
   };
 }
