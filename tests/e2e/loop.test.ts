@@ -89,7 +89,7 @@ describe('the whole loop on one page', () => {
     const { page, errors } = await openWithMlp();
     await page.getByLabel('Override for fc2.weight').selectOption('float');
     await compressWith(page, 'int8-weight', 'int8-weight');
-    const file = await download(page, () => page.getByRole('button', { name: 'Export the recipe of int8-weight as JSON' }).click());
+    const file = await download(page, () => page.getByRole('button', { name: 'Export the recipe JSON of int8-weight' }).click());
     expect(file.name).toBe('mlp.int8.recipe.json');
     const json = JSON.parse(file.bytes.toString('utf8'));
     expect(json.version).toBe(1);

@@ -28,6 +28,8 @@ describe('WebGPU backend (tiny model: the software adapter is slow)', () => {
     }
     console.info(`[webgpu e2e] adapter: ${JSON.stringify(adapter.adapter)}`);
 
+    // A drop lands once the page is there (the studio opens its storage before it shows).
+    await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
     await dropFiles(page, [{ name: 'mlp.onnx', bytes: encodeModel(mlp()) }]);
     await page.getByTestId('summary').waitFor();
     const select = page.getByLabel('Measure on');

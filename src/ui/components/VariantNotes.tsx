@@ -69,7 +69,7 @@ export function VariantNotes({ variants, onExportRecipe }: VariantNotesProps) {
           {onExportRecipe && (
             <>
               {' '}
-              <button type="button" className="link-button small" onClick={() => onExportRecipe(v.id)} aria-label={`Export the recipe of ${v.label} as JSON`}>
+              <button type="button" className="link-button small" onClick={() => onExportRecipe(v.id)} aria-label={`Export the recipe JSON of ${v.label}`}>
                 recipe JSON
               </button>
             </>

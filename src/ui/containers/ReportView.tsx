@@ -9,7 +9,7 @@ import { chartMetrics } from './CompareView';
 import { useStudio } from '../store/store-context';
 import type { OptionValue } from '../../core/methods/options';
 import { ExportableChart } from '../report/ExportableChart';
-import { reportComparisonRows } from '../report/report-rows';
+import { reportComparisonRows, reportGzipSizes } from '../report/report-rows';
 import { leaveReport, type ReportRoute } from '../report/report-route';
 import { checkReproducible, reproduceRecipes } from '../report/reproduce';
 import { fileStem } from '../report/file-stem';
@@ -60,6 +60,7 @@ export function ReportView({ route }: { route: Exclude<ReportRoute, { kind: 'stu
 function ReportContent({ report }: { report: Report }) {
   const rows = useMemo(() => reportComparisonRows(report), [report]);
   const outputs = useMemo(() => reportOutputNames(report), [report]);
+  const gzip = useMemo(() => reportGzipSizes(report), [report]);
   const m = report.model;
   const reference = report.original.latency[0];
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity && r.fidelity.length > 0);
@@ -102,7 +103,7 @@ function ReportContent({ report }: { report: Report }) {
             Original vs {report.variants.length} variant{report.variants.length === 1 ? '' : 's'}
           </h2>
         </header>
-        <VariantsTable rows={rows} outputs={outputs} latencyNote={reference ? `${reference.backend}, ${reference.threads} threads, ${reference.n} runs` : 'not timed'} onDownload={() => undefined} onRemove={() => undefined} />
+        <VariantsTable rows={rows} outputs={outputs} latencyNote={reference ? `${reference.backend}, ${reference.threads} threads, ${reference.n} runs` : 'not timed'} onDownload={() => undefined} onRemove={() => undefined} gzip={gzip} />
         <p className="muted small">
           {reference ? `Latency: median of ${reference.n} runs on ${reference.backend === 'wasm' ? `WASM, ${reference.threads} thread${reference.threads === 1 ? '' : 's'}` : 'WebGPU'}.` : 'Not timed.'}
           {report.settings && report.variants.some((v) => v.fidelity) ? ` Fidelity: each output against the original's over ${report.settings.samples} seeded random inputs (seed ${report.settings.seed}).` : ''}

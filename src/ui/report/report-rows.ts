@@ -2,6 +2,16 @@ import { reportTableRows, type Report } from '../../core/report';
 import type { ComparisonRow } from '../store/comparison-rows';
 import { speedVerdict } from '../../core/evaluate/ratio-interval';
 
+/** The gzip size of each model the report knows it for, by row id (as the studio's gzipSizes gives them). */
+export function reportGzipSizes(report: Report): Record<string, number> {
+  const rows = reportComparisonRows(report);
+  const out: Record<string, number> = {};
+  reportTableRows(report).forEach((r, i) => {
+    if (r.gzipBytes !== null) out[rows[i]!.id] = r.gzipBytes;
+  });
+  return out;
+}
+
 /**
  * A report's models as the studio's comparison rows, so the report view shows the same table and
  * charts. Nothing can be downloaded or removed (no file name), nothing is being measured.
