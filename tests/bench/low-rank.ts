@@ -14,7 +14,7 @@ import { createNodeRuntime } from '../../src/runtime/node';
 import { OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
 import { withLogits } from '../core/methods/run-helpers';
 import { textImage } from '../fixtures/text-images';
-import { median } from './measure';
+import { median, timeSessionsInRounds } from './measure';
 
 const RECIPES = [
   'low-rank:rank=ratio,ratio=0.75',
@@ -81,20 +81,8 @@ export async function benchLowRank(rounds: number): Promise<void> {
   const sessions = [];
   for (const f of forms) sessions.push(await runtime.createSession(encodeModel(f.model), { backend: 'wasm', threads: 1 }));
   const feeds = page(7);
-  const times = forms.map(() => [] as number[]);
   process.stdout.write('WASM 1 thread, interleaved rounds:');
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, s] of sessions.entries()) {
-      await s.run(feeds);
-      for (let k = 0; k < 3; k++) {
-        const t = performance.now();
-        await s.run(feeds);
-        times[i]!.push(performance.now() - t);
-      }
-    }
-    process.stdout.write(` ${round + 1}`);
-  }
-  process.stdout.write('\n\n');
+  const times = await timeSessionsInRounds(sessions, feeds, rounds);
   const fp32Ms = median(times[0]!);
   for (const [i, f] of forms.entries()) {
     const ms = median(times[i]!);

@@ -1,6 +1,8 @@
 /** Timing helpers for `npm run bench`: medians, and a GC to call between runs. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Feeds } from '../../src/core/evaluate/tensor-data';
+import type { ModelSession } from '../../src/runtime/types';
 
 /** The engine's garbage collector, exposed at run time so `npm run bench` needs no node flags. */
 export function exposeGc(): () => void {
@@ -38,5 +40,28 @@ export async function timeInRounds(operations: TimedOperation[], rounds: number,
     }
     onRound?.(round);
   }
+  return times;
+}
+
+/**
+ * Times `sessions` on the same feeds in interleaved rounds (one untimed warm-up run, then
+ * `runsPerRound` timed runs of each session per round), so drift and background load fall on
+ * all of them alike; prints the round counter. Returns each session's times in ms, run k of
+ * every session in the same round (pairable for a bootstrap).
+ */
+export async function timeSessionsInRounds(sessions: readonly Pick<ModelSession, 'run'>[], feeds: Feeds, rounds: number, runsPerRound = 3): Promise<number[][]> {
+  const times = sessions.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, s] of sessions.entries()) {
+      await s.run(feeds);
+      for (let k = 0; k < runsPerRound; k++) {
+        const t = performance.now();
+        await s.run(feeds);
+        times[i]!.push(performance.now() - t);
+      }
+    }
+    process.stdout.write(` ${round + 1}`);
+  }
+  process.stdout.write('\n\n');
   return times;
 }

@@ -14,7 +14,7 @@ import { compareTensors } from '../../src/core/evaluate/metrics';
 import { createNodeRuntime } from '../../src/runtime/node';
 import { OCR_DET, readOcrModel } from '../core/onnx/model-corpus';
 import { textImage } from '../fixtures/text-images';
-import { median, timeInRounds } from './measure';
+import { median, timeInRounds, timeSessionsInRounds } from './measure';
 import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
 
@@ -70,20 +70,8 @@ async function benchDetector(rounds: number): Promise<void> {
   const name = Object.keys(reference)[0]!;
   const cosines: number[] = [];
   for (const s of sessions) cosines.push(compareTensors(name, reference[name]!, (await s.run(feeds))[name]!).cosine);
-  const times = forms.map(() => [] as number[]);
   process.stdout.write(`\nPaddleOCR det, input 1x3x320x320, WASM 1 thread: pruned forms against fp32 (interleaved rounds)\nrounds:`);
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, s] of sessions.entries()) {
-      await s.run(feeds);
-      for (let k = 0; k < 3; k++) {
-        const t = performance.now();
-        await s.run(feeds);
-        times[i]!.push(performance.now() - t);
-      }
-    }
-    process.stdout.write(` ${round + 1}`);
-  }
-  process.stdout.write('\n\n');
+  const times = await timeSessionsInRounds(sessions, feeds, rounds);
   const fp32 = median(times[0]!);
   for (const [i, f] of forms.entries()) {
     const ms = median(times[i]!);

@@ -17,7 +17,7 @@ import { createNodeRuntime } from '../../src/runtime/node';
 import type { ModelSession, Runtime } from '../../src/runtime/types';
 import { OCR_DET, OCR_REC, readOcrModel } from '../core/onnx/model-corpus';
 import { textImage } from '../fixtures/text-images';
-import { median } from './measure';
+import { median, timeSessionsInRounds } from './measure';
 import { speedRatioInterval, speedVerdict } from '../../src/core/evaluate/ratio-interval';
 
 /** Each quantized form measured: a label and the recipe that makes it. */
@@ -81,18 +81,8 @@ async function benchModel(runtime: Runtime, title: string, file: string, height:
     variants.push(await load(runtime, form.label, quantized, feeds, reference));
   }
   process.stdout.write(`\n${title}, input 1x3x${height}x${width}, WASM ${fp32.session.threads ?? 1} thread(s)\nrounds:`);
-  for (let round = 0; round < rounds; round++) {
-    for (const v of variants) {
-      await v.session.run(feeds);
-      for (let i = 0; i < runsPerRound; i++) {
-        const t = performance.now();
-        await v.session.run(feeds);
-        v.times.push(performance.now() - t);
-      }
-    }
-    process.stdout.write(` ${round + 1}`);
-  }
-  process.stdout.write('\n\n');
+  const times = await timeSessionsInRounds(variants.map((v) => v.session), feeds, rounds, runsPerRound);
+  variants.forEach((v, i) => v.times.push(...times[i]!));
   const base = median(fp32.times);
   const header = ['form', 'median ms', 'min ms', 'speedup', '95% interval', 'file', 'output cosine'];
   const rows = variants.map((v) => {
