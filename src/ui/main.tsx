@@ -16,7 +16,7 @@ import { startPwa } from './pwa/start-pwa';
 import { PwaNotice } from './pwa/PwaNotice';
 import { RoutedApp } from './report/RoutedApp';
 import { ReportServicesProvider, type ReportServices } from './report/report-services';
-import { registeredModelSha256 } from './report/model-hash';
+import { registeredModelSha256 } from './services/model-sha256';
 import './styles.css';
 
 async function start(): Promise<void> {

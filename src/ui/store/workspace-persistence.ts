@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../core/util/sha256';
+import { recordModelSha256, registeredModelSha256 } from '../services/model-sha256';
 import type { ModelRegistry } from '../services/types';
 import type { StoredWorkspace, WorkspaceFile, WorkspaceRepository } from '../services/workspace-storage/workspace-repository';
 import type { StudioStore } from './studio-store';
@@ -25,8 +25,6 @@ const busy = (status: string): boolean => status === 'running' || status === 'qu
  */
 export function startWorkspacePersistence(store: StudioStore, registry: ModelRegistry, repo: WorkspaceRepository, options: { debounceMs?: number } = {}): WorkspacePersistence {
   const debounceMs = options.debounceMs ?? 400;
-  /** Model id -> its SHA-256, computed once. */
-  const shas = new Map<string, Promise<string>>();
   /** Variant id -> its storage key, kept for the session. */
   const keys = new Map<string, string>();
   /** The model whose stored workspace has been read back (or found absent): only then is it saved. */
@@ -40,15 +38,7 @@ export function startWorkspacePersistence(store: StudioStore, registry: ModelReg
   let saving: Promise<void> = Promise.resolve();
   let keyCounter = 0;
 
-  const shaOf = (id: string): Promise<string> => {
-    let sha = shas.get(id);
-    if (!sha) {
-      const files = registry.get(id);
-      sha = files ? files.model.arrayBuffer().then((b) => sha256Hex(new Uint8Array(b))) : Promise.reject(new Error(`No model is registered under id '${id}'.`));
-      shas.set(id, sha);
-    }
-    return sha;
-  };
+  const shaOf = (id: string): Promise<string> => registeredModelSha256(registry, id);
   const keyOf = (variantId: string): string => {
     let key = keys.get(variantId);
     if (!key) {
@@ -164,7 +154,7 @@ export function startWorkspacePersistence(store: StudioStore, registry: ModelReg
         if (!prepared) return false;
         store.getState().clearVariants();
         store.getState().commitModel(prepared);
-        shas.set(prepared.model.id, Promise.resolve(stored.sha));
+        recordModelSha256(registry, prepared.model.id, stored.sha);
         suspended = false;
         await adopt(prepared.model.id, stored);
         void store.getState().probeBackends();
