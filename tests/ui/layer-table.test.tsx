@@ -91,6 +91,27 @@ describe('layer table rows', () => {
     const fc2 = layerChangeOf(steps, 'fc2.weight', ['fc2'])!;
     expect(fc2.weightSqnrDb).toBeGreaterThan(30);
   });
+
+  it("a factored layer shows its rank, parameters before → after and SQNR; a whitened one its output SQNR too", async () => {
+    const whitened = { kind: 'rank' as const, name: 'fc', before: 64, after: 12, paramsBefore: 20480, paramsAfter: 4608, sqnrDb: 8.04, outputSqnrDb: 19.96 };
+    expect(describeLayerChange(layerChangeOf([step('low-rank', [whitened])], 'fc.weight', ['fc'])!)).toEqual(['rank 12 of 64 (20.5 k → 4608 params, SQNR 8.0 dB, output SQNR 20.0 dB)']);
+
+    const model = mlp();
+    const { steps } = await applyRecipe(model, recipeFromJson({ steps: [{ method: 'low-rank', options: { rank: 'ratio', ratio: 0.5 } }] }));
+    const ranks = steps[0]!.changes.filter((c) => c.kind === 'rank');
+    expect(ranks.length).toBeGreaterThan(0);
+    let shown = 0;
+    for (const layer of analyzeModel(model, encodeModel(model).byteLength).layers) {
+      const c = ranks.find((r) => layer.nodes?.includes(r.name) && layer.name.endsWith('.weight'));
+      if (!c || c.kind !== 'rank') continue;
+      shown += 1;
+      const [text] = describeLayerChange(layerChangeOf(steps, layer.name, layer.nodes ?? [])!);
+      expect(text).toMatch(/^rank \d+ of \d+ \(\S+( k)? → \S+( k)? params, SQNR \d+\.\d dB\)$/);
+      expect(text).toContain(`rank ${c.after} of ${c.before}`);
+      expect(c.paramsAfter!).toBeLessThan(c.paramsBefore!);
+    }
+    expect(shown).toBe(ranks.length);
+  });
 });
 
 describe('LayersTable', () => {

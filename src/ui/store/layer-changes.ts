@@ -1,4 +1,5 @@
 import type { LayerChange } from '../../core/methods/changes';
+import { formatCount } from '../../core/util/format';
 import type { StepReport } from '../services/types';
 
 /** What a variant's steps did to one layer, gathered from their StepReport changes (later steps win). */
@@ -7,7 +8,8 @@ export interface LayerChangeView {
   weightSqnrDb?: number;
   sparsity?: { zeros: number; elements: number };
   channels?: { before: number; after: number };
-  rank?: { before: number; after: number };
+  /** Rank kept of the full rank, with the layer's parameters and its weight (and, whitened, output) SQNR when the step gave them. */
+  rank?: { before: number; after: number; paramsBefore?: number; paramsAfter?: number; sqnrDb?: number; outputSqnrDb?: number };
   /** The layer's output SQNR against the original's before and after a refitting step (reconstruct), in dB. */
   refit?: { beforeDb: number; afterDb: number };
   /** The methods that changed the layer, in order. */
@@ -42,7 +44,13 @@ export function layerChangeOf(steps: readonly StepReport[], weight: string, node
           v.channels = { before: v.channels?.before ?? c.before, after: c.after };
           break;
         case 'rank':
-          v.rank = { before: c.before, after: c.after };
+          v.rank = {
+            before: c.before,
+            after: c.after,
+            ...(c.paramsBefore !== undefined && c.paramsAfter !== undefined && { paramsBefore: c.paramsBefore, paramsAfter: c.paramsAfter }),
+            ...(c.sqnrDb !== undefined && { sqnrDb: c.sqnrDb }),
+            ...(c.outputSqnrDb !== undefined && { outputSqnrDb: c.outputSqnrDb }),
+          };
           break;
         default:
           break;
@@ -54,13 +62,23 @@ export function layerChangeOf(steps: readonly StepReport[], weight: string, node
 
 const db = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} dB` : 'exact');
 
+/** `rank 30 of 50 (10.0 k → 7500 params, SQNR 10.0 dB)`: the figures in brackets only where the step gave them. */
+function describeRank(r: NonNullable<LayerChangeView['rank']>): string {
+  const details = [
+    ...(r.paramsBefore !== undefined && r.paramsAfter !== undefined ? [`${formatCount(r.paramsBefore)} → ${formatCount(r.paramsAfter)} params`] : []),
+    ...(r.sqnrDb !== undefined ? [`SQNR ${db(r.sqnrDb)}`] : []),
+    ...(r.outputSqnrDb !== undefined ? [`output SQNR ${db(r.outputSqnrDb)}`] : []),
+  ];
+  return `rank ${r.after} of ${r.before}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
 /** The parts of a layer's change as short labelled figures, e.g. `SQNR 38.2 dB`, `50.0% zeros`, `channels 64 → 45`, `rank 12 of 64`. */
 export function describeLayerChange(v: LayerChangeView): string[] {
   const parts: string[] = [];
   if (v.weightSqnrDb !== undefined) parts.push(Number.isFinite(v.weightSqnrDb) ? `SQNR ${db(v.weightSqnrDb)}` : 'exact');
   if (v.sparsity) parts.push(`${v.sparsity.elements > 0 ? ((100 * v.sparsity.zeros) / v.sparsity.elements).toFixed(1) : '0.0'}% zeros`);
   if (v.channels) parts.push(`channels ${v.channels.before} → ${v.channels.after}`);
-  if (v.rank) parts.push(`rank ${v.rank.after} of ${v.rank.before}`);
+  if (v.rank) parts.push(describeRank(v.rank));
   if (v.refit) parts.push(`output SQNR ${db(v.refit.beforeDb)} → ${db(v.refit.afterDb)} refitted`);
   return parts.length > 0 ? parts : [`changed by ${v.methods.join(', ')}`];
 }
