@@ -95,6 +95,10 @@ describe('layer table rows', () => {
   it("a factored layer shows its rank, parameters before → after and SQNR; a whitened one its output SQNR too", async () => {
     const whitened = { kind: 'rank' as const, name: 'fc', before: 64, after: 12, paramsBefore: 20480, paramsAfter: 4608, sqnrDb: 8.04, outputSqnrDb: 19.96 };
     expect(describeLayerChange(layerChangeOf([step('low-rank', [whitened])], 'fc.weight', ['fc'])!)).toEqual(['rank 12 of 64 (20.5 k → 4608 params, SQNR 8.0 dB, output SQNR 20.0 dB)']);
+    // The Conv's bias, read by the same node, was not factored.
+    const conv = [step('low-rank', [{ kind: 'rank', name: 'conv', before: 8, after: 3, paramsBefore: 64, paramsAfter: 48, sqnrDb: 9.5 }])];
+    expect(layerChangeOf(conv, 'conv.bias', ['conv'], 8)).toBeNull();
+    expect(layerChangeOf(conv, 'conv.weight', ['conv'], 64)!.rank).toEqual({ before: 8, after: 3, paramsBefore: 64, paramsAfter: 48, sqnrDb: 9.5 });
 
     const model = mlp();
     const { steps } = await applyRecipe(model, recipeFromJson({ steps: [{ method: 'low-rank', options: { rank: 'ratio', ratio: 0.5 } }] }));
@@ -105,7 +109,7 @@ describe('layer table rows', () => {
       const c = ranks.find((r) => layer.nodes?.includes(r.name) && layer.name.endsWith('.weight'));
       if (!c || c.kind !== 'rank') continue;
       shown += 1;
-      const [text] = describeLayerChange(layerChangeOf(steps, layer.name, layer.nodes ?? [])!);
+      const [text] = describeLayerChange(layerChangeOf(steps, layer.name, layer.nodes ?? [], layer.params)!);
       expect(text).toMatch(/^rank \d+ of \d+ \(\S+( k)? → \S+( k)? params, SQNR \d+\.\d dB\)$/);
       expect(text).toContain(`rank ${c.after} of ${c.before}`);
       expect(c.paramsAfter!).toBeLessThan(c.paramsBefore!);

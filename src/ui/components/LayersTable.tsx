@@ -44,7 +44,7 @@ export interface LayersTableProps {
 const patternOf = (l: LayerRow): string | null => (l.nodes && l.nodes.length > 0 ? nodesPattern(l.nodes) : null);
 
 function ChangeCell({ variant, layer }: { variant: LayerVariant; layer: LayerRow }) {
-  const change = layerChangeOf(variant.steps, layer.name, layer.nodes ?? []);
+  const change = layerChangeOf(variant.steps, layer.name, layer.nodes ?? [], layer.params);
   if (!change) {
     return (
       <td className="muted" data-testid="layer-change" data-changed="false">

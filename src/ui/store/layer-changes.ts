@@ -16,20 +16,27 @@ export interface LayerChangeView {
   methods: string[];
 }
 
-/** True when `change` is about the layer whose weight is `weight` and which the nodes `nodes` read. */
-function concerns(change: LayerChange, weight: string, nodes: readonly string[]): boolean {
-  return change.name === weight || nodes.includes(change.name);
+/**
+ * True when `change` is about the layer whose weight is `weight` (of `params` elements, when known)
+ * and which the nodes `nodes` read. A rank change names its node, whose bias the node reads too:
+ * it concerns only the tensor with the factored weight's element count.
+ */
+function concerns(change: LayerChange, weight: string, nodes: readonly string[], params?: number): boolean {
+  if (change.name === weight) return true;
+  if (!nodes.includes(change.name)) return false;
+  return change.kind !== 'rank' || params === undefined || change.paramsBefore === undefined || change.paramsBefore === params;
 }
 
 /**
  * Per layer, what `steps` changed: weight error, sparsity, channels kept and rank. A layer no step
- * names is absent (the variant left it as it was).
+ * names is absent (the variant left it as it was). `params`, the tensor's element count, tells a
+ * factored weight from the bias its node also reads.
  */
-export function layerChangeOf(steps: readonly StepReport[], weight: string, nodes: readonly string[]): LayerChangeView | null {
+export function layerChangeOf(steps: readonly StepReport[], weight: string, nodes: readonly string[], params?: number): LayerChangeView | null {
   let view: LayerChangeView | null = null;
   for (const step of steps) {
     for (const c of step.changes) {
-      if (!concerns(c, weight, nodes)) continue;
+      if (!concerns(c, weight, nodes, params)) continue;
       const v: LayerChangeView = (view ??= { methods: [] });
       if (!v.methods.includes(step.method)) v.methods.push(step.method);
       switch (c.kind) {
