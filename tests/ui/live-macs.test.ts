@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStudioStore } from '../../src/ui/store/studio-store';
 import { RECOUNT_DELAY_MS, selectLiveMacs } from '../../src/ui/store/live-macs-slice';
 import { macsFigure } from '../../src/ui/store/macs-figure';
+import { variantMacsLine } from '../../src/ui/store/variant-macs';
 import type { AnalysisJobs } from '../../src/ui/services/analysis-jobs';
 import { macsAtDims } from '../../src/core/analyze/macs-at-dims';
 import { analyzeModel } from '../../src/core/analyze/summary';
@@ -81,6 +82,10 @@ describe('MACs follow the input sizes typed, before any measurement', () => {
     expect(at512.value).toBe('33.1 k');
     expect(at512.hint).toBe('Conv/MatMul/Gemm, counted from shapes at input [1×512], sr [], the sizes set (not measured at them yet); guessed input[0]=1');
     for (const id of ids) expect(selectLiveMacs(store.getState(), id)).toMatchObject({ kind: 'counted', total: measuredCost });
+    // The comparison's note for the variant follows the same sizes.
+    expect(variantMacsLine(selectLiveMacs(store.getState(), ids[1]!), selectLiveMacs(store.getState(), ids[0]!))).toBe(
+      'MACs at the sizes set (input [1×512], sr []): 33.1 k, the original 33.1 k',
+    );
 
     // Eight times the samples: about eight times the Conv's steps.
     store.getState().setInputDim('input[1]', 4096);
