@@ -139,6 +139,17 @@ describe('MACs follow the input sizes typed, before any measurement', () => {
     expect(store.getState().liveMacs).toBe(counted);
   });
 
+  it('a recount that fails (the analysis worker died) is reported and the figure keeps its last count', async () => {
+    const { fake, store } = liveStore();
+    await store.getState().openFiles([onnxFile('vad.onnx')]);
+    const before = figure(store);
+    fake.services.analysis = { macsAt: () => Promise.reject(new Error('The analysis worker stopped (out of memory).')) };
+    store.getState().setInputDim('input[1]', 512);
+    await vi.advanceTimersByTimeAsync(RECOUNT_DELAY_MS);
+    expect(store.getState()).toMatchObject({ liveMacsPending: false, liveMacs: null, liveMacsError: { message: expect.stringContaining('out of memory') } });
+    expect(figure(store)).toEqual(before);
+  });
+
   it('sizes that do not fit the model, or make no inputs, say so in the figure', () => {
     const conv = model(
       graph({

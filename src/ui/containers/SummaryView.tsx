@@ -11,6 +11,7 @@ import { macsFigure, type LiveMacsState } from '../store/macs-figure';
 import { selectLiveMacs } from '../store/live-macs-slice';
 import type { BenchResult } from '../../core/evaluate/bench-result';
 import type { MacsAtDims } from '../../core/analyze/macs-at-dims';
+import type { UiError } from '../store/ui-error';
 
 function summaryStats(model: LoadedModel, s: ModelSummary, measured: BenchResult | null, live: LiveMacsState): Stat[] {
   const macs = macsFigure(s.macs, measured, live);
@@ -33,7 +34,14 @@ function summaryStats(model: LoadedModel, s: ModelSummary, measured: BenchResult
 }
 
 /** Said on the page, not only in the MACs figure's tooltip: the sizes typed cannot make inputs, or do not fit the model. */
-function SizesNotice({ live }: { live: MacsAtDims | null }) {
+function SizesNotice({ live, error }: { live: MacsAtDims | null; error: UiError | null }) {
+  if (error && !live) {
+    return (
+      <p className="note" role="status" data-testid="sizes-notice">
+        The MACs could not be recounted at the input sizes set ({error.message}); the figure above is the last count.
+      </p>
+    );
+  }
   if (!live || (live.kind === 'counted' && live.impossible.length === 0)) return null;
   return (
     <p className="note" role="status" data-testid="sizes-notice">
@@ -49,6 +57,7 @@ export function SummaryView({ model, summary }: { model: LoadedModel; summary: M
   const measured = useStudio((st) => st.measurements[model.id]?.bench ?? null);
   const liveResult = useStudio((st) => selectLiveMacs(st, model.id));
   const livePending = useStudio((st) => st.liveMacsPending);
+  const liveError = useStudio((st) => st.liveMacsError);
   return (
     <section className="panel" aria-label="Model summary" data-testid="summary">
       <header className="panel-header">
@@ -59,7 +68,7 @@ export function SummaryView({ model, summary }: { model: LoadedModel; summary: M
         {model.source === 'sample' && <span className="badge">sample</span>}
       </header>
       <StatGrid stats={summaryStats(model, summary, measured, { result: liveResult, pending: livePending })} />
-      <SizesNotice live={liveResult} />
+      <SizesNotice live={liveResult} error={liveError} />
       <div className="grid-2">
         <div>
           <IoTable title="Inputs" values={summary.inputs} />
