@@ -8,6 +8,9 @@ import { synthesizeModelInputs } from '../../src/core/evaluate/inputs';
 import { voiceActivity, VAD_SAMPLES } from '../fixtures/voice-activity';
 import { studioSession } from './support/studio-session';
 import { dropFiles, watchErrors } from './support/page-actions';
+import { clearLongTasks, longest, readLongTasks, recordLongTasks } from './support/long-tasks';
+import { describeTasks, traceMainThread } from './support/main-thread-trace';
+import { cpus, loadavg } from 'node:os';
 
 const session = studioSession();
 
@@ -15,6 +18,7 @@ async function openStudio(): Promise<{ page: Page; errors: string[] }> {
   const context = await session.browser().newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
+  await recordLongTasks(page);
   await page.goto(session.url());
   await page.getByRole('button', { name: 'Try the sample model' }).waitFor();
   return { page, errors };
@@ -46,6 +50,28 @@ describe('measurements a user can trust, on a model with unnamed dims', () => {
     expect(await sizes.getByLabel('Size of input[1]').getAttribute('placeholder')).toBe('16');
     expect(await sizes.getByLabel('Value of sr').getAttribute('placeholder')).toBe('random');
 
+    // Before any measurement, the summary's MACs follow the size typed (counted on the analysis worker).
+    const macsStat = page.getByTestId('summary').locator('.stat').filter({ has: page.locator('dt', { hasText: /^MACs$/ }) });
+    const macsValue = () => macsStat.locator('dd').textContent();
+    const loadTime = await macsValue();
+    expect(await macsStat.getAttribute('title')).toMatch(/until measured$/);
+    await clearLongTasks(page);
+    const typing = await traceMainThread(session.browser(), page, async () => {
+      await sizes.getByLabel('Size of input[1]').fill(String(VAD_SAMPLES));
+      // Conv 16 x 129 taps x 16 steps at 512 samples, head 16 x 2.
+      await expect.poll(macsValue, { timeout: 30_000 }).toBe('33.1 k');
+      expect(await macsStat.getAttribute('title')).toBe('Conv/MatMul/Gemm, counted from shapes at input [1×512], sr [], the sizes set (not measured at them yet); guessed input[0]=1');
+      await sizes.getByLabel('Size of input[1]').fill('4096');
+      // Eight times the samples: 128 steps.
+      await expect.poll(macsValue, { timeout: 30_000 }).toBe('264.2 k');
+      await sizes.getByLabel('Size of input[1]').fill('');
+      await expect.poll(macsValue, { timeout: 30_000 }).toBe(loadTime);
+    });
+    const typingLong = longest(await readLongTasks(page));
+    console.info(`[measure e2e] while typing sizes: longest long task ${typingLong.toFixed(0)} ms; ${typing.length ? describeTasks(typing) : 'no main-thread task over 50 ms'}; load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+    for (const t of typing) expect(t.cpuMs, `main-thread task: ${describeTasks([t])}`).toBeLessThanOrEqual(200);
+    if (loadavg()[0]! < cpus().length) expect(typingLong).toBeLessThanOrEqual(200);
+
     // At the guessed [1, 16] the reflect Pad cannot run: the error says which dims were guessed and where to set them.
     await compress(page, 'int8-weight');
     await page.getByTestId('comparison').waitFor();
@@ -74,6 +100,8 @@ describe('measurements a user can trust, on a model with unnamed dims', () => {
     // Sizes and the value set in their fields: the next measurement runs.
     await sizes.getByLabel('Size of input[1]').fill(String(VAD_SAMPLES));
     await sizes.getByLabel('Value of sr').fill('16000');
+    // The variant's note in the comparison follows the same sizes, before it is measured at them.
+    await expect.poll(() => row.page().getByTestId('variant-macs').first().textContent(), { timeout: 30_000 }).toBe('MACs at the sizes set (input [1×512], sr []): 33.1 k, the original 33.1 k');
     await page.getByLabel('Timed runs per model').fill('20');
     await page.getByRole('button', { name: /^Re-measure all/ }).click();
     await measured(page);

@@ -1,10 +1,10 @@
 import type { ModelIR } from '../ir/model';
-import { listGraphs, listNodes } from '../ir/walk';
+import { listNodes } from '../ir/walk';
 import { ioSpec, type IOSpec } from './io';
 import { weightTable, type LayerRow } from './layers';
-import { countMacs, type NodeMacs } from './macs';
+import type { NodeMacs } from './macs';
+import { modelMacs } from './model-macs';
 import { opKey } from './op-key';
-import { inferShapes } from '../graph/shapes';
 import { webgpuSupports } from './webgpu-ops';
 import { noOpReasons, type NoOpReasons } from './applicability';
 
@@ -46,7 +46,10 @@ export interface ModelSummary {
 }
 
 export interface AnalyzeOptions {
-  /** Values for symbolic input dims in the MAC estimate; unlisted ones (and unnamed unknown dims) count as 1. */
+  /**
+   * Sizes for open input dims in the MAC estimate, by name (`batch`) or by input and axis
+   * (`x[1]`, which also reaches dims without a name); unlisted ones count as 1.
+   */
   dims?: Record<string, number>;
 }
 
@@ -71,8 +74,10 @@ export function analyzeModel(model: ModelIR, sizeBytes: number, options: Analyze
     if (!io.shape) continue;
     inputShapes.set(
       io.name,
-      io.shape.map((d) => {
+      io.shape.map((d, axis) => {
         if (typeof d === 'number') return d;
+        const byAxis = options.dims?.[`${io.name}[${axis}]`];
+        if (byAxis !== undefined) return byAxis;
         const key = d ?? '?';
         const value = (d !== null ? options.dims?.[d] : undefined) ?? 1;
         assumedDims[key] = value;
@@ -80,10 +85,7 @@ export function analyzeModel(model: ModelIR, sizeBytes: number, options: Analyze
       }),
     );
   }
-  const macs = countMacs(g, inferShapes(g, inputShapes));
-  const subgraphCounted = listGraphs(model)
-    .slice(1)
-    .some(({ graph }) => graph.node.some((n) => ['Conv', 'ConvTranspose', 'MatMul', 'Gemm'].includes(n.opType)));
+  const macs = modelMacs(model, Object.fromEntries(inputShapes));
 
   const unsupported = new Set<string>();
   let unsupportedNodes = 0;
@@ -108,7 +110,7 @@ export function analyzeModel(model: ModelIR, sizeBytes: number, options: Analyze
     params,
     bytesByDType,
     layers,
-    macs: { ...macs, complete: macs.complete && !subgraphCounted, assumedDims },
+    macs: { ...macs, assumedDims },
     webgpu: { unsupportedOps: [...unsupported].sort(), unsupportedNodes },
     noOps: noOpReasons(model),
   };

@@ -1,8 +1,7 @@
-import { countMacs } from '../analyze/macs';
+import { macsFromShapes } from '../analyze/model-macs';
 import { inferShapes } from '../graph/shapes';
 import { weightTable } from '../analyze/layers';
 import type { ModelIR } from '../ir/model';
-import { listGraphs } from '../ir/walk';
 import type { BackendFigures } from './profile';
 
 /** What one run of a model must at least compute and move, as far as static analysis can tell. */
@@ -29,10 +28,7 @@ export interface ModelCost {
 export function modelCost(model: ModelIR, inputShapes: Record<string, readonly number[]>): ModelCost {
   const g = model.graph!;
   const table = inferShapes(g, new Map(Object.entries(inputShapes).map(([k, v]) => [k, [...v]])));
-  const macs = countMacs(g, table);
-  const subgraphMacs = listGraphs(model)
-    .slice(1)
-    .some(({ graph }) => graph.node.some((n) => ['Conv', 'ConvTranspose', 'MatMul', 'Gemm'].includes(n.opType)));
+  const macs = macsFromShapes(model, table);
   const { bytesByDType } = weightTable(model);
   const weightBytes = Object.values(bytesByDType).reduce((a, b) => a + b, 0);
   const stored = new Set(g.initializer.map((t) => t.name));
@@ -49,7 +45,7 @@ export function modelCost(model: ModelIR, inputShapes: Record<string, readonly n
   }
   return {
     macs: macs.total,
-    macsComplete: macs.complete && !subgraphMacs,
+    macsComplete: macs.complete,
     weightBytes,
     activationBytes: 2 * 4 * activationElements,
     unknownActivations,

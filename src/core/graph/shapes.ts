@@ -7,8 +7,8 @@ import { topologicalOrder } from './topo-order';
 import { evaluateInto, storedConstants } from './evaluate/const-eval';
 import { broadcastDims } from './evaluate/broadcast-values';
 
-/** Constants the evaluator keeps while inferring (shape arithmetic and small tables, not weights). */
-const CONST_LIMIT = 4096;
+/** Constants the evaluator keeps while inferring (shape arithmetic and small tables, not weights); larger stored tensors are read for their dims only. */
+export const CONST_LIMIT = 4096;
 /** Values up to this many elements are reported in ShapeTable.values. */
 const SMALL_VALUE = 64;
 

@@ -7,6 +7,8 @@ export interface VariantNotesProps {
   variants: readonly { id: string; label: string; recipeText: string; steps: readonly StepReport[]; calibration?: CalibrationUsed }[];
   /** Saves a variant's recipe as JSON (a button per variant when given). */
   onExportRecipe?(id: string): void;
+  /** By variant id: its MACs and the original's at the input sizes set, once recounted. */
+  macsAtSizes?: Readonly<Record<string, string | null>>;
 }
 
 export function describeCalibration(c: CalibrationUsed): string {
@@ -60,7 +62,7 @@ function StepNotes({ step }: { step: StepReport }) {
 }
 
 /** Per variant: its recipe in the CLI grammar, what each step did (totals and layer changes of any kind), and anything a step warned about. */
-export function VariantNotes({ variants, onExportRecipe }: VariantNotesProps) {
+export function VariantNotes({ variants, onExportRecipe, macsAtSizes }: VariantNotesProps) {
   return (
     <ul className="variant-notes small" data-testid="variant-notes">
       {variants.map((v) => (
@@ -83,6 +85,11 @@ export function VariantNotes({ variants, onExportRecipe }: VariantNotesProps) {
           {v.steps.map((s, i) => (
             <StepNotes key={`${s.method}-${i}`} step={s} />
           ))}
+          {macsAtSizes?.[v.id] && (
+            <div className="step-change small" data-testid="variant-macs">
+              {macsAtSizes[v.id]}
+            </div>
+          )}
           {v.steps.flatMap((s) =>
             s.warnings.map((w) => (
               <div key={`${s.method}-${w}`} className="step-warning">

@@ -16,6 +16,8 @@ import { exportVariantRecipe } from './recipe-export';
 import { ReportExportBar } from '../report/ReportExportBar';
 import { ExportableChart } from '../report/ExportableChart';
 import { fileStem } from '../report/file-stem';
+import { selectLiveMacs } from '../store/live-macs-slice';
+import { variantMacsLine } from '../store/variant-macs';
 
 function describeRun(backend: Backend | null, threads: number | null, runs: number): string {
   if (!backend) return `${runs} runs`;
@@ -58,6 +60,9 @@ export function CompareView() {
   );
   const { model, variants, measurements } = s;
   const { rows, outputs, gzip } = useComparisonRows();
+  const macsAtSizes = useStudio(
+    useShallow((st) => (st.model ? Object.fromEntries(st.variants.map((v) => [v.id, variantMacsLine(selectLiveMacs(st, v.id), selectLiveMacs(st, st.model!.id))])) : {})),
+  );
   if (!model || variants.length === 0) return null;
   const original = rows[0]!;
   const compared = rows.filter((r) => !r.isOriginal && r.fidelity !== null);
@@ -117,7 +122,7 @@ export function CompareView() {
           <p className="muted chart-placeholder">The cosine chart appears once outputs are compared.</p>
         )}
       </div>
-      <VariantNotes variants={variants} onExportRecipe={(id) => exportVariantRecipe(variants, id)} />
+      <VariantNotes variants={variants} onExportRecipe={(id) => exportVariantRecipe(variants, id)} macsAtSizes={macsAtSizes} />
       <ReportExportBar />
     </section>
   );

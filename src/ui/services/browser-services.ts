@@ -7,6 +7,8 @@ import { createBenchJobs } from './bench-jobs';
 import { createEvalJobs, createSampleFilesHolder } from './eval-jobs';
 import type { StudioServices } from './types';
 import { saveFile } from './save-file';
+import type { AnalysisWorkerRemote } from '../../../workers/analysis.worker';
+import { createAnalysisJobs } from './analysis-jobs';
 
 /** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
 export const SAMPLE_MODEL = {
@@ -39,12 +41,17 @@ export function createBrowserServices(): StudioServices {
     () => new Worker(new URL('../../../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-bench-1-thread' }),
     'one-thread measurement',
   );
+  const analysisWorker = createWorkerClient<AnalysisWorkerRemote>(
+    () => new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'featherweight-analysis' }),
+    'analysis',
+  );
   return {
     registry,
     models: createModelJobs(modelWorker, registry, sampleFiles),
     bench: createBenchJobs(benchWorker, registry, oneThreadBenchWorker),
     evaluation: createEvalJobs(benchWorker, registry, sampleFiles),
     sampleFiles,
+    analysis: createAnalysisJobs(analysisWorker, registry),
     loadSample,
     download(id, fileName) {
       const files = registry.get(id);

@@ -13,6 +13,7 @@ import type { SampleSetInfo } from '../../core/evaluate/loaders/sample-set-info'
 import type { ClassMapping, SampleSettings } from '../../core/evaluate/loaders/sample-settings';
 import type { DroppedFile } from './dropped-files';
 import type { WorkspaceRepository } from './workspace-storage/workspace-repository';
+import type { AnalysisJobs } from './analysis-jobs';
 
 export type { ModelSummary, Progress, BenchResult, MeasureAllItem, CompressResult, StepReport, FidelityResult, RecipeInput, Backend };
 export type { CalibrationUsed, EvaluateResult, InputsUsed, InputDims, PerLayerResult, ClassMapping, SampleSetInfo, SampleSettings, DroppedFile };
@@ -124,4 +125,6 @@ export interface StudioServices {
   download(id: string, fileName: string): void;
   /** Where workspaces are kept on this device (OPFS or IndexedDB); absent, nothing is stored. */
   workspace?: WorkspaceRepository;
+  /** Live MAC recounts at the sizes typed, beside the other workers; absent, MACs follow measurements only. */
+  analysis?: AnalysisJobs;
 }

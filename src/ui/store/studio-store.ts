@@ -9,6 +9,7 @@ import { createWorkflows } from './workflows';
 import { createWorkspaceSlice } from './workspace-slice';
 import { createWorkspaceWorkflows } from './workspace-workflows';
 import { createSerialQueue } from './serial-queue';
+import { createLiveMacsSlice } from './live-macs-slice';
 import type { StudioState } from './studio-state';
 import type { StoreDeps, SliceDeps } from './store-deps';
 
@@ -17,7 +18,7 @@ export type StudioStore = StoreApi<StudioState>;
 /** A fresh store over the given services (real workers in the app, fakes in tests). */
 export function createStudioStore(deps: StoreDeps): StudioStore {
   const sliceDeps: SliceDeps = { ...deps, jobs: createSerialQueue() };
-  return createStore<StudioState>()((...a) => ({
+  const store = createStore<StudioState>()((...a) => ({
     ...createModelSlice(sliceDeps)(...a),
     ...createRecipeSlice(sliceDeps)(...a),
     ...createVariantsSlice(sliceDeps)(...a),
@@ -27,5 +28,11 @@ export function createStudioStore(deps: StoreDeps): StudioStore {
     ...createWorkflows()(...a),
     ...createWorkspaceSlice(sliceDeps)(...a),
     ...createWorkspaceWorkflows(sliceDeps)(...a),
+    ...createLiveMacsSlice(sliceDeps)(...a),
   }));
+  // MACs follow the sizes typed: a recount whenever they, the model or its variants change.
+  store.subscribe((s, prev) => {
+    if (s.inputDims !== prev.inputDims || s.model !== prev.model || s.variants !== prev.variants) s.recountMacs();
+  });
+  return store;
 }
