@@ -125,10 +125,12 @@ function intTensor(name: string, dataType: number, dims: readonly number[], valu
 export function applyShapeEdits(session: EditSession, model: ReadonlyModelIR, graph: GraphProto, edits: readonly { entry: ShapeEntry; value: number }[]): void {
   const index = session.index;
   const main = index.scope(graph);
-  const byStored = new Map<StoredWeight, { entry: ShapeEntry; value: number }[]>();
-  for (const e of edits) byStored.set(e.entry.stored, [...(byStored.get(e.entry.stored) ?? []), e]);
+  // By name: each look-up of a stored tensor gives its own record.
+  const byStored = new Map<string, { entry: ShapeEntry; value: number }[]>();
+  for (const e of edits) byStored.set(e.entry.stored.name, [...(byStored.get(e.entry.stored.name) ?? []), e]);
   const fresh = nameAllocator(model);
-  for (const [stored, list] of byStored) {
+  for (const list of byStored.values()) {
+    const stored = list[0]!.entry.stored;
     const values = readIntegers(stored.tensor);
     const wanted = new Map<number, number>();
     let agree = true;
