@@ -12,6 +12,7 @@ import { RecipeError } from '../../../src/core/util/errors';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
 import { ATTENTION_HEAD_DIM as D, ATTENTION_HEADS as H, ATTENTION_WIDTH as C, fusedQkvAttention, multiHeadAttention } from '../../fixtures/attention-models';
+import { transformerBlock } from '../../fixtures/models';
 import { cosine, runModel, sameBytes, seededFeeds } from './run-helpers';
 
 const runtime = createNodeRuntime();
@@ -157,6 +158,12 @@ describe('prune-channels heads: multi-head attention (executed in onnxruntime-we
     expect(r.warnings.join(' ')).toMatch(/\(4 heads\): reaches graph output 'b0\.att'/);
     await expect(prune.apply(m, { ratio: 0, heads: 1 })).rejects.toThrow(RecipeError);
     await expect(prune.apply(m, { ratio: 0, heads: 1 })).rejects.toThrow(/would remove all 4 attention heads/);
+  });
+
+  it('attention it cannot match (one head, no Reshape into heads) is listed and left', async () => {
+    const r = await prune.apply(transformerBlock(), { ratio: 0, heads: 0.5 });
+    expect(r.changes).toEqual([]);
+    expect(r.warnings.join(' ')).toMatch(/Softmax 'attn\.softmax' reads a product of activations that no Q\/K\/V projection split into heads reaches/);
   });
 
   it('importance=activation ranks heads by what they add to the output projection, where weight norms mislead', async () => {

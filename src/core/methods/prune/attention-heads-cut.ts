@@ -85,7 +85,7 @@ export function planHeadCuts(blocks: readonly AttentionBlock[], o: HeadPlanOptio
       b.blocked ??
       (excluded.length > 0 ? `${excluded.map(label).join(', ')} excluded` : clash.length > 0 ? `${clash.map(([w]) => `'${w.name}'`).join(', ')} already cut by a channel group` : undefined);
     if (reason) {
-      plan.left.push(`${names} (${b.heads} heads): ${reason}`);
+      plan.left.push(b.heads > 0 ? `${names} (${b.heads} heads): ${reason}` : reason);
       continue;
     }
     const kept = keptHeads(b.heads, o.ratio);

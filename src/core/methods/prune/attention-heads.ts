@@ -346,6 +346,11 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
     if (s.kind === 'merged' && index.consumers(value, main).length === 0) b.blocked.push(`merged heads '${value}' read by nothing`);
   }
   const result: AttentionBlock[] = [];
+  for (const n of graph.node) {
+    if (n.opType !== 'Softmax' || !n.input[0] || states.get(n.input[0])?.kind === 'heads' || !scoresMatMul(n.input[0], index, main)) continue;
+    // Attention-like (a Softmax over a product of two activations) that no projection split into heads reaches.
+    result.push({ heads: 0, projections: [], outputs: [], shapeEdits: [], values: new Set(), blocked: `${nodeLabel(n)} reads a product of activations that no Q/K/V projection split into heads reaches (not matched as multi-head attention)` });
+  }
   for (const b of blocks.values()) {
     if (!b.softmax) continue;
     if (b.outputs.length === 0) b.blocked.push('no output projection reads the merged heads');
@@ -359,6 +364,17 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
     });
   }
   return result;
+}
+
+/** Whether `value` is, through scaling, masking or casts, a MatMul of two computed tensors (attention scores). */
+function scoresMatMul(value: string, index: GraphIndex, main: GraphScope): boolean {
+  for (let p = index.producer(value, main), steps = 0; p && steps < 8; steps++) {
+    if (p.opType === 'MatMul') return p.input.slice(0, 2).every((v) => v && !index.stored(v, main));
+    if (!ELEMENTWISE.has(p.opType) && !PASS.has(p.opType)) return false;
+    const computed = p.input.find((v) => v && !index.stored(v, main));
+    p = computed ? index.producer(computed, main) : undefined;
+  }
+  return false;
 }
 
 /** Lengths of the graph's rank-1 values (shape pieces): inference with every unknown input dim taken as 1, which no such length depends on. */
