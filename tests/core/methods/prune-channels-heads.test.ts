@@ -160,6 +160,20 @@ describe('prune-channels heads: multi-head attention (executed in onnxruntime-we
     await expect(prune.apply(m, { ratio: 0, heads: 1 })).rejects.toThrow(/would remove all 4 attention heads/);
   });
 
+  it('a mask input broadcast over the heads is followed; a mask with one plane per head blocks the block', async () => {
+    const m = multiHeadAttention(41, 1, 'seq', 'broadcast');
+    const r = await prune.apply(m, { ratio: 0, heads: 0.5 });
+    const kept = keptHeadsOf(r.channelMaps!.find((c) => c.node === 'b0.q_proj')!.kept);
+    expect(kept).toHaveLength(2);
+    const inputs = { ...feeds(5), ...seededFeeds({ mask: { dtype: 'float32', dims: [1, 5] } }, 3) };
+    const ref = await runModel(runtime, withHeadsSilenced(m, 'b0.o.w', [0, 1, 2, 3].filter((h) => !kept.includes(h))), inputs);
+    const out = await runModel(runtime, r.model, inputs);
+    expect(maxDiff(ref.y!.data as Float32Array, out.y!.data as Float32Array)).toBeLessThan(1e-5);
+    const perHead = await prune.apply(multiHeadAttention(41, 1, 'seq', 'per-head'), { ratio: 0, heads: 0.5 });
+    expect(perHead.changes).toEqual([]);
+    expect(perHead.warnings.join(' ')).toMatch(/\(4 heads\): Add 'b0\.mask' mixes in 'mask', which may vary along the head axis/);
+  });
+
   it('attention it cannot match (one head, no Reshape into heads) is listed and left', async () => {
     const r = await prune.apply(transformerBlock(), { ratio: 0, heads: 0.5 });
     expect(r.changes).toEqual([]);

@@ -85,6 +85,8 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
   const main = index.scope(graph);
   const opset = defaultOpset(model) ?? 1;
   const lengths = shapeLengths(main);
+  let probed: Map<string, number[]>[] | undefined;
+  const probes = (): Map<string, number[]>[] => (probed ??= [shapesWithUnknownDimsAt(main, 2), shapesWithUnknownDimsAt(main, 3)]);
   const parent: number[] = [];
   const blocks = new Map<number, Block>();
   const find = (x: number): number => {
@@ -110,6 +112,7 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
     return ra;
   };
   const states = new Map<string, State>();
+  const lost = new Map<string, Set<number>>();
   const set = (value: string, s: State): void => {
     states.set(value, s);
     if (s.kind !== 'features') blockOf(s.block).values.add(value);
@@ -133,12 +136,23 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
     const tracked = ins.filter((s): s is State => s !== undefined);
     const out = n.output[0];
     const known = isDefaultDomain(n) && out !== undefined && out !== '';
+    // Blocks whose heads were lost on the way here: a Softmax they still reach makes them attention to list.
+    const lostHere = new Set<number>();
+    for (const v of n.input) for (const id of (v && lost.get(v)) || []) lostHere.add(find(id));
     const fail = (why: string): void => {
-      for (const s of tracked) blockOf(s.block).blocked.push(why);
+      for (const s of tracked) {
+        blockOf(s.block).blocked.push(why);
+        if (s.kind !== 'features') lostHere.add(find(s.block));
+      }
+      for (const o of n.output) if (o && lostHere.size > 0) lost.set(o, new Set(lostHere));
     };
     const unread = `read by ${nodeLabel(n)}, which the head pass does not follow`;
+    if (lostHere.size > 0 && n.opType === 'Softmax' && n.input[0] && scoresMatMul(n.input[0], index, main)) {
+      for (const id of lostHere) blockOf(id).softmax = true;
+    }
 
     if (tracked.length === 0) {
+      for (const o of n.output) if (o && lostHere.size > 0) lost.set(o, lostHere);
       if (known && (n.opType === 'MatMul' || n.opType === 'Gemm')) {
         const w = ownFloat(n.input[1]);
         const dims = w ? tensorDims(w.tensor) : [];
@@ -299,11 +313,15 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
       }
       const other = n.input[1 - slot]!;
       const c = index.stored(other, main);
-      const dims = c ? tensorDims(c.tensor) : undefined;
-      // The constant aligns to the right; it must be 1 along the head axis (a scale, a mask without heads).
-      const at = dims ? dims.length - (h.rank - h.head) : -1;
-      if (!c || !dims || (elementCount(c.tensor) !== 1 && at >= 0 && dims[at] !== 1)) {
-        fail(`${nodeLabel(n)} mixes in '${other}', which is not a constant without a head axis`);
+      // The operand aligns to the right; it must be 1 along the head axis (a scale, a mask without heads).
+      const oneOnHeads = (dims: readonly number[] | undefined): boolean => {
+        const at = dims ? dims.length - (h.rank - h.head) : -1;
+        return dims !== undefined && (at < 0 || dims[at] === 1);
+      };
+      // A computed operand (a mask from an input) counts when its dim there is 1 whatever sizes the inputs take.
+      const ok = c ? elementCount(c.tensor) === 1 || oneOnHeads(tensorDims(c.tensor)) : probes().every((t) => oneOnHeads(t.get(other)));
+      if (!ok) {
+        fail(`${nodeLabel(n)} mixes in '${other}', which may vary along the head axis`);
         continue;
       }
       set(out!, h);
@@ -347,7 +365,7 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
   }
   const result: AttentionBlock[] = [];
   for (const n of graph.node) {
-    if (n.opType !== 'Softmax' || !n.input[0] || states.get(n.input[0])?.kind === 'heads' || !scoresMatMul(n.input[0], index, main)) continue;
+    if (n.opType !== 'Softmax' || !n.input[0] || states.get(n.input[0])?.kind === 'heads' || lost.has(n.input[0]) || !scoresMatMul(n.input[0], index, main)) continue;
     // Attention-like (a Softmax over a product of two activations) that no projection split into heads reaches.
     result.push({ heads: 0, projections: [], outputs: [], shapeEdits: [], values: new Set(), blocked: `${nodeLabel(n)} reads a product of activations that no Q/K/V projection split into heads reaches (not matched as multi-head attention)` });
   }
@@ -377,16 +395,19 @@ function scoresMatMul(value: string, index: GraphIndex, main: GraphScope): boole
   return false;
 }
 
-/** Lengths of the graph's rank-1 values (shape pieces): inference with every unknown input dim taken as 1, which no such length depends on. */
-function shapeLengths(scope: GraphScope): Map<string, number[]> {
+/** Inferred shapes with every unknown input dim taken as `size`. */
+function shapesWithUnknownDimsAt(scope: GraphScope, size: number): Map<string, number[]> {
   const seed = new Map<string, number[]>();
   for (const v of scope.graph.input) {
     const t = v.type?.value;
     if (t?.case !== 'tensorType' || !t.value.shape) continue;
-    seed.set(v.name, t.value.shape.dim.map((d) => (d.value.case === 'dimValue' && d.value.value > 0n ? Number(d.value.value) : 1)));
+    seed.set(v.name, t.value.shape.dim.map((d) => (d.value.case === 'dimValue' && d.value.value > 0n ? Number(d.value.value) : size)));
   }
   return inferShapes(scope.graph, seed).shapes;
 }
+
+/** Lengths of the graph's rank-1 values (shape pieces), which no unknown input dim changes. */
+const shapeLengths = (scope: GraphScope): Map<string, number[]> => shapesWithUnknownDimsAt(scope, 1);
 
 interface Split {
   rank: number;
