@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { patch } from '../../../src/core/ir/edit';
+import { valueInfo } from '../../../src/core/ir/build';
+import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { makeFloatTensor, readFloat32, readIntegers, tensorDims } from '../../../src/core/ir/tensor';
 import { encodeModel } from '../../../src/core/onnx/encode';
@@ -108,6 +110,17 @@ describe('prune-channels heads: multi-head attention (executed in onnxruntime-we
     expect(step.before.parameters - step.after.parameters).toBe(2 * (3 * (C * D + D) + D * C));
     // Per removed head at seq 6: the four projections' 6 x 32 x 8 each, QK^T and attention x V 6 x 6 x 8 each.
     expect(step.before.macs - step.after.macs).toBe(2 * (4 * seq * C * D + 2 * seq * seq * D));
+  });
+
+  it('declared shapes of the values whose heads change go; the rest stay', async () => {
+    const m = multiHeadAttention(41, 1, 6);
+    const g = m.graph!;
+    const declared = [valueInfo('b0.qm', DT.FLOAT, [1, 6, C]), valueInfo('b0.qa', DT.FLOAT, [1, 6, C]), valueInfo('b0.qr', DT.FLOAT, [1, 6, H, D]), valueInfo('b0.att', DT.FLOAT, [1, H, 6, 6]), valueInfo('b0.merged', DT.FLOAT, [1, 6, C]), valueInfo('b0.om', DT.FLOAT, [1, 6, C])];
+    const withShapes = patch(m, { graph: patch(g, { valueInfo: declared }) });
+    const r = await prune.apply(withShapes, { ratio: 0, heads: 0.5 });
+    expect(r.model.graph!.valueInfo.map((v) => v.name)).toEqual(['b0.om']);
+    const out = await runModel(runtime, r.model, feeds(6));
+    expect(out.y!.dims).toEqual([1, 6, C]);
   });
 
   it('fused QKV with the shape built by a Concat around the run-time length: a quarter of the heads, exact at two lengths', async () => {

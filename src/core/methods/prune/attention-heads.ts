@@ -115,7 +115,7 @@ export function attentionBlocks(model: ReadonlyModelIR): AttentionBlock[] {
   const lost = new Map<string, Set<number>>();
   const set = (value: string, s: State): void => {
     states.set(value, s);
-    if (s.kind !== 'features') blockOf(s.block).values.add(value);
+    blockOf(s.block).values.add(value);
   };
   const ownFloat = (name: string | undefined): StoredWeight | undefined => {
     const w = name ? index.stored(name, main) : undefined;
