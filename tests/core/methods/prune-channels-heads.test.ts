@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { patch } from '../../../src/core/ir/edit';
-import { valueInfo } from '../../../src/core/ir/build';
+import { node, valueInfo } from '../../../src/core/ir/build';
 import { DT } from '../../../src/core/ir/dtype';
 import type { ModelIR } from '../../../src/core/ir/model';
 import { makeFloatTensor, readFloat32, readIntegers, tensorDims } from '../../../src/core/ir/tensor';
@@ -121,6 +121,36 @@ describe('prune-channels heads: multi-head attention (executed in onnxruntime-we
     expect(r.model.graph!.valueInfo.map((v) => v.name)).toEqual(['b0.om']);
     const out = await runModel(runtime, r.model, feeds(6));
     expect(out.y!.dims).toEqual([1, 6, C]);
+  });
+
+  it('heads and channels together: the output projection loses rows to the heads and columns to its channel group', async () => {
+    // No residual: o_proj + bias -> Relu -> MatMul, so o_proj's 32 outputs are a channel group; 8 of them are dead.
+    const base = multiHeadAttention(41, 1, 6);
+    const g = base.graph!;
+    const dead = [1, 5, 9, 13, 17, 21, 25, 29];
+    const initializer = g.initializer.map((t) => {
+      if (t.name !== 'b0.o.w' && t.name !== 'b0.o.b') return t;
+      const v = Float32Array.from(readFloat32(t));
+      const cols = t.name === 'b0.o.w' ? C : v.length;
+      for (let i = 0; i < v.length; i++) if (dead.includes(i % cols)) v[i] = 0;
+      return makeFloatTensor(t.name, tensorDims(t), v);
+    });
+    const nodes = g.node.filter((n) => n.name !== 'b0.residual' && n.name !== 'out');
+    const m = patch(base, {
+      graph: patch(g, {
+        initializer: [...initializer, makeFloatTensor('head.w', [C, C], Float32Array.from({ length: C * C }, (_, i) => Math.sin(i)))],
+        node: [...nodes, node('Relu', ['b0.oa'], ['act'], {}, { name: 'act' }), node('MatMul', ['act', 'head.w'], ['y'], {}, { name: 'head' })],
+      }),
+    });
+    const r = await prune.apply(m, { ratio: 0.25, heads: 0.5 });
+    expect(r.changes).toContainEqual({ kind: 'channels-removed', name: 'b0.o_proj', before: C, after: C - 8 });
+    expect(r.channelMaps!.find((c) => c.node === 'b0.o_proj')!.kept).toEqual([...Array(C).keys()].filter((c) => !dead.includes(c)));
+    expect(tensorDims(r.model.graph!.initializer.find((t) => t.name === 'b0.o.w')!)).toEqual([2 * D, C - 8]);
+    expect(tensorDims(r.model.graph!.initializer.find((t) => t.name === 'head.w')!)).toEqual([C - 8, C]);
+    const kept = keptHeadsOf(r.channelMaps!.find((c) => c.node === 'b0.q_proj')!.kept);
+    const ref = await runModel(runtime, withHeadsSilenced(m, 'b0.o.w', [0, 1, 2, 3].filter((h) => !kept.includes(h))), feeds(6));
+    const out = await runModel(runtime, r.model, feeds(6));
+    expect(maxDiff(ref.y!.data as Float32Array, out.y!.data as Float32Array)).toBeLessThan(1e-4);
   });
 
   it('fused QKV with the shape built by a Concat around the run-time length: a quarter of the heads, exact at two lengths', async () => {
