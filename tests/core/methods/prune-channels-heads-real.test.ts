@@ -40,7 +40,8 @@ async function pruneHeads(heads: number) {
 // Measured (3 text-like lines 48x320, onnxruntime-web WASM): heads 0.25 keeps 6 of 8 heads per block,
 // parameters 0.9892x, MACs at 48x320 0.9981x, logits cosine 0.974; heads 0.5 keeps 4: 0.9785x, 0.9962x,
 // 0.969. Attention is under 1% of this model's compute (a sequence of 40), so heads buy little here;
-// one-thread latency moved within the run-to-run spread (0.92-0.97x against 0.99x for fp32 against itself).
+// one-thread latency (npm run bench, on a loaded machine) moved within the run-to-run spread: 0.92-1.06x
+// against 0.99-1.04x for fp32 timed against itself.
 describe('prune-channels heads on PP-OCRv4 rec (its fused-QKV SVTR blocks, executed in onnxruntime-web)', () => {
   it.each([
     [0.25, 6],
