@@ -20,6 +20,7 @@ import { benchWasmLatency } from './wasm-latency';
 import { benchPruning } from './pruning';
 import { benchSimplify } from './simplify-vs-onnxsim';
 import { benchLowRank } from './low-rank';
+import { benchAttentionHeads } from './attention-heads';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   await benchSimplify(rounds, gc);
   gc();
   await benchLowRank(rounds);
+  gc();
+  await benchAttentionHeads(rounds);
   console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

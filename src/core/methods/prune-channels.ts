@@ -13,6 +13,8 @@ import { PRUNE_CHANNELS_OPTIONS, pruneChannelsDeclaration, type PruneChannelsOpt
 import { channelGroups, type ChannelGroup } from './prune/channel-groups';
 import { channelsToKeep, keepAlongAxis, sliceNorms } from './prune/channel-cut';
 import { activationImportance } from './prune/channel-activation-importance';
+import { headsToCut, type HeadPlan } from './prune/attention-heads-plan';
+import { applyShapeEdits } from './prune/attention-heads-cut';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
 import type { ChannelMap, MethodContext, MethodModule, MethodOutcome } from './types';
@@ -54,19 +56,21 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
   const groups = channelGroups(model);
   const measured = o.importance === 'activation' ? await activationImportance(model, groups.filter((g) => !g.blocked), ctx, warnings) : undefined;
-  const left: string[] = [];
+  let left: string[] = [];
   const cuts = new Map<string, PlannedCut>();
   const depthwise = new Map<NodeProto, number>();
   const values = new Set<string>();
   const changes: LayerChange[] = [];
   const channelMaps: ChannelMap[] = [];
   const segmented = new Map<string, { weight: StoredWeight; axis: number; parts: { offset: number; keep: number[] }[] }>();
+  const leftGroups = new Map<string, ChannelGroup>();
   for (const group of groups) {
     const names = group.producers.map(label).join(', ');
     const excluded = group.producers.filter((p) => !changeable(label(p)));
     const reason = group.blocked ?? (excluded.length > 0 ? `${excluded.map(label).join(', ')} excluded` : undefined);
     if (reason) {
       left.push(`${names} (${group.channels} channels): ${reason}`);
+      leftGroups.set(left.at(-1)!, group);
       continue;
     }
     const kept = keptChannels(group.channels, o);
@@ -110,8 +114,14 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     planned.steps.push({ axis, keep });
     cuts.set(weight.name, planned);
   }
+  const heads = o.heads > 0 ? await headsToCut(model, o, ctx, changeable, takenBy(cuts), warnings) : undefined;
+  if (heads) {
+    addHeadCuts(heads, cuts, values, changes, channelMaps, warnings);
+    // A head projection's own channel group is blocked by its Reshape into heads: the heads pass took it.
+    left = left.filter((line) => !leftGroups.get(line)?.producers.every((p) => heads.projections.has(p)));
+  }
   if (left.length > 0) warnings.push(`Left ${left.length} channel group(s) as they are: ${left.slice(0, 8).join('; ')}${left.length > 8 ? '; ...' : ''}.`);
-  if (cuts.size === 0) return unchangedOutcome(model, o.ratio === 0 ? 'Ratio 0 removes no channel' : 'No channel group could be cut', warnings);
+  if (cuts.size === 0) return unchangedOutcome(model, o.ratio === 0 && o.heads === 0 ? 'Ratio 0 removes no channel' : o.heads > 0 ? 'No channel group or attention head could be cut' : 'No channel group could be cut', warnings);
 
   onProgress?.({ kind: 'phase', phase: 'prune-channels: cutting tensors' });
   const graph = sharedModel(model).graph!;
@@ -125,11 +135,30 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     for (const [n, kept] of depthwise) {
       session.updateNode(n, (cur) => patch(cur, { attribute: [...cur.attribute.filter((a) => a.name !== 'group'), attr('group', kept)] }));
     }
+    if (heads) applyShapeEdits(session, model, graph, heads.shapes);
     // Declared shapes of the cut feature maps are stale; the runtime infers them again.
     const valueInfo = graph.valueInfo.filter((v) => !values.has(v.name));
     if (valueInfo.length !== graph.valueInfo.length) session.setDeclarations(graph, { valueInfo: [...valueInfo] });
   });
   return { model: result, tensors: cuts.size, warnings, changes, channelMaps };
+}
+
+/** Whether the channel cuts already take this tensor's axis. */
+function takenBy(cuts: ReadonlyMap<string, PlannedCut>): (weight: StoredWeight, axis: number) => boolean {
+  return (weight, axis) => cuts.get(weight.name)?.steps.some((s) => s.axis === axis) ?? false;
+}
+
+/** Adds the heads' weight cuts to the channel cuts (another axis of the same tensor composes) and lists the blocks left. */
+function addHeadCuts(heads: HeadPlan, cuts: Map<string, PlannedCut>, values: Set<string>, changes: LayerChange[], channelMaps: ChannelMap[], warnings: string[]): void {
+  for (const c of heads.cuts) {
+    const planned = cuts.get(c.weight.name) ?? { weight: c.weight, steps: [] };
+    planned.steps.push({ axis: c.axis, keep: c.keep });
+    cuts.set(c.weight.name, planned);
+  }
+  heads.values.forEach((v) => values.add(v));
+  changes.push(...heads.changes);
+  channelMaps.push(...heads.channelMaps);
+  if (heads.left.length > 0) warnings.push(`Left ${heads.left.length} attention block(s) with all their heads: ${heads.left.slice(0, 8).join('; ')}${heads.left.length > 8 ? '; ...' : ''}.`);
 }
 
 export const pruneChannels: MethodModule<typeof PRUNE_CHANNELS_OPTIONS> = {

@@ -28,6 +28,15 @@ export const PRUNE_CHANNELS_OPTIONS = [
     default: 'l1',
     choices: ['l1', 'l2', 'activation'],
   },
+  {
+    kind: 'number',
+    key: 'heads',
+    label: 'Attention heads ratio',
+    help: 'Share of each multi-head attention block\'s heads removed, least important first: their Q/K/V columns, the output projection\'s rows and the Reshape shapes that hold the head count. 0 keeps every head.',
+    default: 0,
+    min: 0,
+    max: 1,
+  },
   { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Convs, MatMuls and Gemms whose output channels stay (their whole group does): ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ] as const satisfies readonly OptionField[];
 
@@ -40,7 +49,7 @@ export const pruneChannelsDeclaration: MethodDeclaration<typeof PRUNE_CHANNELS_O
   id: 'prune-channels',
   label: 'Prune channels (structured)',
   description:
-    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates, channel offsets through a Concat, a Flatten into a Gemm). Smaller file and less compute; groups it cannot follow are left alone and listed.',
+    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates, channel offsets through a Concat, a Flatten into a Gemm), and optionally whole attention heads. Smaller file and less compute; groups it cannot follow are left alone and listed.',
   family: 'pruning',
   options: PRUNE_CHANNELS_OPTIONS,
   calibrationSamples: (options) => (options.importance === 'activation' ? CHANNEL_ACTIVATION_SAMPLES : undefined),
