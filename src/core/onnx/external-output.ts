@@ -33,7 +33,7 @@ export interface OutputLayout {
 export interface ExternalDataFile {
   location: string;
   size: number;
-  pieces: readonly Uint8Array[];
+  pieces: readonly Uint8Array<ArrayBuffer>[];
 }
 
 /** An encoded output: the .onnx bytes, and the data file they refer to when the weights were placed outside. */
@@ -48,7 +48,7 @@ export function encodedByteLength(encoded: EncodedModel): number {
 }
 
 /** Every piece of the output in order: the .onnx bytes, then the data file's pieces. */
-export function encodedPieces(encoded: EncodedModel): readonly Uint8Array[] {
+export function encodedPieces(encoded: EncodedModel): readonly Uint8Array<ArrayBuffer>[] {
   return encoded.external ? [encoded.model, ...encoded.external.pieces] : [encoded.model];
 }
 
@@ -57,8 +57,8 @@ interface Placement {
   align: number;
   minBytes: number;
   cursor: number;
-  pieces: Uint8Array[];
-  zeros: Uint8Array;
+  pieces: Uint8Array<ArrayBuffer>[];
+  zeros: Uint8Array<ArrayBuffer>;
 }
 
 function entry(key: string, value: string) {
@@ -69,7 +69,8 @@ function placeTensor(t: TensorProto, at: Placement): TensorProto {
   if (t.dataLocation === TensorProto_DataLocation.EXTERNAL || t.rawData.byteLength < at.minBytes) return t;
   const offset = Math.ceil(at.cursor / at.align) * at.align;
   if (offset > at.cursor) at.pieces.push(at.zeros.subarray(0, offset - at.cursor));
-  at.pieces.push(t.rawData);
+  // Weight payloads are views into ArrayBuffers (decoded files, method outputs), never shared memory.
+  at.pieces.push(t.rawData as Uint8Array<ArrayBuffer>);
   at.cursor = offset + t.rawData.byteLength;
   return patch(t, {
     rawData: new Uint8Array(0),
