@@ -6,7 +6,7 @@ import { createModelJobs } from './model-jobs';
 import { createBenchJobs } from './bench-jobs';
 import { createEvalJobs, createSampleFilesHolder } from './eval-jobs';
 import type { StudioServices } from './types';
-import { saveFile } from './save-file';
+import { saveModelFiles } from './save-model-files';
 
 /** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
 export const SAMPLE_MODEL = {
@@ -48,7 +48,7 @@ export function createBrowserServices(): StudioServices {
     loadSample,
     download(id, fileName) {
       const files = registry.get(id);
-      if (files) saveFile(files.model, fileName);
+      if (files) void saveModelFiles(files, fileName);
     },
   };
 }
