@@ -103,3 +103,17 @@ describe('compress of a model with external data', () => {
     expect(firstDifference(encodeModel(ranged.model), encodeModel(whole.model))).toBe(-1);
   });
 });
+
+describe('inspect of a model with external data', () => {
+  it('counts the data files in its sizes', async () => {
+    const data = readFileSync(`${input}.data`).byteLength;
+    const j = await cli('inspect', input, '--json');
+    expect(j.code, j.stderr).toBe(0);
+    const s = JSON.parse(j.stdout);
+    expect(s.sizeBytes).toBe(readFileSync(input).byteLength);
+    expect(s.externalBytes).toBe(data);
+    expect(s.totalBytes).toBe(s.sizeBytes + data);
+    const h = await cli('inspect', input);
+    expect(h.stdout).toMatch(/\+ external {2}1\.\d+ MB of data files/);
+  });
+});
