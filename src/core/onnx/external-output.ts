@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { AttributeProto_AttributeType as AT, StringStringEntryProtoSchema, TensorProto_DataLocation, type GraphProto, type NodeProto, type TensorProto } from './schema';
+import { StringStringEntryProtoSchema, TensorProto_DataLocation, type GraphProto, type TensorProto } from './schema';
 import { patch } from '../ir/edit';
 import type { ModelIR } from '../ir/model';
 import { planEncoding } from './encode';
@@ -79,32 +79,15 @@ function placeTensor(t: TensorProto, at: Placement): TensorProto {
   });
 }
 
-function placeNode(node: NodeProto, at: Placement): NodeProto {
-  let changed = false;
-  const attribute = node.attribute.map((a) => {
-    if (a.type === AT.GRAPH && a.g) {
-      const g = placeGraph(a.g, at);
-      if (g === a.g) return a;
-      changed = true;
-      return patch(a, { g });
-    }
-    if (a.type === AT.GRAPHS && a.graphs.length > 0) {
-      const graphs = a.graphs.map((g) => placeGraph(g, at));
-      if (graphs.every((g, i) => g === a.graphs[i])) return a;
-      changed = true;
-      return patch(a, { graphs });
-    }
-    return a;
-  });
-  return changed ? patch(node, { attribute }) : node;
-}
-
-/** Initializers of the graph and of its subgraphs, in graph order; Constant nodes keep their values inline. */
+/**
+ * The main graph's initializers, in order. Subgraph (If/Loop/Scan body) initializers and Constant
+ * nodes keep their values inline: onnxruntime-web resolves a subgraph's external data on a file
+ * system it does not have ("external data path could not be canonicalized"), even when the data
+ * file is handed to it.
+ */
 function placeGraph(graph: GraphProto, at: Placement): GraphProto {
   const initializer = graph.initializer.map((t) => placeTensor(t, at));
-  const node = graph.node.map((n) => placeNode(n, at));
-  const same = initializer.every((t, i) => t === graph.initializer[i]) && node.every((n, i) => n === graph.node[i]);
-  return same ? graph : patch(graph, { initializer, node });
+  return initializer.every((t, i) => t === graph.initializer[i]) ? graph : patch(graph, { initializer });
 }
 
 /**
@@ -120,7 +103,7 @@ export function encodeWithExternalData(model: ModelIR, layout: OutputLayout = {}
   const plan = planEncoding(placed);
   if (plan.size > PROTOBUF_MAX_BYTES) {
     throw new UnsupportedModelError(
-      `Even with its initializers in external data the model takes ${plan.size} bytes (weights in Constant nodes or typed fields stay inline); protobuf holds at most ${PROTOBUF_MAX_BYTES}.`,
+      `Even with its initializers in external data the model takes ${plan.size} bytes (weights in subgraphs, Constant nodes or typed fields stay inline); protobuf holds at most ${PROTOBUF_MAX_BYTES}.`,
     );
   }
   return { model: plan.write(), ...(at.pieces.length > 0 && { external: { location, size: at.cursor, pieces: at.pieces } }) };

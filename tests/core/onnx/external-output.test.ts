@@ -11,6 +11,9 @@ import { createNodeRuntime } from '../../../src/runtime/node';
 import { runtimeExternalData } from '../../../src/runtime/encoded-session';
 import type { ExternalDataInput } from '../../../src/runtime/types';
 import { joinPieces, wideMlp } from '../../fixtures/wide-mlp';
+import { graph, model as buildModel, node, valueInfo } from '../../../src/core/ir/build';
+import { DT } from '../../../src/core/ir/dtype';
+import { makeFloatTensor } from '../../../src/core/ir/tensor';
 import { firstDifference } from './byte-helpers';
 
 const MB = 1_000_000;
@@ -77,6 +80,42 @@ describe('output encoding with external data', () => {
     const before = encodeModel(model);
     encodeWithExternalData(model, { externalLocation: 'x.data' });
     expect(firstDifference(encodeModel(model), before)).toBe(-1);
+  });
+
+  it('keeps the initializers of If branches inline (onnxruntime-web cannot take their external data), and the model still runs', async () => {
+    const r = seededRandom(8);
+    const weight = (name: string) => makeFloatTensor(name, [64, 64], Float32Array.from({ length: 64 * 64 }, () => r.normal() * 0.1));
+    const branch = (name: string) =>
+      graph({ name, initializers: [weight(`${name}.w`)], nodes: [node('MatMul', ['x', `${name}.w`], [`${name}.y`], {}, { name: `${name}.mm` })], inputs: [], outputs: [valueInfo(`${name}.y`, DT.FLOAT, [2, 64])] });
+    const withIf = buildModel(
+      graph({
+        inputs: [valueInfo('x', DT.FLOAT, [2, 64]), valueInfo('flag', DT.BOOL, [])],
+        outputs: [valueInfo('z', DT.FLOAT, [2, 64])],
+        initializers: [weight('main.w')],
+        nodes: [
+          node('If', ['flag'], ['y'], { then_branch: branch('then'), else_branch: branch('else') }, { name: 'if' }),
+          node('MatMul', ['y', 'main.w'], ['z'], {}, { name: 'main.mm' }),
+        ],
+      }),
+    );
+    const out = encodeWithExternalData(withIf, { externalLocation: 'if.data' });
+    const refs = listWeights(fromBinary(ModelProtoSchema, out.model)).filter((w) => w.tensor.dataLocation === TensorProto_DataLocation.EXTERNAL);
+    expect(refs.map((w) => `${w.graphPath}:${w.name}`)).toEqual([':main.w']);
+    const x = { dtype: 'float32' as const, dims: [2, 64], data: Float32Array.from({ length: 128 }, () => r.normal()) };
+    for (const flag of [true, false]) {
+      const inputs = { x, flag: { dtype: 'bool' as const, dims: [], data: Uint8Array.of(flag ? 1 : 0) } };
+      const runOf = async (bytes: Uint8Array, externalData?: ExternalDataInput[]) => {
+        const session = await runtime.createSession(bytes, externalData ? { externalData } : {});
+        try {
+          return (await session.run(inputs)).z!.data as Float32Array;
+        } finally {
+          await session.release();
+        }
+      };
+      const expected = await runOf(encodeModel(withIf));
+      const got = await runOf(out.model, runtimeExternalData(out));
+      expect(got.every((v, i) => v === expected[i])).toBe(true);
+    }
   });
 
   it('refuses a location that would leave the output folder', () => {
