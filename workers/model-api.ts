@@ -6,6 +6,7 @@ import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
 import type { ModelIR } from '../src/core/ir/model';
 import { decodeInput, type ModelInput } from './model-input';
+import { encodedByteLength, type OutputLayout } from '../src/core/onnx/external-output';
 import { readSampleSet, type SampleRequest } from './sample-input';
 
 /** A recipe in its JSON form ({ version?, steps: [{ method, options }] }); validated (and migrated) in the worker. */
@@ -15,8 +16,12 @@ export type RecipeInput = Recipe & { version?: number };
 export type CalibrationUsed = { kind: 'samples'; count: number; of: number } | { kind: 'synthetic'; count: number };
 
 export interface CompressResult {
+  /** The .onnx bytes; with `external`, they refer to that data file by its name. */
   bytes: Uint8Array<ArrayBuffer>;
+  /** The whole output's bytes: the .onnx and its external data file. */
   sizeBytes: number;
+  /** Past the inline limit, the weights' data file: its name (the model's `location`) and its bytes, never joined into one buffer. */
+  external?: { location: string; data: Blob };
   steps: StepReport[];
   /** Decode + recipe + encode, wall time in the worker. */
   ms: number;
@@ -65,7 +70,7 @@ export const modelWorkerApi = {
    * calibration runs on the user's samples (capped by the step's `samples` option) instead of the
    * method's seeded synthetic inputs.
    */
-  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, openModel?: OpenModel, samples?: CalibrationSamples): Promise<CompressResult> {
+  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, openModel?: OpenModel, samples?: CalibrationSamples, output?: OutputLayout): Promise<CompressResult> {
     const t0 = performance.now();
     const parsed = recipeFromJson(recipe);
     onProgress?.({ kind: 'phase', phase: 'Decoding' });
@@ -79,15 +84,19 @@ export const modelWorkerApi = {
         ...(openModel && { openModel }),
         ...(teacher && { teacher }),
         ...(calibration.inputs && { calibrationInputs: calibration.inputs }),
+        ...(output && { output }),
       });
     } finally {
       await teacher?.release();
     }
     const { bytes, steps } = applied;
+    const file = applied.output.external;
     const unchanged = applied.model === model || (Object.keys(input.external).length === 0 && sameBytes(bytes, input.model));
     return {
       bytes,
-      sizeBytes: bytes.byteLength,
+      sizeBytes: encodedByteLength(applied.output),
+      // A Blob of the pieces: the browser keeps it (on disk if need be), no buffer holds all the weights.
+      ...(file && { external: { location: file.location, data: new Blob([...file.pieces], { type: 'application/octet-stream' }) } }),
       steps,
       ms: performance.now() - t0,
       ...(calibration.used && { calibration: calibration.used }),

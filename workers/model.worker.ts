@@ -6,6 +6,7 @@ import { modelWorkerApi, type RecipeInput } from './model-api';
 import type { ModelInput } from './model-input';
 import { decodeImageInWorker } from './image-decoder';
 import type { SampleRequest } from './sample-input';
+import type { OutputLayout } from '../src/core/onnx/external-output';
 
 /**
  * onnxruntime-web is loaded into this worker only when a method runs the model (int8-static
@@ -26,9 +27,9 @@ const openModel = lazyModelOpener();
 /** The model worker: decode + analyze, and compress with the result bytes transferred back. */
 const exposed = {
   analyze: (input: ModelInput) => modelWorkerApi.analyze(input),
-  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, samples?: SampleRequest) {
+  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, samples?: SampleRequest, output?: OutputLayout) {
     const calibration = samples && { request: samples, decodeImage: decodeImageInWorker };
-    const result = await modelWorkerApi.compress(input, recipe, onProgress, openModel, calibration);
+    const result = await modelWorkerApi.compress(input, recipe, onProgress, openModel, calibration, output);
     return Comlink.transfer(result, [result.bytes.buffer]);
   },
 };

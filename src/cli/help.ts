@@ -20,9 +20,12 @@ Options:
 
 const COMPRESS_USAGE = `Usage: featherweight compress <in.onnx> (--recipe <spec> | --recipe-file <recipe.json> | --goal <id>) -o <out.onnx> [--json]
 
-Applies a recipe and writes the compressed model (weights inline, one file). The result is
-loaded in onnxruntime-web first: a model it rejects is an error (exit 3), never written. The
-output is written to a temporary file and renamed into place; the input is never overwritten.
+Applies a recipe and writes the compressed model (weights inline, one file). An output past
+--inline-limit (2000 MB: protobuf holds one message under 2 GiB) keeps its weights in one external
+data file beside it, <out.onnx>.data, each tensor at an offset aligned to 4096 bytes, written
+tensor by tensor. The result is loaded in onnxruntime-web first: a model it rejects is an error
+(exit 3), never written. Each file is written to a temporary file and renamed into place (the
+data file first); the input is never overwritten.
 
 Recipe: steps joined by '+', each name[:key=value,...], for example
   int8-weight
@@ -43,10 +46,12 @@ Options:
   ${PREPROCESS_FIELDS.map((f) => `--${f.flag.name}`).join(', ')}
                        how calibration images and audio become inputs (as in eval)
   -o, --output <path>  where to write the compressed model
+  --inline-limit <MB>  output size past which the weights go to <out.onnx>.data (default 2000)
   --progress           print each phase and its step counter on stderr while it runs
   --report <file>      also write a report (model identity, the variant's sizes, parameters, MACs and
                        gzip size, its recipe) as .json, .md or .csv, by the file's extension
-  --json               print {input{path,sizeBytes}, output{path,sizeBytes}, recipe, calibration?,
+  --json               print {input{path,sizeBytes,externalBytes?,totalBytes?},
+                       output{path,sizeBytes,externalData?{path,sizeBytes},totalBytes?}, recipe, calibration?,
                        steps[{method,options,tensors,ms,warnings,changes[{kind,...}],before,after}], ms};
                        before/after: {parameters,macs,storedBytes,gzipBytes}
   -h, --help           show this help`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeModel } from '../core/onnx/decode';
@@ -18,6 +18,8 @@ export interface ModelFile {
   model: ModelIR;
   /** Absolute paths of the external data files the model read. */
   externalPaths: string[];
+  /** Their bytes, all together (0 without external data). */
+  externalBytes: number;
 }
 
 /** A fresh Uint8Array over exactly the file's bytes (Node may hand back a slice of a shared pool). */
@@ -52,11 +54,25 @@ function isInside(root: string, path: string): boolean {
 }
 
 /**
- * Reads one external data file below the model's (real) folder. The location was already
+ * Data files up to this size are read whole (weights are views into them); larger ones, which no
+ * single buffer should hold (Node reads at most 2 GiB at once), are read tensor by tensor.
+ */
+export const WHOLE_FILE_READ_BYTES = 1 << 30;
+
+/** An external data file found below the model's folder: its size and a way to read ranges. */
+interface DataFile {
+  path: string;
+  size: number;
+  range(offset: number, length: number): Uint8Array<ArrayBuffer>;
+  close(): void;
+}
+
+/**
+ * Opens one external data file below the model's (real) folder. The location was already
  * normalised by the core; here links are resolved too, so a data file or a folder on its path
  * that is a symlink to somewhere outside the model's folder is refused, not read.
  */
-function readExternalFile(root: string, location: string): { path: string; bytes: Uint8Array<ArrayBuffer> } | undefined {
+function openExternalFile(root: string, location: string, wholeFileBytes: number): DataFile | undefined {
   const file = join(root, location);
   let real: string;
   try {
@@ -70,9 +86,29 @@ function readExternalFile(root: string, location: string): { path: string; bytes
     );
   }
   try {
-    if (!statSync(real).isFile()) return undefined;
-    return { path: file, bytes: ownBytes(readFileSync(real)) };
-  } catch {
+    const stats = statSync(real);
+    if (!stats.isFile()) return undefined;
+    if (stats.size <= wholeFileBytes) {
+      const bytes = ownBytes(readFileSync(real));
+      return { path: file, size: bytes.byteLength, range: (offset, length) => bytes.subarray(offset, offset + length), close: () => undefined };
+    }
+    const fd = openSync(real, 'r');
+    return {
+      path: file,
+      size: stats.size,
+      range(offset, length) {
+        const out = new Uint8Array(length);
+        for (let done = 0; done < length; ) {
+          const n = readSync(fd, out, done, Math.min(length - done, WHOLE_FILE_READ_BYTES), offset + done);
+          if (n === 0) throw new ExternalDataError(`'${shownPath(file)}' ended at byte ${offset + done} while a tensor was read from it; was it changed while being read?`);
+          done += n;
+        }
+        return out;
+      },
+      close: () => closeSync(fd),
+    };
+  } catch (e) {
+    if (e instanceof ExternalDataError) throw e;
     return undefined;
   }
 }
@@ -80,23 +116,34 @@ function readExternalFile(root: string, location: string): { path: string; bytes
 /**
  * Reads and decodes a model. External data locations are read from disk relative to the
  * model's folder (the core rejects locations that would leave it, and links leading out of it
- * are refused here); a missing data file is an ExternalDataError from the core.
+ * are refused here); a missing data file is an ExternalDataError from the core. Each data file
+ * is opened once; one past WHOLE_FILE_READ_BYTES is read tensor by tensor.
  */
-export function readModelFile(path: string, command: string): ModelFile {
+export function readModelFile(path: string, command: string, options: { wholeFileReadBytes?: number } = {}): ModelFile {
   const bytes = readInputFile(path, command);
   const folder = dirname(resolve(path));
-  const externalPaths: string[] = [];
   let root: string | undefined;
-  const model = decodeModel(bytes, {
-    externalFiles: (location) => {
+  const opened = new Map<string, DataFile | undefined>();
+  const dataFile = (location: string): DataFile | undefined => {
+    if (!opened.has(location)) {
       root ??= realpathSync(folder);
-      const found = readExternalFile(root, location);
-      if (!found) return undefined;
-      externalPaths.push(found.path);
-      return found.bytes;
-    },
-  });
-  return { path, bytes, sizeBytes: bytes.byteLength, model, externalPaths };
+      opened.set(location, openExternalFile(root, location, options.wholeFileReadBytes ?? WHOLE_FILE_READ_BYTES));
+    }
+    return opened.get(location);
+  };
+  let model: ModelIR;
+  try {
+    model = decodeModel(bytes, {
+      externalFiles: {
+        size: (location) => dataFile(location)?.size,
+        read: (location, offset, length) => dataFile(location)!.range(offset, length),
+      },
+    });
+  } finally {
+    for (const f of opened.values()) f?.close();
+  }
+  const found = [...opened.values()].filter((f): f is DataFile => f !== undefined);
+  return { path, bytes, sizeBytes: bytes.byteLength, model, externalPaths: found.map((f) => f.path), externalBytes: found.reduce((n, f) => n + f.size, 0) };
 }
 
 /** Bytes for onnxruntime, by the core's rule (weights from external files go inline). */

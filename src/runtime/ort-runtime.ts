@@ -92,6 +92,7 @@ export function createOrtRuntime(ort: Ort, host: { webgpu: boolean; maxThreads: 
           return await ort.InferenceSession.create(bytes, {
             executionProviders: [backend],
             graphOptimizationLevel: 'all',
+            ...(options.externalData && { externalData: options.externalData.map((f) => ({ path: f.path, data: f.data })) }),
             ...(capture && { logSeverityLevel: 0, logVerbosityLevel: 0 }),
           });
         } catch (e) {

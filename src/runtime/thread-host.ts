@@ -19,7 +19,7 @@ let nextId = 1;
 async function handle(request: ThreadRequest): Promise<ThreadResponse> {
   switch (request.op) {
     case 'create': {
-      const session = await runtime.createSession(request.bytes, { backend: 'wasm', threads });
+      const session = await runtime.createSession(request.bytes, { backend: 'wasm', threads, ...(request.externalData && { externalData: request.externalData }) });
       const id = nextId++;
       sessions.set(id, session);
       return { id: request.id, ok: true, session: id, threads: session.threads ?? threads, inputs: session.inputs, outputs: session.outputs };

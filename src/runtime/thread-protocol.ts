@@ -1,9 +1,9 @@
 import type { Feeds } from '../core/evaluate/tensor-data';
-import type { IOInfo } from './types';
+import type { ExternalDataInput, IOInfo } from './types';
 
 /** Messages between createThreadRuntime and its worker thread (thread-host.ts). */
 export type ThreadRequest =
-  | { id: number; op: 'create'; bytes: Uint8Array }
+  | { id: number; op: 'create'; bytes: Uint8Array; externalData?: readonly ExternalDataInput[] }
   | { id: number; op: 'run'; session: number; feeds: Feeds; outputNames?: string[] }
   | { id: number; op: 'release'; session: number };
 

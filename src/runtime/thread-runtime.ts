@@ -56,7 +56,7 @@ export async function createThreadRuntime(threads: number): Promise<ThreadRuntim
     },
     async createSession(bytes, options = {}): Promise<ModelSession> {
       if (options.backend === 'webgpu') throw new RuntimeError('WebGPU is not available in Node; use the wasm backend.');
-      const created = await call({ op: 'create', bytes });
+      const created = await call({ op: 'create', bytes, ...(options.externalData && { externalData: options.externalData }) });
       if (!('session' in created)) throw new RuntimeError('The onnxruntime thread answered a create without a session.');
       const id = created.session;
       let lastRunMs: number | undefined;

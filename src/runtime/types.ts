@@ -10,6 +10,14 @@ export interface SessionOptions {
   threads?: number;
   /** Ask onnxruntime which provider each node landed on (hosts that can read its log only). */
   placements?: boolean;
+  /** External data files the model's `location` entries name, by that path. */
+  externalData?: readonly ExternalDataInput[];
+}
+
+/** One external data file handed to onnxruntime with the model bytes. */
+export interface ExternalDataInput {
+  path: string;
+  data: Uint8Array;
 }
 
 export interface IOInfo {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   applyRecipe,
   calibrationSubset,
@@ -24,11 +24,13 @@ import { EXIT } from '../exit-codes';
 import { formatBytes, formatCount, formatMs, formatMsValue } from '../../core/util/format';
 import { formatTable } from '../format';
 import { toJson } from '../json';
-import { assertOutputIsNotInput, readModelFile, writeFileAtomic } from '../model-file';
+import { assertOutputIsNotInput, readModelFile } from '../model-file';
+import { externalDataName, writeOutputModel } from '../output-model';
+import { DEFAULT_INLINE_LIMIT_BYTES, encodedByteLength } from '../../core/onnx/external-output';
 import { UsageError } from '../cli-errors';
 import { progressLines } from '../progress-lines';
 import { guessedDims, guessedDimsAdvice } from '../guessed-dims';
-import { verifyModelLoads } from '../../runtime/verify';
+import { verifyEncodedLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
 import type { OpenModel } from '../../core/methods/types';
 import { buildReport } from '../../core/report';
@@ -47,6 +49,7 @@ const OPTIONS = {
   dim: { type: 'string', multiple: true },
   progress: { type: 'boolean' },
   report: { type: 'string' },
+  'inline-limit': { type: 'string' },
   ...PREPROCESS_OPTIONS,
 } as const;
 
@@ -89,6 +92,16 @@ async function readCalibration(values: CompressFlags, folder: string, model: Mod
   });
   if (files.samples.length === 0) throw new UsageError(`--calibration '${folder}' holds no samples (images, .wav, .npy, .npz or .json files).`, NAME);
   return files;
+}
+
+/** --inline-limit <MB>: the output size (decimal MB) past which its weights go to an external data file. */
+function inlineLimitFlag(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_INLINE_LIMIT_BYTES;
+  const mb = Number(text);
+  if (!/^[0-9.]+$/.test(text) || !Number.isFinite(mb) || mb <= 0 || mb * 1e6 > DEFAULT_INLINE_LIMIT_BYTES) {
+    throw new UsageError(`--inline-limit '${text}' must be a size in MB above 0 and at most ${DEFAULT_INLINE_LIMIT_BYTES / 1e6} (protobuf holds one message under 2 GiB).`, NAME);
+  }
+  return Math.round(mb * 1e6);
 }
 
 const arrow = (before: string, after: string): string => (before === after ? before : `${before} -> ${after}`);
@@ -141,7 +154,11 @@ export const compressCommand: Command = {
     }
     const inPath = positionals[0]!;
     const outPath = values.output;
+    const inlineLimitBytes = inlineLimitFlag(values['inline-limit']);
+    // Past the inline limit the weights go beside the output, as <out>.data.
+    const dataPath = join(dirname(outPath), externalDataName(outPath));
     await assertOutputIsNotInput(outPath, [inPath], NAME);
+    await assertOutputIsNotInput(dataPath, [inPath], NAME);
     const reportPath = reportPathFlag(NAME, values.report);
     if (reportPath !== undefined) await assertOutputIsNotInput(reportPath, [inPath, outPath], NAME);
     const base = recipeFile !== undefined ? readRecipeFile(recipeFile) : values.goal !== undefined ? goalRecipe(values.goal) : parseRecipe(values.recipe!);
@@ -150,6 +167,7 @@ export const compressCommand: Command = {
     const start = performance.now();
     const input = readModelFile(inPath, NAME);
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
+    await assertOutputIsNotInput(dataPath, input.externalPaths, NAME);
     // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
     const dims = dimFlags(NAME, values.dim);
@@ -163,6 +181,7 @@ export const compressCommand: Command = {
         openModel,
         inputDims: dims,
         teacher,
+        output: { inlineLimitBytes, externalLocation: externalDataName(outPath) },
         ...(env.signal && { signal: env.signal }),
         ...(values.progress && { onProgress: progressLines(env.stderr) }),
         ...(calibrationInputs && { calibrationInputs }),
@@ -170,20 +189,28 @@ export const compressCommand: Command = {
     } finally {
       await teacher.release();
     }
-    const { bytes, steps } = result;
-    await verifyModelLoads(await env.runtime(), bytes);
-    await writeFileAtomic(outPath, bytes);
+    const { bytes, steps, output } = result;
+    const verified = await verifyEncodedLoads(await env.runtime(), output);
+    const writtenData = await writeOutputModel(outPath, output, env.signal);
     const ms = performance.now() - start;
+    // Sizes count the external data files too: the input's data files, the output's data file.
+    const inTotal = input.sizeBytes + input.externalBytes;
+    const outTotal = encodedByteLength(output);
     if (reportPath !== undefined) {
-      const variant = { label: basename(outPath), recipe, sizeBytes: bytes.byteLength, steps };
+      const variant = { label: basename(outPath), recipe, sizeBytes: outTotal, steps };
       await writeReportFile(reportPath, buildReport({ createdAt: new Date(), model: await reportModel(input), variants: [variant] }));
     }
 
     if (values.json) {
       env.stdout(
         toJson({
-          input: { path: inPath, sizeBytes: input.sizeBytes },
-          output: { path: outPath, sizeBytes: bytes.byteLength },
+          input: { path: inPath, sizeBytes: input.sizeBytes, ...(input.externalBytes > 0 && { externalBytes: input.externalBytes, totalBytes: inTotal }) },
+          output: {
+            path: outPath,
+            sizeBytes: bytes.byteLength,
+            ...(writtenData && { externalData: { path: writtenData, sizeBytes: output.external!.size }, totalBytes: outTotal }),
+          },
+          ...(!verified && { loadChecked: false }),
           recipe: recipeToJson(recipe),
           ...(calibration && { calibration: { folder: calibration.folder, samples: calibration.samples.length, used: calibrationInputs?.length ?? 0, ignored: calibration.ignored } }),
           steps,
@@ -195,9 +222,11 @@ export const compressCommand: Command = {
     if (calibration && !calibrationInputs) env.stderr(`warning: no step of this recipe calibrates, so the samples in '${calibration.folder}' were not used.`);
     if (calibration?.ignored.length) env.stderr(`warning: ${calibration.ignored.length} file(s) in '${calibration.folder}' are not samples: ${calibration.ignored.slice(0, 5).join(', ')}.`);
     for (const s of steps) for (const w of s.warnings) env.stderr(`warning (${s.method}): ${w}`);
-    // The .onnx file alone against the output (external data left out), as the JSON's sizeBytes are.
-    const ratio = bytes.byteLength > 0 ? input.sizeBytes / bytes.byteLength : 0;
-    env.stdout(`${inPath} (${formatBytes(input.sizeBytes)}) -> ${outPath} (${formatBytes(bytes.byteLength)}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)}`);
+    if (!verified) env.stderr(`warning: the output's external data (${formatBytes(output.external!.size)}) is more than onnxruntime-web can take in one file, so it was written without being loaded first.`);
+    const ratio = outTotal > 0 ? inTotal / outTotal : 0;
+    const inText = input.externalBytes > 0 ? `${formatBytes(inTotal)} with its external data` : formatBytes(inTotal);
+    const outText = writtenData ? `${formatBytes(outTotal)}: ${formatBytes(bytes.byteLength)} + weights in ${writtenData}` : formatBytes(outTotal);
+    env.stdout(`${inPath} (${inText}) -> ${outPath} (${outText}), ${ratio.toFixed(2)}x smaller, in ${formatMs(ms)}`);
     env.stdout(stepTable(steps));
     return EXIT.ok;
   },

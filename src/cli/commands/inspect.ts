@@ -36,10 +36,11 @@ function describeMacs(m: ModelSummary['macs']): string {
 }
 
 /** The summary as text for a terminal: overview, IO, top ops, largest layers. */
-export function formatSummary(path: string, s: ModelSummary): string {
+export function formatSummary(path: string, s: ModelSummary, externalBytes = 0): string {
   const lines: string[] = [shownPath(path)];
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ');
   lines.push(`  size        ${formatBytes(s.sizeBytes)} (${s.sizeBytes} bytes)`);
+  if (externalBytes > 0) lines.push(`  + external  ${formatBytes(externalBytes)} of data files, ${formatBytes(s.sizeBytes + externalBytes)} in all`);
   lines.push(`  IR version  ${s.irVersion}`);
   lines.push(`  opsets      ${s.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`);
   if (producer) lines.push(`  producer    ${producer}`);
@@ -81,7 +82,9 @@ export const inspectCommand: Command = {
     const path = positionals[0]!;
     const file = readModelFile(path, NAME);
     const summary = analyzeModel(file.model, file.sizeBytes, { dims });
-    env.stdout(values.json ? toJson(summary) : formatSummary(path, summary));
+    // With external data, its bytes too (the summary's sizeBytes is the .onnx file's).
+    const external = file.externalBytes > 0 ? { externalBytes: file.externalBytes, totalBytes: file.sizeBytes + file.externalBytes } : {};
+    env.stdout(values.json ? toJson({ ...summary, ...external }) : formatSummary(path, summary, file.externalBytes));
     return EXIT.ok;
   },
 };

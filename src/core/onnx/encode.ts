@@ -191,11 +191,27 @@ function writeLayout(layout: Layout, out: Uint8Array, offset: number): number {
   return at;
 }
 
-/** Encodes the model IR to ONNX bytes, writing each weight payload exactly once. */
-export function encodeModel(model: ModelIR): Uint8Array<ArrayBuffer> {
+/** A model laid out for encoding: its exact encoded size is known before any byte is written. */
+export interface EncodingPlan {
+  size: number;
+  write(): Uint8Array<ArrayBuffer>;
+}
+
+/** Lays the model out (sizes only, the payloads are referenced), so a caller can decide before allocating. */
+export function planEncoding(model: ModelIR): EncodingPlan {
   const ctx: EncodeContext = { schema: schemaIndex(), memo: new WeakMap() };
   const layout = layoutMessage(ModelProtoSchema, model as unknown as Record<string, unknown>, ctx);
-  const out = new Uint8Array(layout.size);
-  writeLayout(layout, out, 0);
-  return out;
+  return {
+    size: layout.size,
+    write() {
+      const out = new Uint8Array(layout.size);
+      writeLayout(layout, out, 0);
+      return out;
+    },
+  };
+}
+
+/** Encodes the model IR to ONNX bytes, writing each weight payload exactly once. */
+export function encodeModel(model: ModelIR): Uint8Array<ArrayBuffer> {
+  return planEncoding(model).write();
 }

@@ -70,7 +70,34 @@ export function listExternalLocations(model: ModelProto): string[] {
  */
 export type ExternalFiles =
   | ReadonlyMap<string, Uint8Array<ArrayBuffer>>
-  | ((location: string) => Uint8Array<ArrayBuffer> | undefined);
+  | ((location: string) => Uint8Array<ArrayBuffer> | undefined)
+  | ExternalFileReader;
+
+/**
+ * Reads external data tensor by tensor, for data files too large for one buffer (past 2 GiB):
+ * each tensor gets its own bytes.
+ */
+export interface ExternalFileReader {
+  /** The file's size in bytes, undefined when it is not there. */
+  size(location: string): number | undefined;
+  /** Bytes offset..offset + length of the file (within its size). */
+  read(location: string, offset: number, length: number): Uint8Array<ArrayBuffer>;
+}
+
+/** A supplied file: its size, and a way to get a range of it. */
+interface SuppliedFile {
+  size: number;
+  range(offset: number, length: number): Uint8Array<ArrayBuffer>;
+}
+
+function suppliedFile(files: ExternalFiles, location: string): SuppliedFile | undefined {
+  if (typeof files === 'object' && 'read' in files) {
+    const size = files.size(location);
+    return size === undefined ? undefined : { size, range: (offset, length) => files.read(location, offset, length) };
+  }
+  const file = typeof files === 'function' ? files(location) : files.get(location);
+  return file && { size: file.byteLength, range: (offset, length) => file.subarray(offset, offset + length) };
+}
 
 /**
  * Points every external tensor at a view of its bytes in the supplied files, so the rest of
@@ -81,20 +108,20 @@ export function resolveExternalData(model: ModelProto, files: ExternalFiles): vo
     if (tensor.dataLocation !== TensorProto_DataLocation.EXTERNAL) continue;
     const ref = externalRef(tensor);
     const location = safeRelativeLocation(ref.location);
-    const file = typeof files === 'function' ? files(location) : files.get(location);
+    const file = suppliedFile(files, location);
     if (!file) {
       throw new ExternalDataError(
         `Tensor '${tensor.name}' keeps its data in '${location}', which was not supplied. Add that file next to the model (or drop it together with the model).`,
       );
     }
     // Without a length the tensor takes the bytes its shape needs (or the rest of the file for strings).
-    const length = ref.length ?? (tensor.dataType === DT.STRING ? file.byteLength - ref.offset : tensorByteLength(tensor));
-    if (length < 0 || ref.offset + length > file.byteLength) {
+    const length = ref.length ?? (tensor.dataType === DT.STRING ? file.size - ref.offset : tensorByteLength(tensor));
+    if (length < 0 || ref.offset + length > file.size) {
       throw new ExternalDataError(
-        `Tensor '${tensor.name}' reads bytes ${ref.offset}..${ref.offset + length} of '${location}', but that file has ${file.byteLength} bytes.`,
+        `Tensor '${tensor.name}' reads bytes ${ref.offset}..${ref.offset + length} of '${location}', but that file has ${file.size} bytes.`,
       );
     }
-    tensor.rawData = file.subarray(ref.offset, ref.offset + length);
+    tensor.rawData = file.range(ref.offset, length);
     tensor.externalData = [];
     tensor.dataLocation = TensorProto_DataLocation.DEFAULT;
   }

@@ -1,5 +1,5 @@
 import type { ModelIR } from '../ir/model';
-import { encodeModel } from '../onnx/encode';
+import { encodeOutput, type EncodedModel, type OutputLayout } from '../onnx/external-output';
 import { getMethod } from '../methods/registry';
 import type { MethodContext } from '../methods/types';
 import { throwIfAborted } from '../util/abort';
@@ -11,25 +11,33 @@ import type { Recipe } from './types';
 
 export interface RecipeResult {
   model: ModelIR;
-  /** The encoded output model (measured for the totals anyway, so hosts need not encode it again). */
+  /** The encoded output model (measured for the totals anyway, so hosts need not encode it again): `output.model`. */
   bytes: Uint8Array<ArrayBuffer>;
+  /** The output as it is to be written: past the inline limit, the .onnx bytes refer to an external data file. */
+  output: EncodedModel;
   steps: StepReport[];
+}
+
+/** What applyRecipe takes besides the methods' context: how its output is laid out. */
+export interface ApplyContext extends MethodContext {
+  /** Inline limit and data file name for outputs too large for one protobuf message. */
+  output?: OutputLayout;
 }
 
 interface Measured {
   model: ModelIR;
-  bytes: Uint8Array<ArrayBuffer>;
+  output: EncodedModel;
   totals: ModelTotals;
 }
 
 /** Progress phase while a model is encoded and measured (before the first step and after each). */
 export const MEASURE_PHASE = 'Encoding and measuring the model';
 
-async function measure(model: ModelIR, ctx: MethodContext): Promise<Measured> {
+async function measure(model: ModelIR, ctx: ApplyContext): Promise<Measured> {
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ kind: 'phase', phase: MEASURE_PHASE });
-  const bytes = encodeModel(model);
-  return { model, bytes, totals: await modelTotals(model, bytes, ctx) };
+  const output = encodeOutput(model, ctx.output);
+  return { model, output, totals: await modelTotals(model, output, ctx) };
 }
 
 /**
@@ -38,7 +46,7 @@ async function measure(model: ModelIR, ctx: MethodContext): Promise<Measured> {
  * never modified; progress from each method is passed through, cancellation stops between and
  * within steps. The model totals of every step are measured here, once per model, not by methods.
  */
-export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodContext = {}): Promise<RecipeResult> {
+export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: ApplyContext = {}): Promise<RecipeResult> {
   const runs = planOverrides(recipe);
   const methods = runs.map((r) => getMethod(r.step.method));
   const needy = methods.find((m) => m.needsTeacher);
@@ -76,5 +84,5 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
     });
     current = after;
   }
-  return { model: current.model, bytes: current.bytes, steps };
+  return { model: current.model, bytes: current.output.model, output: current.output, steps };
 }

@@ -4,7 +4,7 @@ export { parseOverride, parseRecipe } from './parse';
 export { recipeFromJson, recipeToJson, type RecipeJson } from './json';
 export { RECIPE_VERSION } from './migrate';
 export { overrideToString, recipeToString, stepToString } from './format';
-export { applyRecipe, type RecipeResult } from './apply';
+export { applyRecipe, type ApplyContext, type RecipeResult } from './apply';
 export type { StepReport } from './step-report';
 export type { ModelTotals } from './totals';
 export { calibrationSubset, recipeCalibrationSamples } from './calibration';

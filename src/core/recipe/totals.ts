@@ -5,6 +5,7 @@ import { listWeights } from '../ir/walk';
 import { storedBytes } from '../methods/stored-bytes';
 import { throwIfAborted } from '../util/abort';
 import type { LongCallOptions } from '../util/progress';
+import { encodedByteLength, encodedPieces, type EncodedModel } from '../onnx/external-output';
 
 /** Sizes of a whole model, measured the same way before and after every step. */
 export interface ModelTotals {
@@ -31,7 +32,8 @@ export const GZIP_CHUNK_BYTES = 1 << 20;
  * fflate's JavaScript deflate took 82 s on the same machine, and gzip must not hold a worker or
  * the CLI for minutes without a way out.
  */
-export async function gzipSize(bytes: Uint8Array<ArrayBuffer>, options: LongCallOptions = {}): Promise<number> {
+export async function gzipSize(bytes: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[], options: LongCallOptions = {}): Promise<number> {
+  const pieces = bytes instanceof Uint8Array ? [bytes] : bytes;
   const stream = new CompressionStream('gzip');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
@@ -43,14 +45,17 @@ export async function gzipSize(bytes: Uint8Array<ArrayBuffer>, options: LongCall
       size += value.byteLength;
     }
   })();
-  const total = Math.max(1, Math.ceil(bytes.byteLength / GZIP_CHUNK_BYTES));
+  // The pieces (an .onnx file and its external data) are one stream, cut into chunks of at most GZIP_CHUNK_BYTES.
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for (const p of pieces) for (let at = 0; at < p.byteLength; at += GZIP_CHUNK_BYTES) chunks.push(p.subarray(at, at + GZIP_CHUNK_BYTES));
+  const total = chunks.length;
   try {
     for (let i = 0; i < total; i++) {
       throwIfAborted(options.signal);
       if (total > 1) options.onProgress?.({ kind: 'step', phase: 'gzip size', index: i, total });
       // Wait until the stream has taken the previous chunk, so no more than one is queued when an abort comes.
       await writer.ready;
-      await writer.write(bytes.subarray(i * GZIP_CHUNK_BYTES, (i + 1) * GZIP_CHUNK_BYTES));
+      await writer.write(chunks[i]!);
     }
     await writer.close();
     await drained;
@@ -62,12 +67,13 @@ export async function gzipSize(bytes: Uint8Array<ArrayBuffer>, options: LongCall
   return size;
 }
 
-/** The totals of `model`, whose encoded bytes are `encoded`. */
-export async function modelTotals(model: ModelIR, encoded: Uint8Array<ArrayBuffer>, options: LongCallOptions = {}): Promise<ModelTotals> {
+/** The totals of `model`, whose encoded bytes are `encoded` (the .onnx file and, past the inline limit, its external data). */
+export async function modelTotals(model: ModelIR, encoded: Uint8Array<ArrayBuffer> | EncodedModel, options: LongCallOptions = {}): Promise<ModelTotals> {
+  const output = encoded instanceof Uint8Array ? { model: encoded } : encoded;
   return {
     parameters: listWeights(model).reduce((n, w) => n + elementCount(w.tensor), 0),
-    macs: analyzeModel(model, encoded.byteLength).macs.total,
+    macs: analyzeModel(model, encodedByteLength(output)).macs.total,
     storedBytes: storedBytes(model),
-    gzipBytes: await gzipSize(encoded, options),
+    gzipBytes: await gzipSize(encodedPieces(output), options),
   };
 }

@@ -85,9 +85,11 @@ function FidelityCells({ row, outputs }: { row: ComparisonRow; outputs: readonly
  * A warning on Download when onnxruntime-web refused the file. Download itself never waits for a
  * measurement: the bytes are the compression's output whether or not a measurement ran or worked.
  */
-function downloadTitle(check: ComparisonRow['loadCheck']): string | undefined {
-  if (check === null || check === 'ok') return undefined;
-  return `onnxruntime-web could not load this model here (${check.message}); the file is still yours to download`;
+function downloadTitle(check: ComparisonRow['loadCheck'], externalDataFile?: string): string | undefined {
+  const split = externalDataFile && `Past 2 GB one file cannot hold the model: it saves as two files, the .onnx and its weights in ${externalDataFile}. Keep them in one folder.`;
+  if (check === null || check === 'ok') return split;
+  const refused = `onnxruntime-web could not load this model here (${check.message}); the file is still yours to download`;
+  return split ? `${split} ${refused}` : refused;
 }
 
 /** The run's share of this device's lower bound (from the device probe). */
@@ -190,10 +192,11 @@ export function VariantsTable({ rows, outputs, latencyNote, onDownload, onRemove
                       className="button small-button"
                       onClick={() => onDownload(r.id)}
                       aria-label={`Download ${r.fileName}`}
-                      title={downloadTitle(r.loadCheck)}
+                      title={downloadTitle(r.loadCheck, r.externalDataFile)}
                     >
                       Download
                     </button>
+                    {r.externalDataFile && <div className="muted small" data-note="external-data">two files: + {r.externalDataFile}</div>}
                     <button type="button" className="button ghost small-button" onClick={() => onRemove(r.id)} aria-label={`Remove ${r.label}`}>
                       ✕
                     </button>

@@ -6,9 +6,9 @@ import { createModelJobs } from './model-jobs';
 import { createBenchJobs } from './bench-jobs';
 import { createEvalJobs, createSampleFilesHolder } from './eval-jobs';
 import type { StudioServices } from './types';
-import { saveFile } from './save-file';
 import type { AnalysisWorkerRemote } from '../../../workers/analysis.worker';
 import { createAnalysisJobs } from './analysis-jobs';
+import { saveModelFiles } from './save-model-files';
 
 /** Served by the app itself (see scripts/vite-plugin-sample-model.ts). */
 export const SAMPLE_MODEL = {
@@ -55,7 +55,7 @@ export function createBrowserServices(): StudioServices {
     loadSample,
     download(id, fileName) {
       const files = registry.get(id);
-      if (files) saveFile(files.model, fileName);
+      if (files) void saveModelFiles(files, fileName);
     },
   };
 }

@@ -34,9 +34,11 @@ export interface ModelRegistry {
 }
 
 /** A compressed variant as the store sees it: its bytes stay in the registry under `id`. */
-export interface VariantInfo extends Omit<CompressResult, 'bytes'> {
+export interface VariantInfo extends Omit<CompressResult, 'bytes' | 'external'> {
   id: string;
   name: string;
+  /** When its weights are in an external data file (past 2 GB), that file's name: it downloads as a second file. */
+  externalDataFile?: string;
 }
 
 /**

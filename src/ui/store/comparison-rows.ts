@@ -20,6 +20,8 @@ export interface ComparisonRow {
   isOriginal: boolean;
   /** Download name; null for the original. */
   fileName: string | null;
+  /** A variant past 2 GB keeps its weights in this data file, downloaded beside `fileName`. */
+  externalDataFile?: string;
   cpuOnly: boolean;
   sizeBytes: number;
   /** Variant size / original size (1 for the original). */
@@ -103,6 +105,7 @@ export function comparisonRows(
       label,
       isOriginal: variant === null,
       fileName: variant?.fileName ?? null,
+      ...(variant?.externalDataFile && { externalDataFile: variant.externalDataFile }),
       cpuOnly: variant?.cpuOnly ?? false,
       sizeBytes,
       sizeRatio: model.sizeBytes > 0 ? sizeBytes / model.sizeBytes : 1,

@@ -27,6 +27,8 @@ export interface Variant {
   cpuOnly: boolean;
   /** The inputs a calibrating step (int8-static) ran on: the user's samples or seeded synthetic ones. */
   calibration?: CalibrationUsed;
+  /** Past 2 GB its weights are in this external data file, downloaded beside `fileName`. */
+  externalDataFile?: string;
 }
 
 export interface VariantsSlice {
@@ -156,6 +158,7 @@ export const createVariantsSlice =
           ms: made.ms,
           cpuOnly: used.some(isCpuOnly),
           ...(made.calibration && { calibration: made.calibration }),
+          ...(made.externalDataFile && { externalDataFile: made.externalDataFile }),
         };
         set({ variants: [...get().variants, variant], compressStatus: 'done', compressProgress: { fraction: 1, label: 'Done' } });
         return variant;

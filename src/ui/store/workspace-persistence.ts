@@ -63,10 +63,16 @@ export function startWorkspacePersistence(store: StudioStore, registry: ModelReg
       // A variant whose bytes are gone (removed meanwhile) is left out of the manifest.
       const variants = s.variants.filter((v) => registry.get(v.id));
       for (const v of variants) files.push({ path: variantPath(keyOf(v.id)), blob: registry.get(v.id)!.model, what: `the variant ${v.label}` });
+      // A variant past 2 GB has its weights in a data file: stored beside its .onnx, as `<path>.data`.
+      for (const v of variants) {
+        const data = v.externalDataFile && registry.get(v.id)!.external.get(v.externalDataFile);
+        if (data) files.push({ path: `${variantPath(keyOf(v.id))}.data`, blob: data, what: `the data file of the variant ${v.label}` });
+      }
       const manifest = toManifest({ ...s, variants }, sha, keyOf, busy(s.compressStatus) ? compressRecipe : null);
       manifest.model.external = manifest.model.external.map((e, i) => ({ ...e, size: external[i]?.[1].size ?? 0 }));
       const interim = (isStored: (path: string) => boolean) => {
-        const kept = toManifest({ ...s, variants: variants.filter((v) => isStored(variantPath(keyOf(v.id)))) }, sha, keyOf, null);
+        const stored = (v: (typeof variants)[number]) => isStored(variantPath(keyOf(v.id))) && (!v.externalDataFile || isStored(`${variantPath(keyOf(v.id))}.data`));
+        const kept = toManifest({ ...s, variants: variants.filter(stored) }, sha, keyOf, null);
         return { ...kept, model: manifest.model };
       };
       await repo.save({ sha, manifest, files, interim });
@@ -101,7 +107,8 @@ export function startWorkspacePersistence(store: StudioStore, registry: ModelReg
       const idOf = new Map<string, string>();
       for (const v of manifest.variants) {
         const blob = await stored.read(v.path);
-        const id = registry.add({ name: v.fileName, model: blob, external: new Map() });
+        const external = new Map<string, Blob>(v.externalDataFile ? [[v.externalDataFile, await stored.read(`${v.path}.data`)]] : []);
+        const id = registry.add({ name: v.fileName, model: blob, external });
         added.push(id);
         idOf.set(v.key, id);
         keys.set(id, v.key);
