@@ -30,6 +30,7 @@ import { progressLines } from '../progress-lines';
 import { guessedDims, guessedDimsAdvice } from '../guessed-dims';
 import { verifyModelLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
+import { constantRunner } from '../../runtime/constant-runner';
 import type { OpenModel } from '../../core/methods/types';
 import { buildReport } from '../../core/report';
 import { reportModel, reportPathFlag, writeReportFile } from '../report-file';
@@ -152,6 +153,8 @@ export const compressCommand: Command = {
     await assertOutputIsNotInput(outPath, input.externalPaths, NAME);
     // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
+    // simplify computes with it the constant subgraphs of operators the core does not evaluate.
+    const runConstants = constantRunner(() => env.runtime());
     const dims = dimFlags(NAME, values.dim);
     const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, dims, env.signal);
     // As many of the samples as the recipe runs, spread over the folder (the studio picks them the same way).
@@ -161,6 +164,7 @@ export const compressCommand: Command = {
     try {
       result = await withGuessedDimsAdvice(calibrationInputs === undefined ? guessedDims(input.model, dims) : [], () => applyRecipe(input.model, recipe, {
         openModel,
+        runConstants,
         inputDims: dims,
         teacher,
         ...(env.signal && { signal: env.signal }),
