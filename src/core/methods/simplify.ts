@@ -10,7 +10,7 @@ import { constantsToInitializers } from './structure/constants-to-initializers';
 import { foldConvAffine } from './structure/fold-conv-affine';
 import { foldBatchNorms } from './structure/fold-batch-norm';
 import { foldConstants } from './structure/fold-constants';
-import { foldWithRuntime } from './structure/fold-with-runtime';
+import { foldWithRuntime, refusedWarning } from './structure/fold-with-runtime';
 import { inlineConstantIfs } from './structure/inline-constant-if';
 import { matmulAddToGemm } from './structure/matmul-add-gemm';
 import { mergeDuplicates } from './structure/merge-duplicates';
@@ -53,11 +53,11 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
     const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
     const maxBytes = Math.floor(o.maxFoldedMB * 1024 * 1024);
     const maxElements = Math.floor(maxBytes / 4);
-    const warnings: string[] = [];
+    const refused = new Map<string, string>();
     const runner = ctx.runConstants;
     const passes: { phase: string; run: (pass: RewritePass, model: ModelIR) => void | Promise<void> }[] = [
       { phase: 'constants', run: (p) => foldConstants(p, maxElements, maxBytes) },
-      ...(runner ? [{ phase: 'constants (runtime)', run: (p: RewritePass) => foldWithRuntime(p, { runner, maxBytes, warnings, ...(ctx.signal && { signal: ctx.signal }) }) }] : []),
+      ...(runner ? [{ phase: 'constants (runtime)', run: (p: RewritePass) => foldWithRuntime(p, { runner, maxBytes, refused, ...(ctx.signal && { signal: ctx.signal }) }) }] : []),
       { phase: 'constant If', run: (p) => inlineConstantIfs(p) },
       { phase: 'no-ops', run: (p, m) => removeNoOps(p, m) },
       { phase: 'Reshape targets', run: (p) => reshapeKeptDims(p) },
@@ -84,6 +84,7 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
     constantsToInitializers(last);
     model = last.commit();
     if (o.removeUnusedInputs) model = removeUnusedInputs(model, changes);
-    return { model, tensors: 0, warnings: [...new Set(warnings)], changes };
+    const refusal = refusedWarning(refused);
+    return { model, tensors: 0, warnings: refusal ? [refusal] : [], changes };
   },
 };

@@ -13,13 +13,19 @@ import type { RewritePass } from './rewrite-pass';
 import { staticShapes } from './static-shapes';
 import { tensorDataToProto } from './tensor-data-proto';
 
+/** How many values of one graph are run one by one (per round) after the runtime refused them together. */
+const MAX_SEPARATE_RUNS = 32;
+
 export interface RuntimeFoldOptions {
   runner: ConstantRunner;
   /** No folded tensor takes more bytes than this. */
   maxBytes: number;
   signal?: AbortSignal;
-  /** Why a subgraph stayed as it is, one line each (the runtime refused it, say). */
-  warnings: string[];
+  /**
+   * Values the runtime could not compute alone, with its reason: filled here, and kept across
+   * simplify's rounds so that their nodes are not tried again (what they read may still fold).
+   */
+  refused: Map<string, string>;
 }
 
 /** A graph output declaration for `name`: its value_info when the model has one (the runtime needs no more). */
@@ -38,7 +44,7 @@ export async function foldWithRuntime(pass: RewritePass, o: RuntimeFoldOptions):
   let types: ElemTypes | undefined;
   for (const scope of pass.index.scopes) {
     throwIfAborted(o.signal);
-    const sub = constantSubgraph(pass.index, scope, (n) => pass.canReplace(n));
+    const sub = constantSubgraph(pass.index, scope, (n) => pass.canReplace(n) && !n.output.some((name) => o.refused.has(name)));
     if (!sub) continue;
     const shapes = staticShapes(scope);
     const tooLarge = (name: string): boolean => {
@@ -49,22 +55,25 @@ export async function foldWithRuntime(pass: RewritePass, o: RuntimeFoldOptions):
     };
     const wanted = sub.frontier.filter((name) => !tooLarge(name));
     const folded = new Map<string, TensorProto>();
-    if (wanted.length > 0) {
-      const nodes = neededFor(sub.nodes, wanted);
-      const bytes = encodeModel(subgraphModel(pass.index.model, nodes, sub.inputs, wanted.map((name) => outputInfo(pass, scope, name))));
+    const run = async (names: readonly string[]): Promise<boolean> => {
+      const nodes = neededFor(sub.nodes, names);
+      const bytes = encodeModel(subgraphModel(pass.index.model, nodes, sub.inputs, names.map((name) => outputInfo(pass, scope, name))));
       try {
-        const out = await o.runner(bytes, wanted);
-        for (const name of wanted) {
+        const out = await o.runner(bytes, names);
+        for (const name of names) {
           const t = out[name] && tensorDataToProto(name, out[name]);
           if (t && rawByteLength(t.dataType, elementCount(t)) <= o.maxBytes) folded.set(name, t);
         }
+        return true;
       } catch (e) {
         throwIfAborted(o.signal);
-        const where = scope.path ? ` in ${scope.path}` : '';
-        o.warnings.push(`Constant subgraph of ${nodes.length} node(s)${where} left as it is: the runtime could not compute it (${e instanceof Error ? e.message : String(e)}).`);
-        continue;
+        if (names.length === 1) o.refused.set(names[0]!, e instanceof Error ? e.message : String(e));
+        return false;
       }
-    }
+    };
+    // One run for the whole graph; when the runtime refuses it (an operator it lacks, say), each value alone, so one such node does not keep the rest.
+    // (The values past MAX_SEPARATE_RUNS get their turn in the next round, without those refused now.)
+    if (wanted.length > 0 && !(await run(wanted)) && wanted.length > 1) for (const name of wanted.slice(0, MAX_SEPARATE_RUNS)) await run([name]);
     replaceFolded(pass, sub.nodes, sub.frontier, folded);
   }
 }
@@ -82,4 +91,12 @@ function replaceFolded(pass: RewritePass, nodes: readonly NodeProto[], frontier:
     pass.replace(node, consts);
     pass.changes.push({ kind: 'node-folded', name: node.name || node.output[0] || node.opType, opType: node.opType });
   }
+}
+
+/** One warning line for the values the runtime refused, or undefined when it refused none. */
+export function refusedWarning(refused: ReadonlyMap<string, string>): string | undefined {
+  if (refused.size === 0) return undefined;
+  const names = [...refused.keys()];
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, ...` : names.join(', ');
+  return `The runtime could not compute ${names.length} constant value(s) (${shown}), so they are still computed at run time: ${[...refused.values()][0]}`;
 }
