@@ -4,10 +4,11 @@
  * random operators) and with the onnxruntime-web runner the worker and the CLI use.
  */
 import { describe, expect, it } from 'vitest';
-import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
+import { attr, graph, model, node, valueInfo } from '../../../src/core/ir/build';
+import { patch } from '../../../src/core/ir/edit';
 import { DT } from '../../../src/core/ir/dtype';
 import { makeFloatTensor, readFloat32 } from '../../../src/core/ir/tensor';
-import { constantTensor } from '../../../src/core/ir/walk';
+import { constantTensor, listNodes } from '../../../src/core/ir/walk';
 import type { ModelIR } from '../../../src/core/ir/model';
 import type { Feeds } from '../../../src/core/evaluate/tensor-data';
 import { decodeModel } from '../../../src/core/onnx/decode';
@@ -177,5 +178,31 @@ describe('simplify with the onnxruntime-web ConstantRunner', () => {
     const feeds = seededFeeds({ x: { dtype: 'float32', dims: [2, 8] } });
     expect(maxDiff(await runModel(runtime, m, feeds), await runModel(runtime, r.model, feeds))).toBeLessThan(1e-5);
     expect(ops((await simplify.apply(m, {})).model)).toContain('Conv');
+  });
+
+  it('folds inside If branches too, from stored tensors of the enclosing graph', async () => {
+    const branch = (name: string, op: string, combine: string) =>
+      graph({
+        name,
+        inputs: [],
+        outputs: [valueInfo(`${name}_out`, DT.FLOAT, [2, 4])],
+        nodes: [node(op, ['w'], [`${name}_t`], {}, { name: `${name}_${op}` }), node(combine, ['x', `${name}_t`], [`${name}_out`], {}, { name: `${name}_${combine}` })],
+      });
+    const m = model(
+      graph({
+        name: 'g',
+        inputs: [valueInfo('x', DT.FLOAT, [2, 4]), valueInfo('flag', DT.BOOL, [])],
+        outputs: [valueInfo('y', DT.FLOAT, [2, 4])],
+        initializers: [makeFloatTensor('w', [2, 4], randn(9, 8))],
+        nodes: [patch(node('If', ['flag'], ['y'], {}, { name: 'if' }), { attribute: [attr('then_branch', branch('then', 'Sin', 'Add')), attr('else_branch', branch('else', 'Cos', 'Sub'))] })],
+      }),
+    );
+    const r = await simplify.apply(m, {}, { runConstants: ortRunner });
+    const left = listNodes(r.model).map((n) => n.node.opType).filter((op) => op !== 'Constant');
+    expect(left.sort()).toEqual(['Add', 'If', 'Sub']);
+    for (const flag of [0, 1]) {
+      const feeds: Feeds = { ...x, flag: { dtype: 'bool', dims: [], data: Uint8Array.of(flag) } };
+      expect(maxDiff(await runModel(runtime, m, feeds), await runModel(runtime, r.model, feeds))).toBeLessThan(1e-6);
+    }
   });
 });
