@@ -15,6 +15,9 @@ import { decodeModel } from '../../../src/core/onnx/decode';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import type { ConstantRunner } from '../../../src/core/methods/types';
 import { simplify } from '../../../src/core/methods/simplify';
+import { int8Weight } from '../../../src/core/methods/int8-weight';
+import { fp16 } from '../../../src/core/methods/fp16';
+import { convBnRelu, mlp } from '../../fixtures/models';
 import { constantRunner } from '../../../src/runtime/constant-runner';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { ops, randn, runModel, seededFeeds } from './run-helpers';
@@ -203,6 +206,19 @@ describe('simplify with the onnxruntime-web ConstantRunner', () => {
     for (const flag of [0, 1]) {
       const feeds: Feeds = { ...x, flag: { dtype: 'bool', dims: [], data: Uint8Array.of(flag) } };
       expect(maxDiff(await runModel(runtime, m, feeds), await runModel(runtime, r.model, feeds))).toBeLessThan(1e-6);
+    }
+  });
+
+  it('does not undo a compression step: int8 weights keep their DequantizeLinear, float16 weights their Cast', async () => {
+    for (const [name, step] of [
+      ['int8-weight', int8Weight.apply(mlp(), { minElements: 1 })],
+      ['fp16', fp16.apply(convBnRelu(), {})],
+    ] as const) {
+      const compressed = (await step).model;
+      const r = await simplify.apply(compressed, {}, { runConstants: ortRunner });
+      const count = (m: ModelIR, op: string) => listNodes(m).filter((n) => n.node.opType === op).length;
+      for (const op of ['DequantizeLinear', 'Cast']) expect(count(r.model, op), `${name}: ${op}`).toBe(count(compressed, op));
+      expect(encodeModel(r.model).byteLength, name).toBeLessThanOrEqual(encodeModel(compressed).byteLength);
     }
   });
 });

@@ -9,14 +9,17 @@ import { constantTensor, subgraphsOf } from '../../ir/walk';
 import { ModelProtoSchema, type NodeProto, type TensorProto, type ValueInfoProto } from '../../onnx/schema';
 import { create } from '@bufbuild/protobuf';
 
-/** Operators whose outputs differ from run to run: never folded. */
-const RANDOM_OPS: ReadonlySet<string> = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli', 'Dropout']);
+/**
+ * Never folded: operators whose outputs differ from run to run, and DequantizeLinear, whose stored
+ * inputs are weights a quantization step made compact on purpose.
+ */
+const NEVER_FOLDED: ReadonlySet<string> = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli', 'Dropout', 'DequantizeLinear']);
 
 /** Whether the host's runtime may compute `node` once for all runs, given constant inputs: a deterministic tensor operator of the default domain. */
 export function runtimeFoldable(node: NodeProto): boolean {
   return (
     isDefaultDomain(node) &&
-    !RANDOM_OPS.has(node.opType) &&
+    !NEVER_FOLDED.has(node.opType) &&
     !constantTensor(node) &&
     subgraphsOf(node).length === 0 &&
     // Sequence and optional values are not tensors a Constant can hold.

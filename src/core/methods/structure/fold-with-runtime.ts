@@ -28,6 +28,12 @@ export interface RuntimeFoldOptions {
   refused: Map<string, string>;
 }
 
+/** Bytes of the stored tensors `nodes` read. */
+function storedBytes(nodes: readonly NodeProto[], inputs: readonly TensorProto[]): number {
+  const reads = new Set(nodes.flatMap((n) => n.input));
+  return inputs.reduce((sum, t) => sum + (reads.has(t.name) ? rawByteLength(t.dataType, elementCount(t)) : 0), 0);
+}
+
 /** A graph output declaration for `name`: its value_info when the model has one (the runtime needs no more). */
 function outputInfo(pass: RewritePass, scope: GraphScope, name: string): ValueInfoProto {
   const v = pass.index.valueInfo(name, scope);
@@ -37,8 +43,9 @@ function outputInfo(pass: RewritePass, scope: GraphScope, name: string): ValueIn
 /**
  * Folds what depends only on stored values but the core's evaluator does not compute (a Sin, an
  * Erf, a Conv over stored tensors...): per graph, one model of all such nodes is run by the host's
- * runtime, and each value it gives within `maxBytes` replaces the nodes that computed it. A value
- * whose inferred shape is already over the limit is not computed at all.
+ * runtime, and each value it gives within `maxBytes`, and no larger than the stored tensors it
+ * comes from, replaces the nodes that computed it. A value whose inferred shape is already over
+ * its limit is not computed at all.
  */
 export async function foldWithRuntime(pass: RewritePass, o: RuntimeFoldOptions): Promise<void> {
   let types: ElemTypes | undefined;
@@ -47,11 +54,13 @@ export async function foldWithRuntime(pass: RewritePass, o: RuntimeFoldOptions):
     const sub = constantSubgraph(pass.index, scope, (n) => pass.canReplace(n) && !n.output.some((name) => o.refused.has(name)));
     if (!sub) continue;
     const shapes = staticShapes(scope);
+    // A value is stored only when it takes no more bytes than the guard and than the stored tensors it is computed from (a Cast of float16 weights back to float32 stays).
+    const limit = new Map(sub.frontier.map((name) => [name, Math.min(o.maxBytes, storedBytes(neededFor(sub.nodes, [name]), sub.inputs))]));
     const tooLarge = (name: string): boolean => {
       const dims = shapes.get(name);
       types ??= inferElemTypes(pass.index.model);
       const type = types.get(name) ?? 0;
-      return dims !== undefined && type !== 0 && rawByteLength(type, dims.reduce((n, d) => n * d, 1)) > o.maxBytes;
+      return dims !== undefined && type !== 0 && rawByteLength(type, dims.reduce((n, d) => n * d, 1)) > limit.get(name)!;
     };
     const wanted = sub.frontier.filter((name) => !tooLarge(name));
     const folded = new Map<string, TensorProto>();
@@ -62,7 +71,7 @@ export async function foldWithRuntime(pass: RewritePass, o: RuntimeFoldOptions):
         const out = await o.runner(bytes, names);
         for (const name of names) {
           const t = out[name] && tensorDataToProto(name, out[name]);
-          if (t && rawByteLength(t.dataType, elementCount(t)) <= o.maxBytes) folded.set(name, t);
+          if (t && rawByteLength(t.dataType, elementCount(t)) <= limit.get(name)!) folded.set(name, t);
         }
         return true;
       } catch (e) {
