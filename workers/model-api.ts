@@ -1,6 +1,6 @@
 import { analyzeModel, type ModelSummary } from '../src/core/analyze/summary';
 import { applyRecipe, calibrationSubset, createTeacher, recipeCalibrationSamples, recipeFromJson, type Recipe, type StepReport } from '../src/core/recipe';
-import type { OpenModel } from '../src/core/methods/types';
+import type { ConstantRunner, OpenModel } from '../src/core/methods/types';
 import type { ProgressCallback } from '../src/core/util/progress';
 import type { ImageDecoder } from '../src/core/evaluate/loaders/sample-set';
 import type { Feeds } from '../src/core/evaluate/tensor-data';
@@ -68,9 +68,18 @@ export const modelWorkerApi = {
    * `openModel` runs models for methods that must (int8-static calibration) and the original
    * model as the methods' teacher; the worker passes a lazily started runtime. With `samples`,
    * calibration runs on the user's samples (capped by the step's `samples` option) instead of the
-   * method's seeded synthetic inputs.
+   * method's seeded synthetic inputs. `runConstants` computes the constant subgraphs simplify's
+   * own evaluator does not.
    */
-  async compress(input: ModelInput, recipe: RecipeInput, onProgress?: ProgressCallback, openModel?: OpenModel, samples?: CalibrationSamples, output?: OutputLayout): Promise<CompressResult> {
+  async compress(
+    input: ModelInput,
+    recipe: RecipeInput,
+    onProgress?: ProgressCallback,
+    openModel?: OpenModel,
+    samples?: CalibrationSamples,
+    output?: OutputLayout,
+    runConstants?: ConstantRunner,
+  ): Promise<CompressResult> {
     const t0 = performance.now();
     const parsed = recipeFromJson(recipe);
     onProgress?.({ kind: 'phase', phase: 'Decoding' });
@@ -82,6 +91,7 @@ export const modelWorkerApi = {
       applied = await applyRecipe(model, parsed, {
         onProgress: (p) => onProgress?.(p),
         ...(openModel && { openModel }),
+        ...(runConstants && { runConstants }),
         ...(teacher && { teacher }),
         ...(calibration.inputs && { calibrationInputs: calibration.inputs }),
         ...(output && { output }),

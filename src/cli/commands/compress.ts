@@ -32,6 +32,7 @@ import { progressLines } from '../progress-lines';
 import { guessedDims, guessedDimsAdvice } from '../guessed-dims';
 import { verifyEncodedLoads } from '../../runtime/verify';
 import { modelOpener } from '../../runtime/calibrate';
+import { constantRunner } from '../../runtime/constant-runner';
 import type { OpenModel } from '../../core/methods/types';
 import { buildReport } from '../../core/report';
 import { reportModel, reportPathFlag, writeReportFile } from '../report-file';
@@ -170,6 +171,8 @@ export const compressCommand: Command = {
     await assertOutputIsNotInput(dataPath, input.externalPaths, NAME);
     // Methods that run the model (int8-static calibration, bias correction) get the runtime, loaded only when asked.
     const openModel: OpenModel = async (modelBytes) => modelOpener(await env.runtime())(modelBytes);
+    // simplify computes with it the constant subgraphs of operators the core does not evaluate.
+    const runConstants = constantRunner(() => env.runtime());
     const dims = dimFlags(NAME, values.dim);
     const calibration = values.calibration === undefined ? undefined : await readCalibration(values, values.calibration, input.model, dims, env.signal);
     // As many of the samples as the recipe runs, spread over the folder (the studio picks them the same way).
@@ -179,6 +182,7 @@ export const compressCommand: Command = {
     try {
       result = await withGuessedDimsAdvice(calibrationInputs === undefined ? guessedDims(input.model, dims) : [], () => applyRecipe(input.model, recipe, {
         openModel,
+        runConstants,
         inputDims: dims,
         teacher,
         output: { inlineLimitBytes, externalLocation: externalDataName(outPath) },

@@ -10,6 +10,7 @@ import { constantsToInitializers } from './structure/constants-to-initializers';
 import { foldConvAffine } from './structure/fold-conv-affine';
 import { foldBatchNorms } from './structure/fold-batch-norm';
 import { foldConstants } from './structure/fold-constants';
+import { foldWithRuntime, refusedWarning } from './structure/fold-with-runtime';
 import { inlineConstantIfs } from './structure/inline-constant-if';
 import { matmulAddToGemm } from './structure/matmul-add-gemm';
 import { mergeDuplicates } from './structure/merge-duplicates';
@@ -50,9 +51,13 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
   async apply(input, options, ctx = {}) {
     const o = resolveOptions(simplifyDeclaration.id, SIMPLIFY_OPTIONS, options);
     const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
-    const maxElements = Math.floor((o.maxFoldedMB * 1024 * 1024) / 4);
-    const passes: { phase: string; run: (pass: RewritePass, model: ModelIR) => void }[] = [
-      { phase: 'constants', run: (p) => foldConstants(p, maxElements) },
+    const maxBytes = Math.floor(o.maxFoldedMB * 1024 * 1024);
+    const maxElements = Math.floor(maxBytes / 4);
+    const refused = new Map<string, string>();
+    const runner = ctx.runConstants;
+    const passes: { phase: string; run: (pass: RewritePass, model: ModelIR) => void | Promise<void> }[] = [
+      { phase: 'constants', run: (p) => foldConstants(p, maxElements, maxBytes) },
+      ...(runner ? [{ phase: 'constants (runtime)', run: (p: RewritePass) => foldWithRuntime(p, { runner, maxBytes, refused, ...(ctx.signal && { signal: ctx.signal }) }) }] : []),
       { phase: 'constant If', run: (p) => inlineConstantIfs(p) },
       { phase: 'no-ops', run: (p, m) => removeNoOps(p, m) },
       { phase: 'Reshape targets', run: (p) => reshapeKeptDims(p) },
@@ -69,7 +74,7 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
         throwIfAborted(ctx.signal);
         ctx.onProgress?.({ kind: 'step', phase: 'simplify', index: round * passes.length + i, total: MAX_ROUNDS * passes.length, item: step.phase });
         const pass = new RewritePass(model, changeable);
-        step.run(pass, model);
+        await step.run(pass, model);
         model = pass.commit();
         changes.push(...pass.changes);
       }
@@ -79,6 +84,7 @@ export const simplify: MethodModule<typeof SIMPLIFY_OPTIONS> = {
     constantsToInitializers(last);
     model = last.commit();
     if (o.removeUnusedInputs) model = removeUnusedInputs(model, changes);
-    return { model, tensors: 0, warnings: [], changes };
+    const refusal = refusedWarning(refused);
+    return { model, tensors: 0, warnings: refusal ? [refusal] : [], changes };
   },
 };

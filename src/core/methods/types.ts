@@ -85,6 +85,13 @@ export interface RunnableModel {
 export type OpenModel = (modelBytes: Uint8Array) => Promise<RunnableModel>;
 
 /**
+ * Runs a model that takes no inputs (a constant subgraph of a model, with the stored values it
+ * reads) and returns the named outputs. simplify folds with it what the core's evaluator cannot
+ * compute; hosts build it from their runtime (src/runtime/constant-runner.ts).
+ */
+export type ConstantRunner = (modelBytes: Uint8Array, outputNames: readonly string[]) => Promise<Feeds>;
+
+/**
  * The original model of a recipe (before any step) and a way to run it, for methods that learn
  * from it (distillation, layer-wise reconstruction). Hosts build it from their runtime (createTeacher).
  */
@@ -99,6 +106,8 @@ export interface Teacher {
 export interface MethodContext extends LongCallOptions {
   /** How methods that must execute the model (int8-static calibration) run it; absent on hosts without a runtime. */
   openModel?: OpenModel;
+  /** How simplify computes constant subgraphs of operators the core does not evaluate; absent, it folds only what the core evaluates. */
+  runConstants?: ConstantRunner;
   /** Calibration samples (one feeds object each); methods synthesize seeded inputs when absent. */
   calibrationInputs?: readonly Feeds[];
   /**

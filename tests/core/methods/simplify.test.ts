@@ -118,8 +118,9 @@ describe('simplify, one rewrite at a time', () => {
       }),
     );
     const feeds = seededFeeds({ x: { dtype: 'float32', dims: [1, 4] } });
-    // Expand is not in the core evaluator, so here the guard is checked on a ConstantOfShape instead.
-    expect(ops((await simplifiedSame(m, feeds)).model)).toEqual(['Expand', 'Add']);
+    // 256 x 4 float32 values are 4 KiB: folded under the default guard, kept under a 1 KiB one.
+    expect(ops((await simplifiedSame(m, feeds)).model)).toEqual(['Add']);
+    expect(ops((await simplifiedSame(m, feeds, { maxFoldedMB: 1 / 1024 })).model)).toEqual(['Expand', 'Add']);
     const filled = model(
       graph({
         name: 'g',

@@ -56,3 +56,9 @@ export function mapBroadcast(inputs: readonly ConstTensor[], dataType: number, f
   }
   return { dataType, dims, data };
 }
+
+/** `t`'s values broadcast to `dims` (which must be a broadcast of `t.dims`). */
+export function broadcastTo(t: ConstTensor, dims: readonly number[]): ConstTensor {
+  const src = sourceIndex(t.dims, dims);
+  return { dataType: t.dataType, dims: [...dims], data: Array.from(src, (i) => t.data[i]!) };
+}

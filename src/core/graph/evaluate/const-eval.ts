@@ -8,7 +8,7 @@ import { evaluateNode } from './const-ops';
 export const DEFAULT_MAX_ELEMENTS = 1 << 16;
 
 /**
- * Evaluates one node when every input it names is a known constant (Shape needs only its input's
+ * Evaluates one node when every input it names is a known constant (Shape and Size need only their input's
  * dims, from `shapeOf`), writing its outputs into `values`. Returns whether it did.
  */
 export function evaluateInto(
@@ -25,7 +25,7 @@ export function evaluateInto(
     }
     const v = values.get(name);
     if (v) inputs.push(v);
-    else if (node.opType === 'Shape' && inputs.length === 0 && shapeOf(name)) inputs.push({ dataType: 0, dims: [...shapeOf(name)!], data: [] });
+    else if ((node.opType === 'Shape' || node.opType === 'Size') && inputs.length === 0 && shapeOf(name)) inputs.push({ dataType: 0, dims: [...shapeOf(name)!], data: [] });
     else return false;
   }
   const out = evaluateNode(node, inputs);

@@ -2,14 +2,11 @@ import { DT } from '../../ir/dtype';
 import type { NodeProto } from '../../onnx/schema';
 import { attrInt, attrInts, findAttr, isDefaultDomain } from '../attrs';
 import { mapBroadcast } from './broadcast-values';
+import type { ConstOp } from './const-op';
+import { ELEMENTWISE_OPS } from './elementwise-ops';
+import { LAYOUT_OPS } from './layout-ops';
+import { REDUCE_OPS } from './reduce-ops';
 import { coerce, EVALUATED_TYPES, fromTensorProto, sizeOf, type ConstTensor } from './const-tensor';
-
-/**
- * One operator over constant inputs. Returns the outputs, or undefined when the operator, its
- * form or its types are outside what is evaluated (the caller then leaves the node alone).
- * `inputs[i]` is undefined for an absent optional input.
- */
-type ConstOp = (node: NodeProto, inputs: readonly (ConstTensor | undefined)[]) => ConstTensor[] | undefined;
 
 const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -207,6 +204,9 @@ const OPS: Record<string, ConstOp> = {
   Div: arithmetic(divide),
   Equal: equal,
   Where: where,
+  ...ELEMENTWISE_OPS,
+  ...LAYOUT_OPS,
+  ...REDUCE_OPS,
 };
 
 /** The operators the evaluator knows (default domain). */

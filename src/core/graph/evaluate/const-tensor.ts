@@ -71,7 +71,8 @@ export function coerce(v: number, dataType: number): number {
     case DT.INT32:
       return Number.isFinite(v) ? Math.trunc(v) | 0 : 0;
     case DT.INT64:
-      return Number.isFinite(v) ? Math.trunc(v) : v;
+      // + 0 turns -0 into 0: integers have no signed zero.
+      return Number.isFinite(v) ? Math.trunc(v) + 0 : v;
     case DT.BOOL:
       return v ? 1 : 0;
     default:

@@ -5,8 +5,8 @@ export const SIMPLIFY_OPTIONS = [
   {
     kind: 'number',
     key: 'maxFoldedMB',
-    label: 'Largest folded tensor (MB)',
-    help: 'A value computed from stored tensors is stored in its place only up to this size (float32 bytes), so folding never makes the file much larger.',
+    label: 'Largest folded tensor (MiB)',
+    help: 'A value computed from stored tensors is stored in its place only up to this many MiB (bytes as stored), so folding never makes the file much larger.',
     default: 4,
     min: 0,
     max: 1024,
@@ -29,7 +29,7 @@ export const simplifyDeclaration: MethodDeclaration<typeof SIMPLIFY_OPTIONS> = {
   id: 'simplify',
   label: 'Simplify the graph',
   description:
-    'Folds what depends only on stored values into constants, removes no-op, duplicate and dead nodes, merges duplicate tensors, folds BatchNormalization into the layer before it and inlines If branches with a constant condition (subgraphs included). Outputs stay the same.',
+    'Folds what depends only on stored values into constants (with the runtime for operators the studio does not compute itself), removes no-op, duplicate and dead nodes, merges duplicate tensors, folds BatchNormalization into the layer before it and inlines If branches with a constant condition (subgraphs included). Outputs stay the same.',
   family: 'structure',
   options: SIMPLIFY_OPTIONS,
   needsTeacher: false,
