@@ -8,6 +8,7 @@ import { applyRecipe } from '../../../src/core/recipe/apply';
 import { parseRecipe } from '../../../src/core/recipe/parse';
 import { getMethod } from '../../../src/core/methods/registry';
 import { createNodeRuntime } from '../../../src/runtime/node';
+import { modelOpener } from '../../../src/runtime/calibrate';
 import { randn, runModel, sameBytes, seededFeeds } from './run-helpers';
 
 const runtime = createNodeRuntime();
@@ -109,6 +110,21 @@ describe('prune-channels after a Concat: BatchNormalization, Add of two Concats,
     expect(step.before.parameters - step.after.parameters).toBe(2 * 28 + 2 * 27 + 4 + 3 + 3 * (4 + 1 + 10 + 5));
     // Per pixel of the 8x8 map: a and a2 27 per channel, b and b2 3, dw 9 and out 5 per concatenated channel.
     expect(step.before.macs - step.after.macs).toBe(64 * (4 * 27 + 2 * 3 + 3 * (9 + 5)));
+  });
+
+  it('importance=activation measures the channels through it (no fallback to filter norms): the dead ones go, outputs as they were', async () => {
+    const m = concatFollowNet();
+    const calibrationInputs = [1, 2, 3].map((seed) => seededFeeds({ image: { dtype: 'float32', dims: [1, 3, 8, 8] } }, seed));
+    const r = await prune.apply(m, { ratio: 0.3, importance: 'activation' }, { openModel: modelOpener(runtime), calibrationInputs });
+    expect(r.warnings.join(' ')).not.toMatch(/ranked by filter L2 norm/);
+    expect(r.changes.length).toBeGreaterThan(0);
+    const x = await runModel(runtime, m, feeds);
+    const y = await runModel(runtime, r.model, feeds);
+    const a = x.y!.data as Float32Array;
+    const b = y.y!.data as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('ratio 0 leaves the model as it was', async () => {
