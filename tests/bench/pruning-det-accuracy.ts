@@ -34,7 +34,7 @@ const SEED_SIZE = 0.4;
 const SEED_LATENCY = 0.6;
 
 /** Pixel agreement of the candidate's text regions with the original's over all pages: F1 and IoU. */
-export function regionAgreement(ref: readonly Float32Array[], cand: readonly Float32Array[], threshold = THRESHOLD): { f1: number; iou: number; textShare: number } {
+export function regionAgreement(ref: readonly Float32Array[], cand: readonly Float32Array[], threshold = THRESHOLD): { f1: number; iou: number; textShare: number; predictedShare: number } {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -50,7 +50,7 @@ export function regionAgreement(ref: readonly Float32Array[], cand: readonly Flo
     }
     total += r.length;
   });
-  return { f1: (2 * tp) / Math.max(1, 2 * tp + fp + fn), iou: tp / Math.max(1, tp + fp + fn), textShare: (tp + fn) / Math.max(1, total) };
+  return { f1: (2 * tp) / Math.max(1, 2 * tp + fp + fn), iou: tp / Math.max(1, tp + fp + fn), textShare: (tp + fn) / Math.max(1, total), predictedShare: (tp + fp) / Math.max(1, total) };
 }
 
 export async function benchDetectorAccuracy(rounds: number): Promise<void> {
@@ -91,9 +91,9 @@ export async function benchDetectorAccuracy(rounds: number): Promise<void> {
     const ms = median(times[i]!);
     const size = f.bytes / forms[0]!.bytes;
     const latency = ms / fp32;
-    const { f1, iou } = regionAgreement(maps[0]!, maps[i]!);
+    const { f1, iou, predictedShare } = regionAgreement(maps[0]!, maps[i]!);
     console.log(
-      `${f.label}: file ${(f.bytes / 1e6).toFixed(2)} MB (${size.toFixed(3)}x, ${((1 - size) * 100).toFixed(0)}% smaller), WASM 1-thread median ${ms.toFixed(1)} ms (${latency.toFixed(3)}x, ${((1 - latency) * 100).toFixed(0)}% faster), text regions vs fp32: F1 ${f1.toFixed(3)}, IoU ${iou.toFixed(3)}`,
+      `${f.label}: file ${(f.bytes / 1e6).toFixed(2)} MB (${size.toFixed(3)}x, ${((1 - size) * 100).toFixed(0)}% smaller), WASM 1-thread median ${ms.toFixed(1)} ms (${latency.toFixed(3)}x, ${((1 - latency) * 100).toFixed(0)}% faster), text regions vs fp32: F1 ${f1.toFixed(3)}, IoU ${iou.toFixed(3)} (${(predictedShare * 100).toFixed(1)}% of pixels marked text)`,
     );
   }
   for (const i of [3, 4]) {
