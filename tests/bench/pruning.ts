@@ -4,6 +4,7 @@
  * size each prune step leaves, and onnxruntime-web WASM latency (one thread, interleaved rounds)
  * of fp32 against the pruned forms, with their output cosine. It prints; it never asserts.
  */
+import { pathToFileURL } from 'node:url';
 import { decodeModel } from '../../src/core/onnx/decode';
 import { encodeModel } from '../../src/core/onnx/encode';
 import { applyRecipe, parseRecipe, type Recipe } from '../../src/core/recipe';
@@ -14,9 +15,10 @@ import { compareTensors } from '../../src/core/evaluate/metrics';
 import { createNodeRuntime } from '../../src/runtime/node';
 import { OCR_DET, readOcrModel } from '../core/onnx/model-corpus';
 import { textImage } from '../fixtures/text-images';
-import { median, timeInRounds, timeSessionsInRounds } from './measure';
+import { exposeGc, median, timeInRounds, timeSessionsInRounds } from './measure';
 import { formatBenchTable } from './report-table';
 import { syntheticModel } from './synthetic-model';
+import { benchDetectorAccuracy } from './pruning-det-accuracy';
 
 const DET_FORMS = ['prune-channels:ratio=0.3', 'prune-channels:ratio=0.3+int8-dynamic', 'prune-unstructured:sparsity=0.5', 'prune-unstructured:sparsity=0.5,scope=global'];
 /** Issue targets on the detector. */
@@ -86,9 +88,27 @@ async function benchDetector(rounds: number): Promise<void> {
   for (const s of sessions) await s.release();
 }
 
-export async function benchPruning(rounds: number, gc: () => void, only?: 'throughput'): Promise<void> {
-  await benchThroughput(rounds, gc);
-  if (only) return;
+type Section = 'throughput' | 'detector' | 'accuracy';
+
+/** Every section, or only the one named. */
+export async function benchPruning(rounds: number, gc: () => void, only?: Section): Promise<void> {
+  if (!only || only === 'throughput') await benchThroughput(rounds, gc);
   gc();
-  await benchDetector(rounds);
+  if (!only || only === 'detector') await benchDetector(rounds);
+  gc();
+  if (!only || only === 'accuracy') await benchDetectorAccuracy(rounds);
+}
+
+// Run alone: npx tsx tests/bench/pruning.ts [--only throughput|detector|accuracy] [--rounds N]
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name: string): string | undefined => {
+    const at = process.argv.indexOf(`--${name}`);
+    return at >= 0 ? process.argv[at + 1] : undefined;
+  };
+  const only = arg('only') as Section | undefined;
+  const rounds = Number(arg('rounds') ?? 5);
+  benchPruning(Number.isInteger(rounds) && rounds > 0 ? rounds : 5, exposeGc(), only).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

@@ -158,6 +158,16 @@ function inferNode(node: NodeProto, t: ShapeTable): { shapes: (number[] | undefi
       out[axis] = all.reduce((n, a) => n + a![axis]!, 0);
       return { shapes: [out] };
     }
+    case 'Split': {
+      if (!x) return { shapes: node.output.map(() => undefined) };
+      const axis = norm(attrInt(node, 'axis') ?? 0, x.length);
+      const parts = node.output.length;
+      // Without sizes the parts are equal, the last smaller when the axis does not divide (opset 18).
+      const even = Math.ceil(x[axis]! / parts);
+      const sizes = intsFrom(node, 'split', 1, t.values) ?? Array.from({ length: parts }, (_, k) => Math.max(0, Math.min(even, x[axis]! - k * even)));
+      if (sizes.length !== parts) return { shapes: node.output.map(() => undefined) };
+      return { shapes: sizes.map((d) => x.map((dim, i) => (i === axis ? d : dim))) };
+    }
     case 'Shape': {
       if (!x) return { shapes: [undefined] };
       const start = norm(attrInt(node, 'start') ?? 0, x.length);

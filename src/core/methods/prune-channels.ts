@@ -15,6 +15,8 @@ import { channelsToKeep, keepAlongAxis, sliceNorms } from './prune/channel-cut';
 import { activationImportance } from './prune/channel-activation-importance';
 import { headsToCut, type HeadPlan } from './prune/attention-heads-plan';
 import { applyShapeEdits } from './prune/attention-heads-cut';
+import { applyWindowEdit, keptInWindow, type WindowEdit } from './prune/channel-windows';
+import { windowedKeep } from './prune/windowed-keep';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
 import type { ChannelMap, MethodContext, MethodModule, MethodOutcome } from './types';
@@ -58,7 +60,9 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const measured = o.importance === 'activation' ? await activationImportance(model, groups.filter((g) => !g.blocked), ctx, warnings) : undefined;
   let left: string[] = [];
   const cuts = new Map<string, PlannedCut>();
-  const depthwise = new Map<NodeProto, number>();
+  /** Depthwise Convs whose filters are cut: their `group` and channel map follow their weight's kept filters. */
+  const depthwise = new Set<NodeProto>();
+  const windowEdits: { edit: WindowEdit; keep: number[] }[] = [];
   const values = new Set<string>();
   const changes: LayerChange[] = [];
   const channelMaps: ChannelMap[] = [];
@@ -73,12 +77,15 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
       leftGroups.set(left.at(-1)!, group);
       continue;
     }
-    const kept = keptChannels(group.channels, o);
-    if (kept < 1) {
+    if (keptChannels(group.channels, o) < 1) {
       throw new RecipeError(`prune-channels: ratio ${o.ratio} would remove all ${group.channels} channels of ${names}; expected a ratio that keeps at least one.`);
     }
+    const scores = (): Float64Array => measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2');
+    // Split outputs and channel Slices each keep their share, so no window is emptied.
+    const keep = group.windows ? windowedKeep(group.channels, group.windows, scores(), (n) => keptChannels(n, o)) : channelsToKeep(scores(), keptChannels(group.channels, o));
+    const kept = keep.length;
     if (kept === group.channels) continue;
-    const keep = channelsToKeep(measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2'), kept);
+    for (const edit of group.windowEdits ?? []) windowEdits.push({ edit, keep });
     for (const cut of group.cuts) {
       if (cut.segment) {
         // Beside other groups' channels (a Concat): settled once every group has chosen, below.
@@ -90,13 +97,14 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
       }
       const planned = cuts.get(cut.weight.name) ?? { weight: cut.weight, steps: [] };
       const b = cut.block ?? 1;
-      planned.steps.push({ axis: cut.axis, keep: b === 1 ? keep : keep.flatMap((c) => Array.from({ length: b }, (_, j) => c * b + j)) });
+      const own = cut.window ? keptInWindow(keep, cut.window) : keep;
+      planned.steps.push({ axis: cut.axis, keep: b === 1 ? own : own.flatMap((c) => Array.from({ length: b }, (_, j) => c * b + j)) });
       cuts.set(cut.weight.name, planned);
     }
-    for (const n of group.depthwise) depthwise.set(n, kept);
+    for (const n of group.depthwise) depthwise.add(n);
     group.values.forEach((v) => values.add(v));
     for (const p of group.producers) changes.push({ kind: 'channels-removed', name: label(p), before: group.channels, after: kept });
-    for (const p of [...group.producers, ...group.depthwise]) channelMaps.push({ node: label(p), kept: keep });
+    for (const p of group.producers) channelMaps.push({ node: label(p), kept: keep });
   }
   for (const { weight, axis, parts } of segmented.values()) {
     // The axis in order: each cut group's kept channels at its offset, every other channel as it is.
@@ -120,6 +128,14 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     // A head projection's own channel group is blocked by its Reshape into heads: the heads pass took it.
     left = left.filter((line) => !leftGroups.get(line)?.producers.every((p) => heads.projections.has(p)));
   }
+  const depthwiseKept = new Map<NodeProto, number[]>();
+  for (const n of depthwise) {
+    const filters = cuts.get(n.input[1]!)?.steps.filter((s) => s.axis === 0);
+    const kept = filters?.reduce<number[] | undefined>((prev, s) => (prev ? s.keep.map((c) => prev[c]!) : s.keep), undefined);
+    if (!kept) continue;
+    depthwiseKept.set(n, kept);
+    channelMaps.push({ node: label(n), kept });
+  }
   if (left.length > 0) warnings.push(`Left ${left.length} channel group(s) as they are: ${left.slice(0, 8).join('; ')}${left.length > 8 ? '; ...' : ''}.`);
   if (cuts.size === 0) return unchangedOutcome(model, o.ratio === 0 && o.heads === 0 ? 'Ratio 0 removes no channel' : o.heads > 0 ? 'No channel group or attention head could be cut' : 'No channel group could be cut', warnings);
 
@@ -132,10 +148,11 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
       const constantName = weight.constantIndex === undefined ? '' : weight.graph.node[weight.constantIndex]!.name;
       session.replaceStored(weight, makeFloatTensor(weight.name, cur.dims, cur.values), constantName);
     }
-    for (const [n, kept] of depthwise) {
-      session.updateNode(n, (cur) => patch(cur, { attribute: [...cur.attribute.filter((a) => a.name !== 'group'), attr('group', kept)] }));
+    for (const [n, kept] of depthwiseKept) {
+      session.updateNode(n, (cur) => patch(cur, { attribute: [...cur.attribute.filter((a) => a.name !== 'group'), attr('group', kept.length)] }));
     }
     if (heads) applyShapeEdits(session, model, graph, heads.shapes);
+    for (const { edit, keep } of windowEdits) applyWindowEdit(session, edit, keep);
     // Declared shapes of the cut feature maps are stale; the runtime infers them again.
     const valueInfo = graph.valueInfo.filter((v) => !values.has(v.name));
     if (valueInfo.length !== graph.valueInfo.length) session.setDeclarations(graph, { valueInfo: [...valueInfo] });

@@ -5,6 +5,7 @@ import type { ModelIR } from '../../../src/core/ir/model';
 import { makeFloatTensor, makeInt64Tensor, tensorDims } from '../../../src/core/ir/tensor';
 import { getMethod } from '../../../src/core/methods/registry';
 import { createNodeRuntime } from '../../../src/runtime/node';
+import { modelOpener } from '../../../src/runtime/calibrate';
 import { randn, runModel, seededFeeds } from './run-helpers';
 
 const runtime = createNodeRuntime();
@@ -55,6 +56,14 @@ describe('prune-channels through Flatten/Reshape into a Gemm (each channel a blo
     const x = a.data as Float32Array;
     const y = b.data as Float32Array;
     for (let i = 0; i < x.length; i++) expect(y[i]).toBeCloseTo(x[i]!, 5);
+  });
+
+  it('importance=activation sums each channel\'s block of Gemm inputs (no fallback to filter norms): the dead channels go', async () => {
+    const m = flattenGemm('Flatten');
+    const calibrationInputs = [1, 2, 3].map((seed) => seededFeeds({ image: { dtype: 'float32', dims: [1, 3, 4, 4] } }, seed));
+    const out = await prune.apply(m, { ratio: 3 / 8, importance: 'activation' }, { openModel: modelOpener(runtime), calibrationInputs });
+    expect(out.warnings.join(' ')).not.toMatch(/ranked by filter L2 norm/);
+    expect(out.channelMaps).toEqual([{ node: 'conv', kept: [0, 2, 3, 5, 7] }]);
   });
 
   it('a flattened map read by something else is left as it is, with the reason', async () => {

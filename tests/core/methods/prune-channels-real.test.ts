@@ -28,6 +28,10 @@ async function pruneDetector(recipe: string) {
 // since the Concat is followed), logits cosine 0.613 on
 // two text-like pages (the cosines here were measured before the Concat was followed); 0.1 gives 0.829x / 0.917x at 0.734; 0.05 gives 0.915x / 0.961x at 0.808. Without
 // fine-tuning (or reconstruction) channel pruning costs this small detector much of its accuracy.
+// Following Split/Slice on the channel axis and a Concat into BatchNorm/Add/depthwise cuts no more layers
+// here: at 0.3, det 47, rec 24, cls 40 layers before and after. None of the three splits or slices a feature
+// map's channels (rec's Slices are shape arithmetic and the attention's q/k/v split on axis 0 of a
+// Transpose), and rec's one feature-map Concat joins a group that Shape/Reshape already hold.
 describe('prune-channels on the PaddleOCR models (executed in onnxruntime-web, text-like images)', () => {
   it('ratio 0.3: parameters <= 0.7x, output shapes unchanged, the Concat/ConvTranspose groups left alone and named', async () => {
     const r = await pruneDetector('prune-channels:ratio=0.3');

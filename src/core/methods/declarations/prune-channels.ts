@@ -49,7 +49,7 @@ export const pruneChannelsDeclaration: MethodDeclaration<typeof PRUNE_CHANNELS_O
   id: 'prune-channels',
   label: 'Prune channels (structured)',
   description:
-    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates, channel offsets through a Concat, a Flatten into a Gemm), and optionally whole attention heads. Smaller file and less compute; groups it cannot follow are left alone and listed.',
+    'Removes whole output channels of Convs and output features of MatMul/Gemm, with every coupled tensor cut to match (BatchNorm, depthwise Convs, biases, the next layer\'s inputs, residual Adds, squeeze-excitation gates, channel offsets through a Concat into Convs, BatchNorm, depthwise Convs and Adds, Split and Slice on the channel axis with their sizes and bounds, a Flatten into a Gemm), and optionally whole attention heads. Smaller file and less compute; groups it cannot follow are left alone and listed.',
   family: 'pruning',
   options: PRUNE_CHANNELS_OPTIONS,
   calibrationSamples: (options) => (options.importance === 'activation' ? CHANNEL_ACTIVATION_SAMPLES : undefined),

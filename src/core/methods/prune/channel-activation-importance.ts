@@ -6,14 +6,28 @@ import { CHANNEL_ACTIVATION_SAMPLES } from '../declarations/prune-channels';
 import type { MethodContext } from '../types';
 import { collectChannelNorms, type NormRequest } from './activation-norms';
 import { sliceNorms } from './channel-cut';
-import type { ChannelGroup } from './channel-groups';
+import type { ChannelGroup, CutTensor } from './channel-groups';
 
 interface Reader {
   activation: string;
   weightNorms: Float64Array;
+  /** Where group channel c sits along the reader's input axis: one position, or a Flatten's block of them. */
+  positions: (c: number) => number[];
 }
 
-/** The layers that read a group's channels (its consumer cuts): the activation each reads and its weights' L2 norm per input channel. */
+/** Where each group channel sits along a consumer's input axis: at a Concat offset, inside a Split/Slice window, or as a Flatten block. */
+function positionsOf(cut: CutTensor): (c: number) => number[] {
+  const offset = cut.segment?.offset ?? 0;
+  const b = cut.block ?? 1;
+  const w = cut.window;
+  return (c) => {
+    if (w && (c < w.offset || c >= w.offset + w.length)) return [];
+    const at = w ? c - w.offset : c + offset;
+    return b === 1 ? [at] : Array.from({ length: b }, (_, j) => at * b + j);
+  };
+}
+
+/** The layers that read a group's channels (its consumer cuts): the activation each reads and its weights' L2 norm per input position. */
 function readers(group: ChannelGroup): Reader[] {
   return group.cuts.flatMap((cut) => {
     if (cut.role !== 'consumer') return [];
@@ -21,7 +35,7 @@ function readers(group: ChannelGroup): Reader[] {
     const activation = node?.input[0];
     if (!activation) return [];
     const norms = sliceNorms(readFloat32(cut.weight.tensor), tensorDims(cut.weight.tensor), cut.axis, 'l2').map(Math.sqrt);
-    return [{ activation, weightNorms: norms }];
+    return [{ activation, weightNorms: norms, positions: positionsOf(cut) }];
   });
 }
 
@@ -51,13 +65,15 @@ export async function activationImportance(model: ReadonlyModelIR, groups: reado
   const out = new Map<ChannelGroup, Float64Array>();
   let fallback = 0;
   for (const [group, rs] of byGroup) {
-    const parts = rs.map((r) => ({ x: norms.get(r.activation), w: r.weightNorms }));
-    if (parts.length === 0 || parts.some((p) => !p.x || p.x.length !== group.channels || p.w.length !== group.channels)) {
+    const parts = rs.map((r) => ({ x: norms.get(r.activation), w: r.weightNorms, positions: r.positions }));
+    if (parts.length === 0 || parts.some((p) => !p.x || p.x.length !== p.w.length)) {
       fallback++;
       continue;
     }
     const total = new Float64Array(group.channels);
-    for (const p of parts) for (let c = 0; c < total.length; c++) total[c]! += p.x![c]! * p.w[c]!;
+    for (const p of parts) {
+      for (let c = 0; c < total.length; c++) for (const at of p.positions(c)) total[c]! += p.x![at]! * p.w[at]!;
+    }
     out.set(group, total);
   }
   if (fallback > 0) warnings.push(`${fallback} channel group(s) had no reader whose input could be measured; their channels were ranked by filter L2 norm.`);

@@ -7,6 +7,7 @@ import type { GraphScope } from '../../graph/graph-index';
 import { elementCount, isExternal, readIntegers, tensorDims } from '../../ir/tensor';
 import type { NodeProto } from '../../onnx/schema';
 import type { StoredWeight } from '../../graph/weight-uses';
+import { sliceWindow, splitWindows, type ChannelWindow, type WindowEdit } from './channel-windows';
 
 /**
  * One stored tensor a channel cut touches, and along which axis. Producers' weights (Conv output
@@ -20,6 +21,8 @@ export interface CutTensor {
   block?: number;
   /** Where the group's channels sit along `axis` when a Concat put them beside others: from `offset`, `length` of them. */
   segment?: { offset: number; length: number };
+  /** The tensor's axis holds only the group's channels of this window (a reader of a Split output or a channel Slice). */
+  window?: ChannelWindow;
 }
 
 /** A set of feature maps sharing one channel index: cutting channel c cuts it in every member at once. */
@@ -34,6 +37,10 @@ export interface ChannelGroup {
   values: Set<string>;
   /** Why the group is left as it is; undefined when it can be cut. */
   blocked?: string;
+  /** Split outputs and channel Slices of the group: channels are chosen window by window so each keeps its share. */
+  windows?: ChannelWindow[];
+  /** Split sizes and Slice bounds that follow the kept channels. */
+  windowEdits?: WindowEdit[];
 }
 
 /** Ops that read one tensor and write one with the same channels, element for element. */
@@ -75,6 +82,8 @@ interface Space {
   depthwise: NodeProto[];
   values: Set<string>;
   blocked: string[];
+  windows: ChannelWindow[];
+  edits: WindowEdit[];
 }
 
 const nodeLabel = (n: NodeProto): string => `${n.opType} '${n.name || n.output[0]}'`;
@@ -105,9 +114,13 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
   /** Flatten/Reshape outputs that lay a feature map's channels out as consecutive blocks of features: the space they came from. */
   const flatOf = new Map<string, number>();
   /** Concat outputs on the channel axis (and what passes them through): the spaces laid end to end, by id and channel offset. */
-  const concatOf = new Map<string, { id: number; offset: number; channels: number }[]>();
+  const concatOf = new Map<string, Segment[]>();
+  /** Split outputs and channel Slices (and what passes them through): the space and the window of its channels they hold. */
+  const windowOf = new Map<string, { id: number; window: ChannelWindow }>();
   const blockSegments = (value: string, reason: string): void => {
     for (const seg of concatOf.get(value) ?? []) spaces.get(uf.find(seg.id))!.blocked.push(reason);
+    const w = windowOf.get(value);
+    if (w) spaces.get(uf.find(w.id))!.blocked.push(reason.replace('concatenated', 'split'));
   };
   const join = (value: string, id: number): void => {
     spaceOf.set(value, id);
@@ -140,8 +153,77 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     into.depthwise.push(...from.depthwise);
     from.values.forEach((v) => into.values.add(v));
     into.blocked.push(...from.blocked);
+    into.windows.push(...from.windows);
+    into.edits.push(...from.edits);
     spaces.delete(root === ra ? rb : ra);
     return root;
+  };
+
+  /** A group-1 Conv's output channels: a new space, its filters the producer. */
+  const startConv = (n: NodeProto, w: StoredWeight, bias: StoredWeight | undefined): void => {
+    const dims = tensorDims(w.tensor);
+    const id = uf.make();
+    const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
+    if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
+    spaces.set(id, { channels: dims[0]!, trailing: dims.length - 2, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [], windows: [], edits: [] });
+    join(n.output[0]!, id);
+  };
+  const unmapped = (v: string): boolean => !v || (rootOf(v) === undefined && !concatOf.has(v) && !windowOf.has(v) && !flatOf.has(v));
+  const carryComposite = (out: string, segments: Segment[]): void => {
+    concatOf.set(out, segments);
+    for (const seg of segments) spaces.get(uf.find(seg.id))!.values.add(out);
+  };
+  /** A node reading a Split output or a channel Slice: carries the window on or cuts its input channels there; false when it cannot. */
+  const followWindow = (n: NodeProto, at: { id: number; window: ChannelWindow }): boolean => {
+    const s = spaces.get(uf.find(at.id))!;
+    const out = n.output[0]!;
+    const { length } = at.window;
+    const carry = (): boolean => {
+      windowOf.set(out, at);
+      s.values.add(out);
+      return true;
+    };
+    if ((PASS_THROUGH.has(n.opType) || (SPATIAL.has(n.opType) && n.opType !== 'Pad')) && n.input.slice(1).every(unmapped)) return carry();
+    if (n.opType === 'BatchNormalization' && n.output.filter(Boolean).length === 1) {
+      const params = [1, 2, 3, 4].map((slot) => ownWeight(n, slot));
+      if (!params.every((p) => p && tensorDims(p.tensor).length === 1 && tensorDims(p.tensor)[0] === length)) return false;
+      for (const p of params) s.cuts.push({ weight: p!, axis: 0, role: 'follower', window: at.window });
+      return carry();
+    }
+    if (n.opType !== 'Conv') return false;
+    const w = ownWeight(n, 1);
+    const dims = w ? tensorDims(w.tensor) : [];
+    const bias = n.input[2] ? ownWeight(n, 2) : undefined;
+    if (!w || (n.input[2] && !bias) || dims.length < 3) return false;
+    const groups = attrInt(n, 'group') ?? 1;
+    if (groups === 1 && dims[1] === length) {
+      s.cuts.push({ weight: w, axis: 1, role: 'consumer', window: at.window });
+      startConv(n, w, bias);
+      return true;
+    }
+    if (groups !== length || dims[0] !== length || dims[1] !== 1) return false;
+    s.cuts.push({ weight: w, axis: 0, role: 'follower', window: at.window });
+    if (bias) s.cuts.push({ weight: bias, axis: 0, role: 'follower', window: at.window });
+    s.depthwise.push(n);
+    return carry();
+  };
+  /** Add/Sub/Mul/Div on concatenated channels: with the same layout of segments (their spaces join pairwise) or a per-channel constant; false otherwise. */
+  const joinComposites = (n: NodeProto, a: Segment[] | undefined, b: Segment[] | undefined): boolean => {
+    const out = n.output[0]!;
+    if (a && b) {
+      if (a.length !== b.length || a.some((seg, k) => seg.offset !== b[k]!.offset || seg.channels !== b[k]!.channels)) return false;
+      carryComposite(out, a.map((seg, k) => ({ ...seg, id: merge(seg.id, b[k]!.id) })));
+      return true;
+    }
+    const segments = (a ?? b)!;
+    const v = n.input[a ? 1 : 0]!;
+    if (!v || !unmapped(v)) return false;
+    const total = segments.reduce((t, seg) => t + seg.channels, 0);
+    const cut = constantCut(index, main, v, total, spaces.get(uf.find(segments[0]!.id))!.trailing);
+    if (cut && 'reason' in cut) return false;
+    if (cut) for (const seg of segments) spaces.get(uf.find(seg.id))!.cuts.push({ ...cut, role: 'follower', segment: { offset: seg.offset, length: seg.channels } });
+    carryComposite(out, segments);
+    return true;
   };
 
   for (const i of topologicalOrder(graph)) {
@@ -154,11 +236,16 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     const readers = (): void =>
       n.input.forEach((v, slot) => {
         if (inSpaces[slot] !== undefined) block(v, `read by ${nodeLabel(n)}, which this pass does not cut`);
-        if (v && concatOf.has(v)) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
+        if (v && (concatOf.has(v) || windowOf.has(v))) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
         const f = v ? flatOf.get(v) : undefined;
         if (f !== undefined) spaces.get(uf.find(f))!.blocked.push(`flattened and read by ${nodeLabel(n)}, which this pass does not cut`);
       });
 
+    const windowed = n.input[0] ? windowOf.get(n.input[0]) : undefined;
+    if (known && windowed && out) {
+      if (!followWindow(n, windowed)) readers();
+      continue;
+    }
     const composite = n.input[0] ? concatOf.get(n.input[0]) : undefined;
     if (known && n.opType === 'Concat' && out && inSpaces.some((x) => x !== undefined)) {
       const segments = concatSegments(n, inSpaces, (id) => spaces.get(id)!);
@@ -170,11 +257,23 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       readers();
       continue;
     }
-    if (known && composite && out && (PASS_THROUGH.has(n.opType) || (SPATIAL.has(n.opType) && n.opType !== 'Pad')) && n.input.slice(1).every((v) => !v || (!concatOf.has(v) && rootOf(v) === undefined))) {
-      concatOf.set(out, composite);
-      for (const seg of composite) spaces.get(uf.find(seg.id))!.values.add(out);
+    if (known && composite && out && (PASS_THROUGH.has(n.opType) || (SPATIAL.has(n.opType) && n.opType !== 'Pad')) && n.input.slice(1).every(unmapped)) {
+      carryComposite(out, composite);
       continue;
     }
+    if (known && composite && out && n.opType === 'BatchNormalization' && n.output.filter(Boolean).length === 1) {
+      const total = composite.reduce((t, seg) => t + seg.channels, 0);
+      const params = [1, 2, 3, 4].map((slot) => ownWeight(n, slot));
+      if (params.every((p) => p && tensorDims(p.tensor).length === 1 && tensorDims(p.tensor)[0] === total)) {
+        for (const seg of composite) for (const p of params) spaces.get(uf.find(seg.id))!.cuts.push({ weight: p!, axis: 0, role: 'follower', segment: { offset: seg.offset, length: seg.channels } });
+        carryComposite(out, composite);
+        continue;
+      }
+      readers();
+      continue;
+    }
+    const composites = n.input.map((v) => (v ? concatOf.get(v) : undefined));
+    if (known && out && ELEMENTWISE.has(n.opType) && n.input.length === 2 && composites.some(Boolean) && joinComposites(n, composites[0], composites[1])) continue;
     if (known && composite && n.opType === 'Conv' && out) {
       const w = ownWeight(n, 1);
       const dims = w ? tensorDims(w.tensor) : [];
@@ -182,18 +281,52 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       const total = composite.reduce((t, seg) => t + seg.channels, 0);
       if (w && (!n.input[2] || bias) && (attrInt(n, 'group') ?? 1) === 1 && dims.length >= 3 && dims[1] === total) {
         for (const seg of composite) spaces.get(uf.find(seg.id))!.cuts.push({ weight: w, axis: 1, role: 'consumer', segment: { offset: seg.offset, length: seg.channels } });
-        const id = uf.make();
-        const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
-        if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
-        spaces.set(id, { channels: dims[0]!, trailing: dims.length - 2, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
-        join(out, id);
+        startConv(n, w, bias);
+        continue;
+      }
+      if (w && (!n.input[2] || bias) && attrInt(n, 'group') === total && dims[0] === total && dims[1] === 1) {
+        // Depthwise over the concatenation: each segment's filters follow its group.
+        for (const seg of composite) {
+          const s = spaces.get(uf.find(seg.id))!;
+          const segment = { offset: seg.offset, length: seg.channels };
+          s.cuts.push({ weight: w, axis: 0, role: 'follower', segment });
+          if (bias) s.cuts.push({ weight: bias, axis: 0, role: 'follower', segment });
+          s.depthwise.push(n);
+        }
+        carryComposite(out, composite);
         continue;
       }
       readers();
       continue;
     }
     // Any other reader of concatenated channels cannot follow the segments: their groups stay.
-    for (const v of n.input) if (v && concatOf.has(v)) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
+    for (const v of n.input) if (v && (concatOf.has(v) || windowOf.has(v))) blockSegments(v, `concatenated and read by ${nodeLabel(n)}, which this pass does not cut`);
+    if (known && (n.opType === 'Split' || n.opType === 'Slice') && out && inSpaces[0] !== undefined && trailingOf(0)! > 0 && inSpaces.slice(1).every((x) => x === undefined)) {
+      const source = inSpaces[0];
+      const s = spaces.get(source)!;
+      const read = (n.opType === 'Split' ? splitWindows : sliceWindow)(n, index, main, s.channels, s.trailing);
+      if (!read) {
+        // Split or sliced along a spatial axis: every output has the input's channels.
+        for (const o of n.output) if (o) join(o, source);
+        continue;
+      }
+      if ('reason' in read) {
+        s.blocked.push(read.reason);
+        continue;
+      }
+      if (read.edit) s.edits.push(read.edit);
+      read.windows.forEach((window, k) => {
+        const o = n.output[k];
+        s.windows.push(window);
+        if (!o) return;
+        if (window.length === s.channels) join(o, source);
+        else {
+          windowOf.set(o, { id: source, window });
+          s.values.add(o);
+        }
+      });
+      continue;
+    }
     if (known && n.opType === 'Conv' && out) {
       const w = ownWeight(n, 1);
       const dims = w ? tensorDims(w.tensor) : [];
@@ -204,11 +337,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       if (trailingOf(0) === 0) readers();
       if (w && biasOk && groups === 1 && dims.length >= 3) {
         if (source !== undefined) spaces.get(source)!.cuts.push({ weight: w, axis: 1, role: 'consumer' });
-        const id = uf.make();
-        const cuts: CutTensor[] = [{ weight: w, axis: 0, role: 'producer' }];
-        if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
-        spaces.set(id, { channels: dims[0]!, trailing: dims.length - 2, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
-        join(out, id);
+        startConv(n, w, bias);
         continue;
       }
       if (w && biasOk && source !== undefined && groups > 1 && dims[1] === 1 && dims[0] === groups) {
@@ -259,7 +388,7 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
         const id = uf.make();
         const cuts: CutTensor[] = [{ weight: w, axis: transB ? 0 : 1, role: 'producer' }];
         if (bias) cuts.push({ weight: bias, axis: 0, role: 'follower' });
-        spaces.set(id, { channels: channels!, trailing: 0, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [] });
+        spaces.set(id, { channels: channels!, trailing: 0, producers: [n], cuts, depthwise: [], values: new Set(), blocked: [], windows: [], edits: [] });
         join(out, id);
         continue;
       }
@@ -293,18 +422,9 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
       const s = spaces.get(uf.find(root))!;
       for (const [slot, v] of n.input.entries()) {
         if (inSpaces[slot] !== undefined) continue;
-        const c = index.stored(v, main);
-        if (!c) {
-          s.blocked.push(`${nodeLabel(n)} mixes in '${v}', which has no known channels`);
-          continue;
-        }
-        const dims = tensorDims(c.tensor);
-        // The constant's dims align to the right of the feature map's; `axis` is its channel axis.
-        const axis = dims.length - 1 - s.trailing;
-        if (elementCount(c.tensor) === 1 || axis < 0 || dims[axis] === 1) continue;
-        const own = c.tensor.dataType === DT.FLOAT && !isExternal(c.tensor) && c.uses.length === 1 && !c.isGraphOutput;
-        if (own && dims[axis] === s.channels) s.cuts.push({ weight: c, axis, role: 'follower' });
-        else s.blocked.push(`${nodeLabel(n)} reads constant '${v}' [${dims.join(', ')}], which this pass cannot cut`);
+        const cut = constantCut(index, main, v, s.channels, s.trailing);
+        if (cut && 'reason' in cut) s.blocked.push(`${nodeLabel(n)} ${cut.reason}`);
+        else if (cut) s.cuts.push({ ...cut, role: 'follower' });
       }
       join(out, uf.find(root));
       continue;
@@ -313,6 +433,10 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
   }
 
   for (const [value] of concatOf) if (index.isGraphOutput(value, main)) blockSegments(value, `reaches graph output '${value}' concatenated`);
+  for (const [value, w] of windowOf) {
+    if (index.isGraphOutput(value, main)) spaces.get(uf.find(w.id))!.blocked.push(`reaches graph output '${value}' split`);
+    for (const use of index.consumers(value, main)) if (use.node.input[use.inputIndex] !== value) spaces.get(uf.find(w.id))!.blocked.push(`read inside a subgraph of ${nodeLabel(use.node)}`);
+  }
   for (const [value, id] of flatOf) if (index.isGraphOutput(value, main)) spaces.get(uf.find(id))!.blocked.push(`reaches graph output '${value}' flattened`);
   for (const [value] of spaceOf) {
     if (index.isGraphOutput(value, main)) block(value, `reaches graph output '${value}'`);
@@ -328,14 +452,34 @@ export function channelGroups(model: ReadonlyModelIR): ChannelGroup[] {
     depthwise: s.depthwise,
     values: s.values,
     ...(s.blocked.length > 0 ? { blocked: [...new Set(s.blocked)].join('; ') } : {}),
+    ...(s.windows.length > 0 ? { windows: s.windows } : {}),
+    ...(s.edits.length > 0 ? { windowEdits: s.edits } : {}),
   }));
+}
+
+type Segment = { id: number; offset: number; channels: number };
+
+/**
+ * What a constant beside a feature map with `channels` channels (and `trailing` spatial axes) in an
+ * elementwise op needs: undefined when it broadcasts over the channels, the axis to cut, or why it cannot be cut.
+ */
+function constantCut(index: GraphIndex, main: GraphScope, v: string, channels: number, trailing: number): { weight: StoredWeight; axis: number } | { reason: string } | undefined {
+  const c = index.stored(v, main);
+  if (!c) return { reason: `mixes in '${v}', which has no known channels` };
+  const dims = tensorDims(c.tensor);
+  // The constant's dims align to the right of the feature map's; `axis` is its channel axis.
+  const axis = dims.length - 1 - trailing;
+  if (elementCount(c.tensor) === 1 || axis < 0 || dims[axis] === 1) return undefined;
+  const own = c.tensor.dataType === DT.FLOAT && !isExternal(c.tensor) && c.uses.length === 1 && !c.isGraphOutput;
+  if (own && dims[axis] === channels) return { weight: c, axis };
+  return { reason: `reads constant '${v}' [${dims.join(', ')}], which this pass cannot cut` };
 }
 
 /**
  * The channel segments of a Concat on the channel axis whose inputs are all feature-map spaces of one
  * rank: each input's space and where its channels start; undefined when it concatenates anything else.
  */
-function concatSegments(n: NodeProto, inSpaces: readonly (number | undefined)[], space: (id: number) => Space): { id: number; offset: number; channels: number }[] | undefined {
+function concatSegments(n: NodeProto, inSpaces: readonly (number | undefined)[], space: (id: number) => Space): Segment[] | undefined {
   if (inSpaces.some((x) => x === undefined)) return undefined;
   const trailing = space(inSpaces[0]!).trailing;
   if (trailing === 0 || inSpaces.some((x) => space(x!).trailing !== trailing)) return undefined;
