@@ -164,6 +164,7 @@ export const compressCommand: Command = {
         inputDims: dims,
         teacher,
         ...(env.signal && { signal: env.signal }),
+        ...(env.cancelFlag && { cancelFlag: env.cancelFlag }),
         ...(values.progress && { onProgress: progressLines(env.stderr) }),
         ...(calibrationInputs && { calibrationInputs }),
       }));

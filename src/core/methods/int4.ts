@@ -148,7 +148,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
         const transposed = t.orientation === 'nk';
         const matrix = { data, k: transposed ? cols : rows, n: transposed ? rows : cols, transposed };
         const hessian = gptq?.get(weight.name);
-        let q = hessian ? quantizeInt4Gptq(matrix, o.block, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+        let q = hessian ? quantizeInt4Gptq(matrix, o.block, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder, check }) : undefined;
         if (typeof q === 'string') {
           warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q}.`);
           q = undefined;

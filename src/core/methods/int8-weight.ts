@@ -112,7 +112,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     const original = readFloat32(weight.tensor);
     const layout = axisLayout(dims, axis);
     const hessian = gptq?.get(weight.name);
-    let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+    let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder, check }) : undefined;
     if (typeof q8 === 'string') {
       warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q8}.`);
       q8 = undefined;

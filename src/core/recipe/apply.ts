@@ -2,7 +2,7 @@ import type { ModelIR } from '../ir/model';
 import { encodeModel } from '../onnx/encode';
 import { getMethod } from '../methods/registry';
 import type { MethodContext } from '../methods/types';
-import { throwIfAborted } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { RecipeError } from '../util/errors';
 import { planOverrides } from './overrides';
 import type { StepReport } from './step-report';
@@ -26,7 +26,7 @@ interface Measured {
 export const MEASURE_PHASE = 'Encoding and measuring the model';
 
 async function measure(model: ModelIR, ctx: MethodContext): Promise<Measured> {
-  throwIfAborted(ctx.signal);
+  checkpointFor(ctx)();
   ctx.onProgress?.({ kind: 'phase', phase: MEASURE_PHASE });
   const bytes = encodeModel(model);
   return { model, bytes, totals: await modelTotals(model, bytes, ctx) };
@@ -49,7 +49,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: MethodCon
   const steps: StepReport[] = [];
   const channelMaps = new Map<string, readonly number[]>();
   for (let i = 0; i < runs.length; i++) {
-    throwIfAborted(ctx.signal);
+    checkpointFor(ctx)();
     const { step, scope, overrideNodes } = runs[i]!;
     const method = methods[i]!;
     const label = overrideNodes ? `${method.id} on ${overrideNodes.join(', ')}` : method.id;

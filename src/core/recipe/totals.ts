@@ -3,7 +3,7 @@ import type { ModelIR } from '../ir/model';
 import { elementCount } from '../ir/tensor';
 import { listWeights } from '../ir/walk';
 import { storedBytes } from '../methods/stored-bytes';
-import { throwIfAborted } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import type { LongCallOptions } from '../util/progress';
 
 /** Sizes of a whole model, measured the same way before and after every step. */
@@ -44,9 +44,10 @@ export async function gzipSize(bytes: Uint8Array<ArrayBuffer>, options: LongCall
     }
   })();
   const total = Math.max(1, Math.ceil(bytes.byteLength / GZIP_CHUNK_BYTES));
+  const check = checkpointFor(options);
   try {
     for (let i = 0; i < total; i++) {
-      throwIfAborted(options.signal);
+      check();
       if (total > 1) options.onProgress?.({ kind: 'step', phase: 'gzip size', index: i, total });
       // Wait until the stream has taken the previous chunk, so no more than one is queued when an abort comes.
       await writer.ready;
