@@ -39,6 +39,7 @@ function stopNow(): void {
   if (done) return;
   done = true;
   process.stderr.write('featherweight: AbortError: The operation was cancelled.\n');
+  if (data.debug) process.stderr.write(`featherweight: the command did not stop at a check within ${STOP_GRACE_MS} ms; its thread was ended.\n`);
   process.exit(EXIT.aborted);
 }
 

@@ -137,7 +137,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
     const { weight, targets } = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'int4: quantizing', index: i, total: candidates.length, item: weight.name });
     const [rows, cols] = tensorDims(weight.tensor) as [number, number];
-    const data = readFloat32(weight.tensor);
+    const data = readFloat32(weight.tensor, check);
     const stored = new Map<Orientation, Stored>();
     const tensors: TensorProto[] = [];
     let nonFinite = false;

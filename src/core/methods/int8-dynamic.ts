@@ -112,7 +112,7 @@ interface QuantizedForm {
  */
 function quantizeForm(weight: StoredWeight, form: WeightForm, o: Int8DynamicOptions, fresh: (base: string) => string, check: Checkpoint): QuantizedForm | undefined {
   let dims = tensorDims(weight.tensor);
-  let x = readFloat32(weight.tensor);
+  let x = readFloat32(weight.tensor, check);
   if (form.transpose) {
     x = transposed(x, dims[0]!, dims[1]!, check);
     dims = [dims[1]!, dims[0]!];

@@ -142,7 +142,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
     const dims = tensorDims(weight.tensor);
     const axes = new Set(targets.map((t) => weightAxis(t.node, dims.length)));
     const axis = o.perChannel && axes.size === 1 ? [...axes][0] : undefined;
-    const q = quantizeInt8(readFloat32(weight.tensor), axisLayout(dims, axis), true, { check });
+    const q = quantizeInt8(readFloat32(weight.tensor, check), axisLayout(dims, axis), true, { check });
     if (q.nonFinite) {
       warnings.push(`Kept '${name}' float: it holds NaN or infinite values.`);
       continue;

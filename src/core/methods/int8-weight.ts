@@ -109,7 +109,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     const { weight, targets, axis } = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'int8-weight: quantizing', index: i, total: candidates.length, item: weight.name });
     const dims = tensorDims(weight.tensor);
-    const original = readFloat32(weight.tensor);
+    const original = readFloat32(weight.tensor, check);
     const layout = axisLayout(dims, axis);
     const hessian = gptq?.get(weight.name);
     let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder, check }) : undefined;

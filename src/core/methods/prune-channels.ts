@@ -29,7 +29,7 @@ function importance(group: ChannelGroup, kind: 'l1' | 'l2', check: Checkpoint): 
   const total = new Float64Array(group.channels);
   for (const cut of group.cuts) {
     if (cut.role !== 'producer') continue;
-    const norms = sliceNorms(readFloat32(cut.weight.tensor), tensorDims(cut.weight.tensor), cut.axis, kind, check);
+    const norms = sliceNorms(readFloat32(cut.weight.tensor, check), tensorDims(cut.weight.tensor), cut.axis, kind, check);
     for (let c = 0; c < total.length; c++) total[c]! += norms[c]!;
   }
   return total;
@@ -118,7 +118,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const graph = sharedModel(model).graph!;
   const result = editModel(model, (session) => {
     for (const { weight, steps } of cuts.values()) {
-      let cur = { values: readFloat32(weight.tensor) as Float32Array<ArrayBuffer>, dims: tensorDims(weight.tensor) };
+      let cur = { values: readFloat32(weight.tensor, check) as Float32Array<ArrayBuffer>, dims: tensorDims(weight.tensor) };
       for (const s of steps) cur = keepAlongAxis(cur.values, cur.dims, s.axis, s.keep, check);
       const constantName = weight.constantIndex === undefined ? '' : weight.graph.node[weight.constantIndex]!.name;
       session.replaceStored(weight, makeFloatTensor(weight.name, cur.dims, cur.values), constantName);

@@ -83,7 +83,7 @@ function planTargets(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
         activations.length = 0;
       }
     }
-    out.push({ selected, values: readFloat32(weight.tensor), layout, activations });
+    out.push({ selected, values: readFloat32(weight.tensor, checkpointFor(ctx)), layout, activations });
   }
   const kept = keptFloatWarning(skipped, 'weight(s)', 'dense');
   if (kept) warnings.push(kept);

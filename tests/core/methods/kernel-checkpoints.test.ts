@@ -29,6 +29,7 @@ import { gptqInt8 } from '../../../src/core/methods/distill/gptq-int8';
 import { InputHessian } from '../../../src/core/methods/distill/input-hessian';
 import { RidgeFit } from '../../../src/core/methods/distill/ridge-fit';
 import type { ReductionLayout } from '../../../src/core/methods/prune/reduction-layout';
+import { copyFloat32 } from '../../../src/core/ir/tensor';
 
 /** 4M values (16 MB of float32): 64 checkpoints' worth at CHECK_EVERY. */
 const ROWS = 2048;
@@ -100,6 +101,15 @@ describe('int8 kernel checkpoints', () => {
     };
     expect(() => quantizeInt8(big, axisLayout([ROWS, COLS], 1), true, { check: raised })).toThrow(AbortError);
     expect(calls).toBe(1);
+  });
+});
+
+describe('reading float32 values from unaligned raw bytes', () => {
+  it('copies them in pieces, with a check before each', () => {
+    const raw = new Uint8Array(4 * N + 1).subarray(1);
+    raw.set(new Uint8Array(big.buffer));
+    expectStopsPartWay((check) => copyFloat32(raw, N, check), Math.floor(N / (16 * CHECK_EVERY)));
+    expect(copyFloat32(raw, N)).toEqual(big);
   });
 });
 

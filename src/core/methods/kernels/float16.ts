@@ -173,7 +173,7 @@ export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boole
   const view = new DataView(raw.buffer, raw.byteOffset, count * 4);
   const viaSimd = simdConversion(raw, count, clamp, (i) => view.getFloat32(i * 4, true), options.simd !== false, check);
   if (viaSimd) return viaSimd;
-  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(copyFloat32(raw, count), clamp, { check });
+  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(copyFloat32(raw, count, check), clamp, { check });
   const bits = new Uint16Array(count);
   const scratch = new Float32Array(CHUNK);
   const scratchBits = new Int32Array(scratch.buffer);

@@ -21,7 +21,7 @@ export function toHalfTensor(t: TensorProto, name: string, clamp: boolean, check
   const n = elementCount(t);
   // Raw float32 bytes are converted where they lie (views into the model file); float_data and the rest via readFloat32.
   const conversion =
-    t.dataType === DT.FLOAT && !isExternal(t) && t.rawData.byteLength >= n * 4 ? convertRawToFloat16(t.rawData, n, clamp, { check }) : convertToFloat16(readFloat32(t), clamp, { check });
+    t.dataType === DT.FLOAT && !isExternal(t) && t.rawData.byteLength >= n * 4 ? convertRawToFloat16(t.rawData, n, clamp, { check }) : convertToFloat16(readFloat32(t, check), clamp, { check });
   const rawData = new Uint8Array(conversion.bits.buffer, conversion.bits.byteOffset, conversion.bits.byteLength);
   return { tensor: patch(t, { name, dataType: DT.FLOAT16, rawData, floatData: [] }), conversion };
 }
