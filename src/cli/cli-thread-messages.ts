@@ -1,3 +1,5 @@
+import type { CancelFlag } from '../core/util/cancel-flag';
+
 /** Messages between the CLI's main thread (main.ts) and the thread that runs the command (cli-thread.ts). */
 
 /** Main thread to command thread. */
@@ -10,4 +12,6 @@ export type FromCommandThread = { kind: 'stdout' | 'stderr'; text: string } | { 
 export interface CommandThreadData {
   argv: string[];
   debug: boolean;
+  /** On shared memory: main.ts raises it on Ctrl-C, and a kernel loop in the command's thread sees it at its next checkpoint. */
+  cancelFlag: CancelFlag;
 }

@@ -7,7 +7,7 @@ import { runCli } from './run';
 import type { CommandThreadData, FromCommandThread, ToCommandThread } from './cli-thread-messages';
 
 const port = parentPort!;
-const { argv, debug } = workerData as CommandThreadData;
+const { argv, debug, cancelFlag } = workerData as CommandThreadData;
 const controller = new AbortController();
 const send = (message: FromCommandThread): void => port.postMessage(message);
 
@@ -21,6 +21,7 @@ const code = await runCli(
     stdout: (text) => send({ kind: 'stdout', text }),
     stderr: (text) => send({ kind: 'stderr', text }),
     signal: controller.signal,
+    cancelFlag,
     runtime: async () => (await import('../runtime/node')).createNodeRuntime(),
   },
   debug,

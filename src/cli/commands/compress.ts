@@ -187,6 +187,7 @@ export const compressCommand: Command = {
         teacher,
         output: { inlineLimitBytes, externalLocation: externalDataName(outPath) },
         ...(env.signal && { signal: env.signal }),
+        ...(env.cancelFlag && { cancelFlag: env.cancelFlag }),
         ...(values.progress && { onProgress: progressLines(env.stderr) }),
         ...(calibrationInputs && { calibrationInputs }),
       }));

@@ -3,6 +3,7 @@ import { TensorProtoSchema, TensorProto_DataLocation, type TensorProto } from '.
 import { DT, dtypeName, rawByteLength } from './dtype';
 import { float16BitsToFloat32 } from './fp16';
 import { UnsupportedModelError } from '../util/errors';
+import { CHECK_EVERY, noCheckpoint, type Checkpoint } from '../util/checkpoint';
 
 export function tensorDims(t: TensorProto): number[] {
   return t.dims.map((d) => Number(d));
@@ -26,9 +27,14 @@ export function isExternal(t: TensorProto): boolean {
  * The first `count` little-endian float32 values of `raw` as an aligned copy. Copied by hand: a
  * Node Buffer's slice() is a view into its pool, not a copy, so `raw.slice().buffer` misreads.
  */
-export function copyFloat32(raw: Uint8Array, count: number): Float32Array {
+export function copyFloat32(raw: Uint8Array, count: number, check: Checkpoint = noCheckpoint): Float32Array {
   const copy = new Uint8Array(count * 4);
-  copy.set(raw.subarray(0, count * 4));
+  // In pieces with a checkpoint between them: one memcpy of a 200 MB tensor holds the thread for a second on a busy machine.
+  const piece = 64 * CHECK_EVERY;
+  for (let from = 0; from < copy.length; from += piece) {
+    check();
+    copy.set(raw.subarray(from, Math.min(copy.length, from + piece)), from);
+  }
   return new Float32Array(copy.buffer);
 }
 
@@ -36,7 +42,7 @@ export function copyFloat32(raw: Uint8Array, count: number): Float32Array {
  * The values of a floating-point tensor as float32. Returns a view into the tensor's
  * raw bytes when they are float32 and 4-byte aligned; otherwise a converted copy.
  */
-export function readFloat32(t: TensorProto): Float32Array {
+export function readFloat32(t: TensorProto, check: Checkpoint = noCheckpoint): Float32Array {
   const n = elementCount(t);
   if (isExternal(t)) {
     throw new UnsupportedModelError(`Tensor '${t.name}' still points at external data; decode the model with its data files.`);
@@ -47,7 +53,7 @@ export function readFloat32(t: TensorProto): Float32Array {
     case DT.FLOAT: {
       if (!hasRaw) return Float32Array.from(t.floatData);
       if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, n);
-      return copyFloat32(raw, n);
+      return copyFloat32(raw, n, check);
     }
     case DT.FLOAT16: {
       const out = new Float32Array(n);

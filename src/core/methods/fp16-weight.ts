@@ -1,7 +1,8 @@
 import { DT } from '../ir/dtype';
 import type { ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal } from '../ir/tensor';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { applyCastWeightPlans, castToFloat, type CastWeightPlan } from './quantize/float16-cast-weights';
 import { HalfConversionNotes, halfLayerError, toHalfTensor } from './quantize/float16-tensor';
 import { nameAllocator } from '../graph/names';
@@ -46,8 +47,9 @@ function withCastOpset(model: ReadonlyModelIR): ReadonlyModelIR {
 }
 
 async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
-  throwIfAborted(signal);
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
+  check();
   onProgress?.({ kind: 'phase', phase: 'fp16-weight: planning' });
   const warnings: string[] = [];
   const skipped: string[] = [];
@@ -65,10 +67,10 @@ async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx:
       await yieldToLoop();
       lastYield = performance.now();
     }
-    throwIfAborted(signal);
+    check();
     const weight = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'fp16-weight: converting', index: i, total: candidates.length, item: weight.name });
-    const { tensor: half, conversion } = toHalfTensor(weight.tensor, fresh(`${weight.name}_fp16`), true);
+    const { tensor: half, conversion } = toHalfTensor(weight.tensor, fresh(`${weight.name}_fp16`), true, check);
     if (conversion.clamped > 0 && o.outOfRange === 'keep-float32') {
       notes.keep(weight.name, conversion.clamped);
       continue;
@@ -78,7 +80,7 @@ async function convertWeights(model: ReadonlyModelIR, o: Fp16WeightOptions, ctx:
     if (weight.isGraphInput) overridable.push(weight.name);
     plans.push({ weight, half, cast: castToFloat(half.name, weight.name, fresh(`${weight.name}_Cast`)), constantName: fresh(`${half.name}_const`) });
   }
-  throwIfAborted(signal);
+  check();
   warnings.push(...notes.warnings(EXACT_STATS_LIMIT));
   if (overridable.length > 0) {
     warnings.push(`${overridable.length} converted initializer(s) were also graph inputs (overridable defaults); they are constants now.`);

@@ -1,6 +1,7 @@
 import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import type { TensorProto } from '../onnx/schema';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { RecipeError } from '../util/errors';
 import { CONTROL_FLOW_OPS, planHalf } from './quantize/float16-plan';
 import { applyHalfPlan } from './quantize/float16-rewrite';
@@ -23,8 +24,9 @@ function countOps(nodes: Iterable<{ opType: string }>): string {
 }
 
 async function convertModel(model: ReadonlyModelIR, o: Fp16Options, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
-  throwIfAborted(signal);
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
+  check();
   const control = o.blockOps.filter((op) => CONTROL_FLOW_OPS.has(op));
   if (control.length > 0) {
     throw new RecipeError(`fp16: blockOps cannot hold ${control.join(', ')}: control-flow bodies are converted with the graph; block the operators inside them instead.`);
@@ -37,10 +39,10 @@ async function convertModel(model: ReadonlyModelIR, o: Fp16Options, ctx: MethodC
         await yieldToLoop();
         lastYield = performance.now();
       }
-      throwIfAborted(signal);
+      check();
       const w = weights[i]!;
       onProgress?.({ kind: 'step', phase: 'fp16: converting', index: i, total: weights.length, item: w.name });
-      if (!cache.has(w.tensor)) cache.set(w.tensor, toHalfTensor(w.tensor, w.tensor.name, true));
+      if (!cache.has(w.tensor)) cache.set(w.tensor, toHalfTensor(w.tensor, w.tensor.name, true, check));
     }
   };
   onProgress?.({ kind: 'phase', phase: 'fp16: planning' });
@@ -67,7 +69,7 @@ async function convertModel(model: ReadonlyModelIR, o: Fp16Options, ctx: MethodC
     notes.add(w.name, conversion);
     layers.push(halfLayerError(w.name, conversion));
   }
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'fp16: rewriting graph' });
   const { model: out, casts } = applyHalfPlan(model, plan, converted);
   const warnings: string[] = [];

@@ -7,7 +7,8 @@ import type { ReadonlyModelIR } from '../ir/model';
 import { isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import { listGraphs } from '../ir/walk';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/schema';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { RecipeError } from '../util/errors';
 import { attrFloat, attrInt } from '../graph/attrs';
 import { applyWeightSwaps, withDomainImport, type StoredWeightSwap } from './quantize/matmul-nbits-rewrite';
@@ -114,9 +115,10 @@ function checkBlock(block: number): void {
 }
 
 async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
   checkBlock(o.block);
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'int4: planning' });
   const warnings: string[] = [];
   const candidates = findCandidates(model, { ...o, scope: ctx.nodeScope }, warnings);
@@ -131,11 +133,11 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
   let lastYield = performance.now();
 
   for (let i = 0; i < candidates.length; i++) {
-    throwIfAborted(signal);
+    check();
     const { weight, targets } = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'int4: quantizing', index: i, total: candidates.length, item: weight.name });
     const [rows, cols] = tensorDims(weight.tensor) as [number, number];
-    const data = readFloat32(weight.tensor);
+    const data = readFloat32(weight.tensor, check);
     const stored = new Map<Orientation, Stored>();
     const tensors: TensorProto[] = [];
     let nonFinite = false;
@@ -146,12 +148,12 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
         const transposed = t.orientation === 'nk';
         const matrix = { data, k: transposed ? cols : rows, n: transposed ? rows : cols, transposed };
         const hessian = gptq?.get(weight.name);
-        let q = hessian ? quantizeInt4Gptq(matrix, o.block, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+        let q = hessian ? quantizeInt4Gptq(matrix, o.block, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder, check }) : undefined;
         if (typeof q === 'string') {
           warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q}.`);
           q = undefined;
         }
-        q ??= quantizeInt4(matrix, { blockSize: o.block, symmetric: o.symmetric });
+        q ??= quantizeInt4(matrix, { blockSize: o.block, symmetric: o.symmetric, check });
         if (q.nonFinite) {
           nonFinite = true;
           break;
@@ -191,10 +193,10 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int4Options, ctx: Method
       lastYield = performance.now();
     }
   }
-  throwIfAborted(signal);
+  check();
   if (o.gather) {
     const taken = new Set(swaps.map((s) => s.weight.name));
-    const g = planGatherQuantized(model, o, changeableNodes(o.excludeNodes, ctx.nodeScope), taken, fresh);
+    const g = planGatherQuantized(model, o, changeableNodes(o.excludeNodes, ctx.nodeScope), taken, fresh, check);
     swaps.push(...g.swaps);
     for (const [n, r] of g.replace) replace.set(n, r);
     layers.push(...g.layers);

@@ -3,7 +3,8 @@ import { DT } from '../ir/dtype';
 import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { TensorProto } from '../onnx/schema';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor, rowsPerCheck, type Checkpoint } from '../util/checkpoint';
 import { attrFloat, attrInt } from '../graph/attrs';
 import { convIntegerNodes, gemmIntegerNodes, matMulIntegerNodes, transposeNode, type QuantizedWeightNames } from './quantize/dynamic-patterns';
 import { applyDynamicPlans, type DynamicNodePlan, type DynamicWeightPlan } from './quantize/dynamic-rewrite';
@@ -85,9 +86,11 @@ function findCandidates(model: ReadonlyModelIR, o: Int8DynamicOptions & WeightSc
 }
 
 /** A [rows, cols] float matrix transposed to [cols, rows]. */
-function transposed(x: Float32Array, rows: number, cols: number): Float32Array {
+function transposed(x: Float32Array, rows: number, cols: number, check: Checkpoint): Float32Array {
   const out = new Float32Array(x.length);
+  const every = rowsPerCheck(cols);
   for (let r = 0; r < rows; r++) {
+    if (r % every === 0) check();
     const at = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = x[at + c]!;
   }
@@ -107,17 +110,17 @@ interface QuantizedForm {
  * [1, M, 1, 1] for the rescale Mul, and one uint8 zero point (onnxruntime's ConvInteger takes a
  * scalar w_zero_point only), so per-channel Conv weights are symmetric.
  */
-function quantizeForm(weight: StoredWeight, form: WeightForm, o: Int8DynamicOptions, fresh: (base: string) => string): QuantizedForm | undefined {
+function quantizeForm(weight: StoredWeight, form: WeightForm, o: Int8DynamicOptions, fresh: (base: string) => string, check: Checkpoint): QuantizedForm | undefined {
   let dims = tensorDims(weight.tensor);
-  let x = readFloat32(weight.tensor);
+  let x = readFloat32(weight.tensor, check);
   if (form.transpose) {
-    x = transposed(x, dims[0]!, dims[1]!);
+    x = transposed(x, dims[0]!, dims[1]!, check);
     dims = [dims[1]!, dims[0]!];
   }
   const conv = form.op === 'Conv';
   const axis = o.perChannel ? (conv ? 0 : 1) : undefined;
   const symmetric = o.symmetric || (conv && o.perChannel);
-  const q8 = quantizeInt8(x, axisLayout(dims, axis), symmetric);
+  const q8 = quantizeInt8(x, axisLayout(dims, axis), symmetric, { check });
   if (q8.nonFinite) return undefined;
   const asUint8 = conv || o.weightType === 'uint8';
   const dataType = asUint8 ? DT.UINT8 : DT.INT8;
@@ -170,9 +173,10 @@ function prepareOpset(model: ReadonlyModelIR, warnings: string[]): ModelIR {
 }
 
 async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
   const warnings: string[] = [];
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'int8-dynamic: planning' });
   const work = prepareOpset(model, warnings);
   const candidates = findCandidates(work, { ...o, scope: ctx.nodeScope }, warnings);
@@ -184,12 +188,12 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx:
   let lastYield = performance.now();
 
   for (let i = 0; i < candidates.length; i++) {
-    throwIfAborted(signal);
+    check();
     const { weight, targets } = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'int8-dynamic: quantizing', index: i, total: candidates.length, item: weight.name });
     const forms = new Map<string, QuantizedForm | undefined>();
     for (const t of targets) {
-      if (!forms.has(t.form.key)) forms.set(t.form.key, quantizeForm(weight, t.form, o, fresh));
+      if (!forms.has(t.form.key)) forms.set(t.form.key, quantizeForm(weight, t.form, o, fresh, check));
     }
     if ([...forms.values()].some((f) => f === undefined)) {
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
@@ -213,7 +217,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8DynamicOptions, ctx:
       lastYield = performance.now();
     }
   }
-  throwIfAborted(signal);
+  check();
   if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
   if (weightPlans.length === 0) {
     const reason = candidates.length === 0 ? 'No operator matched (operators, size threshold or exclusions)' : 'No weight could be quantized';

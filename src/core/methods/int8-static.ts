@@ -3,7 +3,8 @@ import { DT } from '../ir/dtype';
 import type { ModelIR, ReadonlyModelIR } from '../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { UnsupportedModelError } from '../util/errors';
 import type { TensorRange } from './calibration/calibrators';
 import { collectRanges } from './calibration/collect-ranges';
@@ -86,13 +87,14 @@ function biasPlan(
 
 async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx: MethodContext): Promise<MethodOutcome> {
   const { signal, onProgress, openModel } = ctx;
+  const check = checkpointFor(ctx);
   if (!openModel) {
     throw new CalibrationUnavailableError(
       'int8-static calibrates by running the model, so the host must provide MethodContext.openModel (a runtime); none was given.',
     );
   }
   const warnings: string[] = [];
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'int8-static: planning' });
   const work = prepareOpset(model, warnings);
   const graph = work.graph;
@@ -133,14 +135,14 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
   let lastYield = performance.now();
   let index = 0;
   for (const [name, targets] of byWeight) {
-    throwIfAborted(signal);
+    check();
     onProgress?.({ kind: 'step', phase: 'int8-static: weights', index: index++, total: byWeight.size, item: name });
     const weight = stored.get(name)!;
     if (weight.tensor.dataType !== DT.FLOAT || isExternal(weight.tensor) || elementCount(weight.tensor) < o.minElements) continue;
     const dims = tensorDims(weight.tensor);
     const axes = new Set(targets.map((t) => weightAxis(t.node, dims.length)));
     const axis = o.perChannel && axes.size === 1 ? [...axes][0] : undefined;
-    const q = quantizeInt8(readFloat32(weight.tensor), axisLayout(dims, axis), true);
+    const q = quantizeInt8(readFloat32(weight.tensor, check), axisLayout(dims, axis), true, { check });
     if (q.nonFinite) {
       warnings.push(`Kept '${name}' float: it holds NaN or infinite values.`);
       continue;
@@ -185,7 +187,7 @@ async function quantizeStatic(model: ReadonlyModelIR, o: Int8StaticOptions, ctx:
       biases++;
     }
   }
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'int8-static: rewriting graph' });
   const withWeights = applyDequantizePlans(work, plans);
   const out = insertActivationQdq(withWeights, [...params.values()], fresh);

@@ -4,7 +4,8 @@ import { DT } from '../ir/dtype';
 import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../ir/tensor';
 import type { NodeProto } from '../onnx/schema';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { UnsupportedModelError } from '../util/errors';
 import { attrInt } from '../graph/attrs';
 import { applyDequantizePlans, type DequantizePlan } from './quantize/dequantize-rewrite';
@@ -86,9 +87,10 @@ function findCandidates(model: ReadonlyModelIR, o: Int8WeightOptions & WeightSco
 }
 
 async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
   const warnings: string[] = [];
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'int8-weight: planning' });
   const prepared = prepareOpset(model, o.perChannel, warnings);
   const work = prepared.model;
@@ -103,19 +105,19 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
   let lastYield = performance.now();
 
   for (let i = 0; i < candidates.length; i++) {
-    throwIfAborted(signal);
+    check();
     const { weight, targets, axis } = candidates[i]!;
     onProgress?.({ kind: 'step', phase: 'int8-weight: quantizing', index: i, total: candidates.length, item: weight.name });
     const dims = tensorDims(weight.tensor);
-    const original = readFloat32(weight.tensor);
+    const original = readFloat32(weight.tensor, check);
     const layout = axisLayout(dims, axis);
     const hessian = gptq?.get(weight.name);
-    let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder }) : undefined;
+    let q8 = hessian ? gptqInt8(gptqMatrix(dims, targets[0]!, original), axis !== undefined, o.symmetric, hessian, { damp: o.damp, batch: o.blockSize, actOrder: o.actOrder, check }) : undefined;
     if (typeof q8 === 'string') {
       warnings.push(`Rounded '${weight.name}' to nearest instead of GPTQ: ${q8}.`);
       q8 = undefined;
     }
-    q8 ??= quantizeInt8(original, layout, o.symmetric);
+    q8 ??= quantizeInt8(original, layout, o.symmetric, { check });
     if (q8.nonFinite) {
       warnings.push(`Kept '${weight.name}' float: it holds NaN or infinite values.`);
       continue;
@@ -132,7 +134,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
     });
     // Bias correction reads the int8 codes: before the uint8 shift, which reuses their buffers.
     if (o.biasCorrection) {
-      const dequantized = dequantizeInt8(q8, layout);
+      const dequantized = dequantizeInt8(q8, layout, check);
       for (const t of targets) biasTargets.push({ reader: t.node, original, dequantized, dims });
     }
     const q = o.weightType === 'uint8' ? int8ToUint8(q8) : q8;
@@ -157,7 +159,7 @@ async function quantizeModel(model: ReadonlyModelIR, o: Int8WeightOptions, ctx: 
       lastYield = performance.now();
     }
   }
-  throwIfAborted(signal);
+  check();
   if (sampled > 0) warnings.push(`Error figures of ${sampled} tensor(s) over ${EXACT_STATS_LIMIT} elements come from a strided sample of each.`);
   if (overridable.length > 0) {
     warnings.push(`${overridable.length} quantized initializer(s) were also graph inputs (overridable defaults); they are constants now.`);

@@ -3,7 +3,8 @@ import { nameAllocator } from '../graph/names';
 import { changeableNodes } from '../graph/node-patterns';
 import { defaultOpset } from '../graph/opset';
 import { sharedModel, type ReadonlyModelIR } from '../ir/model';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import type { LayerChange } from './changes';
 import { LOW_RANK_OPTIONS, lowRankDeclaration, type LowRankOptions } from './declarations/low-rank';
 import { calibrationFeeds } from './distill/layer-input-hessians';
@@ -48,8 +49,10 @@ async function measureInputs(model: ReadonlyModelIR, layers: readonly LowRankLay
 }
 
 async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
-  throwIfAborted(signal);
+  const { onProgress } = ctx;
+  // The signal for awaits, the cancel flag for the factorization's synchronous loops.
+  const check = checkpointFor(ctx);
+  check();
   onProgress?.({ kind: 'phase', phase: `${METHOD}: finding layers` });
   const warnings: string[] = [];
   const { layers, skipped } = lowRankLayers(model, changeableNodes(o.excludeNodes, ctx.nodeScope));
@@ -59,7 +62,6 @@ async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: Meth
   }
   const moments = o.whiten ? await measureInputs(model, layers, o, ctx, warnings) : new Map<LowRankLayer, Float64Array>();
 
-  const check = (): void => throwIfAborted(signal);
   const fresh = nameAllocator(model);
   const opset = defaultOpset(model) ?? 1;
   const session = new EditSession(model);
@@ -67,7 +69,7 @@ async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: Meth
   const noSaving: string[] = [];
   const fellBack: string[] = [];
   for (const [index, layer] of layers.entries()) {
-    throwIfAborted(signal);
+    check();
     const name = layerName(layer.node);
     onProgress?.({ kind: 'step', phase: `${METHOD}: factoring`, index, total: layers.length, item: name });
     await yieldToLoop();
@@ -90,7 +92,7 @@ async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: Meth
       continue;
     }
     const factors = fact.factors(rank);
-    const d = residual(w, factors, k, n);
+    const d = residual(w, factors, k, n, check);
     const whitened = hessian && !fact.note;
     changes.push({
       kind: 'rank',
@@ -100,7 +102,7 @@ async function factorLayers(model: ReadonlyModelIR, o: LowRankOptions, ctx: Meth
       paramsBefore: k * n,
       paramsAfter: rank * (k + n),
       sqnrDb: weightSqnrDb(w, d),
-      ...(whitened && { outputSqnrDb: outputSqnrDb(hessian, w, d, k, n) }),
+      ...(whitened && { outputSqnrDb: outputSqnrDb(hessian, w, d, k, n, check) }),
     });
     applyRewrite(session, layer, rewriteLayer(layer, factors, fresh, opset));
   }

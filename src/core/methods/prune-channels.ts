@@ -6,7 +6,7 @@ import { editModel } from '../graph/edit-session';
 import { changeableNodes } from '../graph/node-patterns';
 import type { StoredWeight } from '../graph/weight-uses';
 import type { NodeProto } from '../onnx/schema';
-import { throwIfAborted } from '../util/abort';
+import { checkpointFor, type Checkpoint } from '../util/checkpoint';
 import { RecipeError } from '../util/errors';
 import type { LayerChange } from './changes';
 import { PRUNE_CHANNELS_OPTIONS, pruneChannelsDeclaration, type PruneChannelsOptions } from './declarations/prune-channels';
@@ -29,11 +29,11 @@ export function keptChannels(channels: number, o: Pick<PruneChannelsOptions, 'ra
   return Math.min(channels, Math.ceil(kept / o.roundTo) * o.roundTo);
 }
 
-function importance(group: ChannelGroup, kind: 'l1' | 'l2'): Float64Array {
+function importance(group: ChannelGroup, kind: 'l1' | 'l2', check: Checkpoint): Float64Array {
   const total = new Float64Array(group.channels);
   for (const cut of group.cuts) {
     if (cut.role !== 'producer') continue;
-    const norms = sliceNorms(readFloat32(cut.weight.tensor), tensorDims(cut.weight.tensor), cut.axis, kind);
+    const norms = sliceNorms(readFloat32(cut.weight.tensor, check), tensorDims(cut.weight.tensor), cut.axis, kind, check);
     for (let c = 0; c < total.length; c++) total[c]! += norms[c]!;
   }
   return total;
@@ -51,8 +51,9 @@ interface PlannedCut {
 }
 
 async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
-  throwIfAborted(signal);
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
+  check();
   onProgress?.({ kind: 'phase', phase: 'prune-channels: resolving dependency groups' });
   const warnings: string[] = [];
   const changeable = changeableNodes(o.excludeNodes, ctx.nodeScope);
@@ -80,7 +81,7 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
     if (keptChannels(group.channels, o) < 1) {
       throw new RecipeError(`prune-channels: ratio ${o.ratio} would remove all ${group.channels} channels of ${names}; expected a ratio that keeps at least one.`);
     }
-    const scores = (): Float64Array => measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2');
+    const scores = (): Float64Array => measured?.get(group) ?? importance(group, o.importance === 'l1' ? 'l1' : 'l2', check);
     // Split outputs and channel Slices each keep their share, so no window is emptied.
     const keep = group.windows ? windowedKeep(group.channels, group.windows, scores(), (n) => keptChannels(n, o)) : channelsToKeep(scores(), keptChannels(group.channels, o));
     const kept = keep.length;
@@ -143,8 +144,8 @@ async function prune(model: ReadonlyModelIR, o: PruneChannelsOptions, ctx: Metho
   const graph = sharedModel(model).graph!;
   const result = editModel(model, (session) => {
     for (const { weight, steps } of cuts.values()) {
-      let cur = { values: readFloat32(weight.tensor) as Float32Array<ArrayBuffer>, dims: tensorDims(weight.tensor) };
-      for (const s of steps) cur = keepAlongAxis(cur.values, cur.dims, s.axis, s.keep);
+      let cur = { values: readFloat32(weight.tensor, check) as Float32Array<ArrayBuffer>, dims: tensorDims(weight.tensor) };
+      for (const s of steps) cur = keepAlongAxis(cur.values, cur.dims, s.axis, s.keep, check);
       const constantName = weight.constantIndex === undefined ? '' : weight.graph.node[weight.constantIndex]!.name;
       session.replaceStored(weight, makeFloatTensor(weight.name, cur.dims, cur.values), constantName);
     }

@@ -2,7 +2,8 @@ import { editModel } from '../graph/edit-session';
 import { GraphIndex } from '../graph/graph-index';
 import { sharedModel, type ReadonlyModelIR } from '../ir/model';
 import { makeFloatTensor, readFloat32, tensorDims } from '../ir/tensor';
-import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { yieldToLoop } from '../util/abort';
+import { checkpointFor, CHECK_EVERY, type Checkpoint } from '../util/checkpoint';
 import { UnsupportedModelError } from '../util/errors';
 import type { LayerChange } from './changes';
 import { calibrationOrSynthetic } from './calibration/calibration-feeds';
@@ -22,9 +23,13 @@ import type { MethodContext, MethodModule, MethodOutcome } from './types';
 
 const SYNTHETIC_SEED = 1;
 
-function countZeros(values: Float32Array): number {
+function countZeros(values: Float32Array, check: Checkpoint): number {
   let zeros = 0;
-  for (let k = 0; k < values.length; k++) if (values[k] === 0) zeros++;
+  for (let start = 0; start < values.length; start += CHECK_EVERY) {
+    check();
+    const end = Math.min(values.length, start + CHECK_EVERY);
+    for (let k = start; k < end; k++) if (values[k] === 0) zeros++;
+  }
   return zeros;
 }
 
@@ -78,7 +83,7 @@ function planTargets(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
         activations.length = 0;
       }
     }
-    out.push({ selected, values: readFloat32(weight.tensor), layout, activations });
+    out.push({ selected, values: readFloat32(weight.tensor, checkpointFor(ctx)), layout, activations });
   }
   const kept = keptFloatWarning(skipped, 'weight(s)', 'dense');
   if (kept) warnings.push(kept);
@@ -117,41 +122,43 @@ async function scorer(model: ReadonlyModelIR, targets: readonly Target[], ctx: M
   // Made on first use: the per-layer magnitude path reads the values' bits and never needs it.
   let buffer: Uint32Array | undefined;
   const reused = (): Uint32Array | undefined => (keep ? undefined : (buffer ??= new Uint32Array(Math.max(...targets.map((t) => t.values.length)))));
+  const check = checkpointFor(ctx);
   return (i, high) => {
     const t = targets[i]!;
-    if (t.activations.length === 0) return magnitudeKeys(t.values, reused(), high);
+    if (t.activations.length === 0) return magnitudeKeys(t.values, reused(), high, check);
     const n = combinedNorms(t, norms);
-    if (n) return activationKeys(t.values, t.layout, n);
+    if (n) return activationKeys(t.values, t.layout, n, check);
     warnings.push(`'${t.selected.weight.name}' is scored by magnitude: the runtime gave no float32 values of its input activation.`);
-    return magnitudeKeys(t.values, reused(), high);
+    return magnitudeKeys(t.values, reused(), high, check);
   };
 }
 
 async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: MethodContext): Promise<MethodOutcome> {
-  const { signal, onProgress } = ctx;
+  const { onProgress } = ctx;
+  const check = checkpointFor(ctx);
   const warnings: string[] = [];
-  throwIfAborted(signal);
+  check();
   onProgress?.({ kind: 'phase', phase: 'prune-unstructured: planning' });
   const targets = planTargets(model, o, ctx, warnings);
   if (targets.length === 0) return unchangedOutcome(model, 'No weights matched (operators, size threshold or exclusions)', warnings);
   const pattern = patternOf(o);
   const isGlobal = !pattern && o.scope === 'global';
   const keysOf = await scorer(model, targets, ctx, warnings, isGlobal);
-  throwIfAborted(signal);
+  check();
   const total = targets.reduce((s, t) => s + t.values.length, 0);
   const allKeys = isGlobal ? targets.map((_, i) => keysOf(i)) : [];
-  const global = isGlobal ? thresholdFor(allKeys, Math.round(o.sparsity * total)) : undefined;
+  const global = isGlobal ? thresholdFor(allKeys, Math.round(o.sparsity * total), undefined, check) : undefined;
   let globalTies = global?.ties ?? 0;
   const pruned: { target: Target; values: Float32Array<ArrayBuffer>; zeros: number }[] = [];
   const histogram = new Uint32Array(65536);
   for (const [i, target] of targets.entries()) {
-    throwIfAborted(signal);
+    check();
     onProgress?.({ kind: 'step', phase: 'prune-unstructured: pruning', index: i, total: targets.length, item: target.selected.weight.name });
     const out = new Float32Array(target.values.length);
     if (!isGlobal && !pattern && target.activations.length === 0) {
       // Per layer by magnitude: the keys are the values' own bits, read where needed.
-      magnitudeHistogram(target.values, histogram);
-      pruned.push({ target, values: out, zeros: zeroSmallestMagnitudes(out, target.values, Math.round(o.sparsity * out.length), histogram) });
+      magnitudeHistogram(target.values, histogram, check);
+      pruned.push({ target, values: out, zeros: zeroSmallestMagnitudes(out, target.values, Math.round(o.sparsity * out.length), histogram, check) });
       await yieldToLoop();
       continue;
     }
@@ -160,16 +167,16 @@ async function prune(model: ReadonlyModelIR, o: PruneUnstructuredOptions, ctx: M
     let zeros: number | undefined;
     if (pattern) {
       out.set(target.values);
-      zeroNofM(out, keys, target.layout, pattern.n, pattern.m);
+      zeroNofM(out, keys, target.layout, pattern.n, pattern.m, check);
     } else if (global) {
-      const r = zeroBelow(out, target.values, keys, global, globalTies);
+      const r = zeroBelow(out, target.values, keys, global, globalTies, check);
       globalTies = r.ties;
       zeros = r.zeros;
     } else {
-      const t = thresholdFor([keys], Math.round(o.sparsity * out.length), high);
-      zeros = zeroBelow(out, target.values, keys, t, t.ties).zeros;
+      const t = thresholdFor([keys], Math.round(o.sparsity * out.length), high, check);
+      zeros = zeroBelow(out, target.values, keys, t, t.ties, check).zeros;
     }
-    zeros ??= countZeros(out);
+    zeros ??= countZeros(out, check);
     pruned.push({ target, values: out, zeros });
     await yieldToLoop();
   }

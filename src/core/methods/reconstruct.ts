@@ -3,6 +3,7 @@ import { encodeModel } from '../onnx/encode';
 import { exposeTensors } from '../evaluate/intermediate-tensors';
 import { changeableNodes } from '../graph/node-patterns';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { UnsupportedModelError } from '../util/errors';
 import { resolveOptions } from './resolve-options';
 import { unchangedOutcome } from './unchanged';
@@ -28,7 +29,7 @@ async function accumulate(current: ModelIR, layer: RefitLayer, inputs: readonly 
       const rows = layerRows(layer, x, y);
       if (typeof rows === 'string') return rows;
       for (const [g, r] of rows.entries()) {
-        const why = fits[g]!.add(r.x, r.y);
+        const why = fits[g]!.add(r.x, r.y, checkpointFor(ctx));
         if (why) return why;
       }
       await yieldToLoop();

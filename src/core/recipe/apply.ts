@@ -2,7 +2,7 @@ import type { ModelIR } from '../ir/model';
 import { encodeOutput, type EncodedModel, type OutputLayout } from '../onnx/external-output';
 import { getMethod } from '../methods/registry';
 import type { MethodContext } from '../methods/types';
-import { throwIfAborted } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import { RecipeError } from '../util/errors';
 import { planOverrides } from './overrides';
 import type { StepReport } from './step-report';
@@ -34,7 +34,7 @@ interface Measured {
 export const MEASURE_PHASE = 'Encoding and measuring the model';
 
 async function measure(model: ModelIR, ctx: ApplyContext): Promise<Measured> {
-  throwIfAborted(ctx.signal);
+  checkpointFor(ctx)();
   ctx.onProgress?.({ kind: 'phase', phase: MEASURE_PHASE });
   const output = encodeOutput(model, ctx.output);
   return { model, output, totals: await modelTotals(model, output, ctx) };
@@ -57,7 +57,7 @@ export async function applyRecipe(model: ModelIR, recipe: Recipe, ctx: ApplyCont
   const steps: StepReport[] = [];
   const channelMaps = new Map<string, readonly number[]>();
   for (let i = 0; i < runs.length; i++) {
-    throwIfAborted(ctx.signal);
+    checkpointFor(ctx)();
     const { step, scope, overrideNodes } = runs[i]!;
     const method = methods[i]!;
     const label = overrideNodes ? `${method.id} on ${overrideNodes.join(', ')}` : method.id;

@@ -3,7 +3,7 @@ import type { ModelIR } from '../ir/model';
 import { elementCount } from '../ir/tensor';
 import { listWeights } from '../ir/walk';
 import { storedBytes } from '../methods/stored-bytes';
-import { throwIfAborted } from '../util/abort';
+import { checkpointFor } from '../util/checkpoint';
 import type { LongCallOptions } from '../util/progress';
 import { encodedByteLength, encodedPieces, type EncodedModel } from '../onnx/external-output';
 
@@ -49,9 +49,10 @@ export async function gzipSize(bytes: Uint8Array<ArrayBuffer> | readonly Uint8Ar
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   for (const p of pieces) for (let at = 0; at < p.byteLength; at += GZIP_CHUNK_BYTES) chunks.push(p.subarray(at, at + GZIP_CHUNK_BYTES));
   const total = chunks.length;
+  const check = checkpointFor(options);
   try {
     for (let i = 0; i < total; i++) {
-      throwIfAborted(options.signal);
+      check();
       if (total > 1) options.onProgress?.({ kind: 'step', phase: 'gzip size', index: i, total });
       // Wait until the stream has taken the previous chunk, so no more than one is queued when an abort comes.
       await writer.ready;

@@ -1,4 +1,5 @@
 import { sharedModel, type ReadonlyModelIR } from '../../ir/model';
+import { checkpointFor } from '../../util/checkpoint';
 import type { NodeProto } from '../../onnx/schema';
 import { UnsupportedModelError } from '../../util/errors';
 import { forEachCalibrationRun } from '../calibration/calibration-runs';
@@ -41,6 +42,7 @@ export async function convInputHessians(model: ReadonlyModelIR, convs: readonly 
   const { inputs, warning } = calibrationFeeds(model, ctx, GPTQ_SAMPLES, method);
   if (warning) warnings.push(warning);
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
+  const check = checkpointFor(ctx);
   await forEachCalibrationRun(sharedModel(model), [...byInput.keys()], inputs, ctx.openModel, `${method}: measuring Conv inputs`, options, (name, values, dims) => {
     for (const entry of byInput.get(name) ?? []) {
       if (entry.broken) continue;
@@ -49,7 +51,7 @@ export async function convInputHessians(model: ReadonlyModelIR, convs: readonly 
         entry.broken = typeof placed === 'string' ? placed : `its input has ${placed.channels} channels, expected ${entry.conv.dims[1]}`;
         continue;
       }
-      entry.h.add(convPatchRows(values, placed, entry.geometry, 0));
+      entry.h.add(convPatchRows(values, placed, entry.geometry, 0), check);
     }
   });
   for (const list of byInput.values()) {

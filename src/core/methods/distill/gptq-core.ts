@@ -7,6 +7,7 @@
  */
 import type { WeightMatrix } from '../kernels/quantize-int4';
 import { upperCholeskyOfInverse } from './spd-linear-algebra';
+import { noCheckpoint, type Checkpoint } from '../../util/checkpoint';
 
 export interface GptqSettings {
   /** Added to H's diagonal as a fraction of its mean diagonal, so H is safely invertible. */
@@ -15,6 +16,8 @@ export interface GptqSettings {
   batch: number;
   /** Round rows in order of decreasing H diagonal (the most active inputs first). */
   actOrder: boolean;
+  /** Called before every row's rounding and every row's batch update (O(batch x N) work); throws to stop. */
+  check?: Checkpoint;
 }
 
 export interface GptqRounder {
@@ -86,9 +89,11 @@ export function gptqRound(w: WeightMatrix, hessian: Float64Array, s: GptqSetting
   for (let a = 0; a < K; a++) rows.set(original.subarray(order[a]! * N, (order[a]! + 1) * N), a * N);
   const batch = Math.ceil(Math.max(1, Math.floor(s.batch)) / align) * align;
   const err = new Float64Array(batch * N);
+  const check = s.check ?? noCheckpoint;
   for (let b0 = 0; b0 < K; b0 += batch) {
     const b1 = Math.min(K, b0 + batch);
     for (let a = b0; a < b1; a++) {
+      check();
       const k = order[a]!;
       if (rounder.beginRow && !rounder.beginRow(k, rows)) return 'the error updates overflowed';
       const d = u[a * K + a]!;
@@ -106,6 +111,7 @@ export function gptqRound(w: WeightMatrix, hessian: Float64Array, s: GptqSetting
       }
     }
     for (let j = b1; j < K; j++) {
+      check();
       const rj = j * N;
       for (let a = b0; a < b1; a++) {
         const c = u[a * K + j]!;

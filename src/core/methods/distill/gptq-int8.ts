@@ -34,7 +34,7 @@ export function gptqInt8(w: WeightMatrix, perChannel: boolean, symmetric: boolea
   const { k: K, n: N, transposed, data } = w;
   const dims = transposed ? [N, K] : [K, N];
   const layout = axisLayout(dims, perChannel ? (transposed ? 0 : 1) : undefined);
-  const rtn = quantizeInt8(data, layout, symmetric);
+  const rtn = quantizeInt8(data, layout, symmetric, s.check ? { check: s.check } : {});
   if (rtn.nonFinite) return 'the weight holds NaN or infinite values';
   const { scales, zeroPoints } = rtn;
   const values = new Int8Array(K * N);

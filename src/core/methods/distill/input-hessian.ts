@@ -1,3 +1,5 @@
+import { noCheckpoint, rowsPerCheck, type Checkpoint } from '../../util/checkpoint';
+
 /**
  * H = Σ xᵀx over every row x of a layer's input (the last axis is the K input features), in
  * float64, one activation tensor at a time so memory stays K x K whatever the sample count.
@@ -11,13 +13,15 @@ export class InputHessian {
     this.h = new Float64Array(k * k);
   }
 
-  /** Adds every length-K row of `values` (a [..., K] activation); false when the length does not fit K. */
-  add(values: ArrayLike<number>): boolean {
+  /** Adds every length-K row of `values` (a [..., K] activation); false when the length does not fit K. `check` runs every CHECK_EVERY multiply-adds or so. */
+  add(values: ArrayLike<number>, check: Checkpoint = noCheckpoint): boolean {
     const { k, h } = this;
     if (values.length % k !== 0) return false;
     const rows = values.length / k;
     const x = new Float64Array(k);
+    const every = rowsPerCheck((k * (k + 1)) / 2);
     for (let r = 0; r < rows; r++) {
+      if (r % every === 0) check();
       const base = r * k;
       for (let i = 0; i < k; i++) x[i] = values[base + i]!;
       // Upper triangle only; mirrored by symmetric().

@@ -1,4 +1,5 @@
 import { sharedModel, type ReadonlyModelIR } from '../../ir/model';
+import { checkpointFor } from '../../util/checkpoint';
 import type { Feeds } from '../../evaluate/tensor-data';
 import { UnsupportedModelError } from '../../util/errors';
 import { forEachCalibrationRun } from '../calibration/calibration-runs';
@@ -34,11 +35,12 @@ export async function collectInputHessians(
   const hessians = new Map<string, InputHessian>();
   const broken = new Set<string>();
   const options = { ...(ctx.signal && { signal: ctx.signal }), ...(ctx.onProgress && { onProgress: ctx.onProgress }) };
+  const check = checkpointFor(ctx);
   await forEachCalibrationRun(sharedModel(model), [...features.keys()], inputs, ctx.openModel, phase, options, (name, values) => {
     if (broken.has(name)) return;
     let h = hessians.get(name);
     if (!h) hessians.set(name, (h = new InputHessian(features.get(name)!)));
-    if (!h.add(values)) broken.add(name);
+    if (!h.add(values, check)) broken.add(name);
   });
   for (const name of broken) hessians.delete(name);
   return hessians;

@@ -1,4 +1,5 @@
 import { invertSpd } from './spd-linear-algebra';
+import { noCheckpoint, rowsPerCheck, type Checkpoint } from '../../util/checkpoint';
 
 /**
  * Least squares with a ridge for one linear layer, y = x W (+ b): the Gram matrix G = Σ x̃ᵀx̃
@@ -22,13 +23,15 @@ export class RidgeFit {
     this.cross = new Float64Array(this.width * n);
   }
 
-  /** Adds matching rows of the layer's input x ([..., K]) and the wanted output y ([..., N]); why not when they do not match. */
-  add(x: ArrayLike<number>, y: ArrayLike<number>): string | undefined {
+  /** Adds matching rows of the layer's input x ([..., K]) and the wanted output y ([..., N]); why not when they do not match. `check` runs every CHECK_EVERY multiply-adds or so. */
+  add(x: ArrayLike<number>, y: ArrayLike<number>, check: Checkpoint = noCheckpoint): string | undefined {
     const { k, n, width, gram, cross, bias } = this;
     if (x.length % k !== 0 || y.length % n !== 0 || x.length / k !== y.length / n) return `input of ${x.length} values and output of ${y.length} do not make rows of ${k} and ${n}`;
     const rows = x.length / k;
     const xr = new Float64Array(width);
+    const every = rowsPerCheck(width * (width / 2 + n));
     for (let r = 0; r < rows; r++) {
+      if (r % every === 0) check();
       for (let i = 0; i < k; i++) xr[i] = x[r * k + i]!;
       if (bias) xr[k] = 1;
       for (let i = 0; i < width; i++) {

@@ -8,6 +8,7 @@
 
 import { float16FromRawSimd } from './float16-simd';
 import { copyFloat32 } from '../../ir/tensor';
+import { CHECK_EVERY, noCheckpoint, type Checkpoint } from '../../util/checkpoint';
 
 /** The result of converting one tensor. */
 export interface Float16Conversion {
@@ -52,33 +53,38 @@ interface SpecialCounts {
  * Writes the float16 bits of `x` into `out` (same length). `xBits` must view the same memory as
  * `x` (as Int32Array: V8 keeps int32 loads in registers, while uint32 values >= 2^31, every
  * negative float, would become heap numbers). With `clamp`, finite values beyond the float16 range saturate to ±65504 instead of
- * becoming infinite. Returns how many values took each special case.
+ * becoming infinite. Returns how many values took each special case. `check` runs every CHECK_EVERY
+ * elements and may throw to stop mid-tensor.
  */
-export function float32ToFloat16Into(x: Float32Array, xBits: Int32Array, out: Uint16Array, clamp: boolean): SpecialCounts {
+export function float32ToFloat16Into(x: Float32Array, xBits: Int32Array, out: Uint16Array, clamp: boolean, check: Checkpoint = noCheckpoint): SpecialCounts {
   const n = x.length;
   const overflowBits = clamp ? HALF_MAX : HALF_INF;
   let clamped = 0;
   let flushed = 0;
   let nonFinite = 0;
-  for (let i = 0; i < n; i++) {
-    const b = xBits[i]!;
-    const a = b & 0x7fffffff;
-    const sign = (b >>> 16) & 0x8000;
-    // One unsigned compare for MIN_NORMAL <= a < OVERFLOW.
-    if ((a - MIN_NORMAL) >>> 0 < NORMAL_SPAN) {
-      out[i] = sign | ((a - REBIAS + 0xfff + ((a >>> 13) & 1)) >>> 13);
-    } else if (a < MIN_NORMAL) {
-      // A float16 subnormal (or zero): |x| * 2^24 is exact in a double; round it half to even.
-      const v = x[i]!;
-      const m = (v < 0 ? -v : v) * TWO_POW_24 + RNE_MAGIC - RNE_MAGIC;
-      if (m === 0 && a !== 0) flushed++;
-      out[i] = sign | m;
-    } else if (a < INF) {
-      clamped++;
-      out[i] = sign | overflowBits;
-    } else {
-      nonFinite++;
-      out[i] = sign | HALF_INF | (a > INF ? HALF_QNAN_BIT : 0);
+  for (let start = 0; start < n; start += CHECK_EVERY) {
+    check();
+    const end = Math.min(n, start + CHECK_EVERY);
+    for (let i = start; i < end; i++) {
+      const b = xBits[i]!;
+      const a = b & 0x7fffffff;
+      const sign = (b >>> 16) & 0x8000;
+      // One unsigned compare for MIN_NORMAL <= a < OVERFLOW.
+      if ((a - MIN_NORMAL) >>> 0 < NORMAL_SPAN) {
+        out[i] = sign | ((a - REBIAS + 0xfff + ((a >>> 13) & 1)) >>> 13);
+      } else if (a < MIN_NORMAL) {
+        // A float16 subnormal (or zero): |x| * 2^24 is exact in a double; round it half to even.
+        const v = x[i]!;
+        const m = (v < 0 ? -v : v) * TWO_POW_24 + RNE_MAGIC - RNE_MAGIC;
+        if (m === 0 && a !== 0) flushed++;
+        out[i] = sign | m;
+      } else if (a < INF) {
+        clamped++;
+        out[i] = sign | overflowBits;
+      } else {
+        nonFinite++;
+        out[i] = sign | HALF_INF | (a > INF ? HALF_QNAN_BIT : 0);
+      }
     }
   }
   return { clamped, flushed, nonFinite };
@@ -129,19 +135,26 @@ function errorFigures(n: number, at: (i: number) => number, bits: Uint16Array): 
 }
 
 /** Big tensors through the WebAssembly SIMD kernel, when it runs here; undefined otherwise. */
-function simdConversion(raw: Uint8Array, count: number, clamp: boolean, at: (i: number) => number, simd: boolean): Float16Conversion | undefined {
+function simdConversion(raw: Uint8Array, count: number, clamp: boolean, at: (i: number) => number, simd: boolean, check: Checkpoint): Float16Conversion | undefined {
   if (!simd || count <= EXACT_STATS_LIMIT) return undefined;
-  const done = float16FromRawSimd(raw, count, (x, xBits, out) => float32ToFloat16Into(x, xBits, out, clamp));
+  const done = float16FromRawSimd(raw, count, (x, xBits, out) => float32ToFloat16Into(x, xBits, out, clamp), check);
   return done && { bits: done.bits, ...done.counts, ...errorFigures(count, at, done.bits) };
 }
 
+/** How the conversions run: `simd: false` keeps them on the JavaScript loops; `check` is called every CHECK_EVERY elements or so and may throw (AbortError). */
+export interface Float16Options {
+  simd?: boolean;
+  check?: Checkpoint;
+}
+
 /** Converts float32 values to float16 bit patterns with error figures; see float32ToFloat16Into. */
-export function convertToFloat16(x: Float32Array, clamp: boolean, options: { simd?: boolean } = {}): Float16Conversion {
-  const viaSimd = simdConversion(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), x.length, clamp, (i) => x[i]!, options.simd !== false);
+export function convertToFloat16(x: Float32Array, clamp: boolean, options: Float16Options = {}): Float16Conversion {
+  const check = options.check ?? noCheckpoint;
+  const viaSimd = simdConversion(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), x.length, clamp, (i) => x[i]!, options.simd !== false, check);
   if (viaSimd) return viaSimd;
   const bits = new Uint16Array(x.length);
   const xBits = new Int32Array(x.buffer, x.byteOffset, x.length);
-  const counts = float32ToFloat16Into(x, xBits, bits, clamp);
+  const counts = float32ToFloat16Into(x, xBits, bits, clamp, check);
   return { bits, ...counts, ...errorFigures(x.length, (i) => x[i]!, bits) };
 }
 
@@ -153,13 +166,14 @@ const CHUNK = 1 << 14;
  * odd offset inside the model file). Aligned bytes are read in place; unaligned ones pass through
  * a small aligned scratch buffer chunk by chunk instead of being copied whole.
  */
-export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boolean, options: { simd?: boolean } = {}): Float16Conversion {
+export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boolean, options: Float16Options = {}): Float16Conversion {
   if (raw.byteLength < count * 4) throw new RangeError(`Expected ${count * 4} bytes of float32 data; found ${raw.byteLength}.`);
   if (raw.byteOffset % 4 === 0) return convertToFloat16(new Float32Array(raw.buffer, raw.byteOffset, count), clamp, options);
+  const check = options.check ?? noCheckpoint;
   const view = new DataView(raw.buffer, raw.byteOffset, count * 4);
-  const viaSimd = simdConversion(raw, count, clamp, (i) => view.getFloat32(i * 4, true), options.simd !== false);
+  const viaSimd = simdConversion(raw, count, clamp, (i) => view.getFloat32(i * 4, true), options.simd !== false, check);
   if (viaSimd) return viaSimd;
-  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(copyFloat32(raw, count), clamp);
+  if (count <= EXACT_STATS_LIMIT) return convertToFloat16(copyFloat32(raw, count, check), clamp, { check });
   const bits = new Uint16Array(count);
   const scratch = new Float32Array(CHUNK);
   const scratchBits = new Int32Array(scratch.buffer);
@@ -168,7 +182,7 @@ export function convertRawToFloat16(raw: Uint8Array, count: number, clamp: boole
   for (let start = 0; start < count; start += CHUNK) {
     const len = Math.min(CHUNK, count - start);
     scratchBytes.set(raw.subarray(start * 4, (start + len) * 4));
-    const c = float32ToFloat16Into(scratch.subarray(0, len), scratchBits.subarray(0, len), bits.subarray(start, start + len), clamp);
+    const c = float32ToFloat16Into(scratch.subarray(0, len), scratchBits.subarray(0, len), bits.subarray(start, start + len), clamp, check);
     totals.clamped += c.clamped;
     totals.flushed += c.flushed;
     totals.nonFinite += c.nonFinite;

@@ -16,6 +16,7 @@
  * what was actually stored.
  */
 import { EXACT_STATS_LIMIT, roundHalfToEven } from './quantize-int8';
+import { CHECK_EVERY, noCheckpoint, rowsPerCheck, type Checkpoint } from '../../util/checkpoint';
 
 /** A float32 weight seen as K x N: `[K, N]` row-major (MatMul B) or, when `transposed`, `[N, K]` (Gemm transB=1). */
 export interface WeightMatrix {
@@ -48,8 +49,9 @@ export interface Int4BlockParams {
 /**
  * Writes the 4-bit code of every weight (padding included) into `packed` (zero-filled, laid out
  * as MatMulNBits' B), given the block parameters. Round-to-nearest is {@link roundToNearest}.
+ * `check` is to be called every CHECK_EVERY values or so (it throws to stop mid-tensor).
  */
-export type Int4CodeAssigner = (w: WeightMatrix, grid: BlockGrid, params: Int4BlockParams, packed: Uint8Array) => void;
+export type Int4CodeAssigner = (w: WeightMatrix, grid: BlockGrid, params: Int4BlockParams, packed: Uint8Array, check: Checkpoint) => void;
 
 export interface Int4Quantized {
   grid: BlockGrid;
@@ -107,7 +109,7 @@ function paramsFromRange(lo: number, hi: number, symmetric: boolean, scales: Flo
 }
 
 /** Block parameters from each block's [min, max] (widened to include 0, so 0 is representable). */
-export function rangeBlockParams(w: WeightMatrix, grid: BlockGrid, symmetric: boolean): Int4BlockParams {
+export function rangeBlockParams(w: WeightMatrix, grid: BlockGrid, symmetric: boolean, check: Checkpoint = noCheckpoint): Int4BlockParams {
   const { k: K, n: N, blockSize, blocks } = grid;
   const { data } = w;
   if (data.length !== K * N) throw new RangeError(`A ${K}x${N} weight needs ${K * N} values; found ${data.length}.`);
@@ -116,7 +118,9 @@ export function rangeBlockParams(w: WeightMatrix, grid: BlockGrid, symmetric: bo
   // The plain sum is NaN or infinite exactly when some value is (float32 values cannot overflow a double sum).
   let total = 0;
   if (w.transposed) {
+    const rows = rowsPerCheck(K);
     for (let n = 0; n < N; n++) {
+      if (n % rows === 0) check();
       const row = n * K;
       for (let b = 0; b < blocks; b++) {
         let lo = 0;
@@ -134,11 +138,13 @@ export function rangeBlockParams(w: WeightMatrix, grid: BlockGrid, symmetric: bo
   } else {
     const lo = new Float64Array(N);
     const hi = new Float64Array(N);
+    const rows = rowsPerCheck(N);
     for (let b = 0; b < blocks; b++) {
       lo.fill(0);
       hi.fill(0);
       const end = Math.min(K, (b + 1) * blockSize);
       for (let k = b * blockSize; k < end; k++) {
+        if (k % rows === 0) check();
         const row = k * N;
         for (let n = 0; n < N; n++) {
           const v = data[row + n]!;
@@ -174,13 +180,15 @@ function rtnCode(v: number, inv: number, s: number, z: number): number {
 }
 
 /** Round to nearest (ties to even) with the block's scale; padding past K gets the code of 0 (the zero point). */
-export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
+export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed, check) => {
   const { k: K, n: N, blockSize, blocks, blobSize } = grid;
   const { data } = w;
   const { scales, zeroPoints } = params;
   const columnBytes = blocks * blobSize;
   if (w.transposed) {
+    const rows = rowsPerCheck(K);
     for (let n = 0; n < N; n++) {
+      if (n % rows === 0) check();
       const row = n * K;
       for (let b = 0; b < blocks; b++) {
         const at = n * blocks + b;
@@ -204,6 +212,8 @@ export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
   const inv = new Float64Array(N);
   const scl = new Float64Array(N);
   const zp = new Float64Array(N);
+  // Two rows per step below.
+  const steps = Math.max(1, Math.floor(CHECK_EVERY / (2 * Math.max(1, N))));
   for (let b = 0; b < blocks; b++) {
     for (let n = 0; n < N; n++) {
       const s = scales[n * blocks + b]!;
@@ -213,6 +223,7 @@ export const roundToNearest: Int4CodeAssigner = (w, grid, params, packed) => {
     }
     for (let j = 0; j < blockSize; j += 2) {
       const k = b * blockSize + j;
+      if ((k >> 1) % steps === 0) check();
       const out = b * blobSize + (j >> 1);
       if (k + 1 < K) {
         const row0 = k * N;
@@ -345,23 +356,26 @@ function errorFigures(w: WeightMatrix, grid: BlockGrid, params: Int4BlockParams,
 export interface QuantizeInt4Options {
   blockSize: number;
   symmetric: boolean;
+  /** Called every CHECK_EVERY values or so; throws (AbortError) to stop mid-tensor. */
+  check?: Checkpoint;
   /** Replaces round-to-nearest (e.g. an error-compensating method). */
   assignCodes?: Int4CodeAssigner;
   /** Replaces the min/max block parameters (e.g. a method that searches scales). */
-  blockParams?: (w: WeightMatrix, grid: BlockGrid, symmetric: boolean) => Int4BlockParams;
+  blockParams?: (w: WeightMatrix, grid: BlockGrid, symmetric: boolean, check: Checkpoint) => Int4BlockParams;
 }
 
 /** Quantizes a K x N float32 weight to MatMulNBits' 4-bit block form. Check `nonFinite` on the result. */
 export function quantizeInt4(w: WeightMatrix, options: QuantizeInt4Options): Int4Quantized {
   const grid = blockGrid(w.k, w.n, options.blockSize);
   const { symmetric } = options;
-  const params = (options.blockParams ?? rangeBlockParams)(w, grid, symmetric);
+  const check = options.check ?? noCheckpoint;
+  const params = (options.blockParams ?? rangeBlockParams)(w, grid, symmetric, check);
   const packed = new Uint8Array(grid.n * grid.blocks * grid.blobSize);
   const base = { grid, symmetric, packed, scales: params.scales, zeroPoints: params.zeroPoints };
   if (!params.finite) {
     return { ...base, packedZeroPoints: undefined, maxAbsError: NaN, meanAbsError: NaN, sqnrDb: NaN, nonFinite: true, sampled: false };
   }
-  (options.assignCodes ?? roundToNearest)(w, grid, params, packed);
+  (options.assignCodes ?? roundToNearest)(w, grid, params, packed, check);
   const errors = errorFigures(w, grid, params, packed);
   return { ...base, packedZeroPoints: symmetric ? undefined : packZeroPoints(params.zeroPoints, grid), ...errors, nonFinite: false };
 }

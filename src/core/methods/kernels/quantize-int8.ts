@@ -6,6 +6,7 @@
  */
 
 import { simdRanges } from './quantize-int8-simd';
+import { CHECK_EVERY, noCheckpoint, type Checkpoint } from '../../util/checkpoint';
 
 /** A tensor seen as [outer, channels, inner]: the quantization axis is the middle one. */
 export interface AxisLayout {
@@ -48,11 +49,15 @@ export function quantizeValueInt8(x: number, scale: number, zeroPoint: number): 
 }
 
 /** Every value as DequantizeLinear gives it back: (q - zero point of its channel) * scale, in float32. */
-export function dequantizeInt8(q: Pick<Int8Quantized, 'values' | 'scales' | 'zeroPoints'>, { channels, inner }: AxisLayout): Float32Array {
+export function dequantizeInt8(q: Pick<Int8Quantized, 'values' | 'scales' | 'zeroPoints'>, { channels, inner }: AxisLayout, check: Checkpoint = noCheckpoint): Float32Array {
   const out = new Float32Array(q.values.length);
-  for (let i = 0; i < out.length; i++) {
-    const c = Math.floor(i / inner) % channels;
-    out[i] = dequantizeValueInt8(q.values[i]!, q.scales[c]!, q.zeroPoints[c]!);
+  for (let start = 0; start < out.length; start += CHECK_EVERY) {
+    check();
+    const end = Math.min(out.length, start + CHECK_EVERY);
+    for (let i = start; i < end; i++) {
+      const c = Math.floor(i / inner) % channels;
+      out[i] = dequantizeValueInt8(q.values[i]!, q.scales[c]!, q.zeroPoints[c]!);
+    }
   }
   return out;
 }
@@ -75,7 +80,7 @@ export function axisLayout(dims: readonly number[], axis: number | undefined): A
  * Per-channel [min, max] in one pass (both start at 0, since 0 must be representable).
  * Two loop shapes: channels innermost (inner === 1, e.g. MatMul B along N) or contiguous blocks.
  */
-function channelRanges(x: Float32Array, { outer, channels, inner }: AxisLayout): { lo: Float64Array; hi: Float64Array; total: number } {
+function channelRanges(x: Float32Array, { outer, channels, inner }: AxisLayout, check: Checkpoint): { lo: Float64Array; hi: Float64Array; total: number } {
   const lo = new Float64Array(channels);
   const hi = new Float64Array(channels);
   // The plain sum is NaN or infinite exactly when some value is (float32 values cannot overflow a double sum).
@@ -83,12 +88,16 @@ function channelRanges(x: Float32Array, { outer, channels, inner }: AxisLayout):
   if (inner === 1) {
     // Flat loop with a wrapping channel counter (see quantizeInterleavedFast).
     let c = 0;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]!;
-      total += v;
-      if (v < lo[c]!) lo[c] = v;
-      else if (v > hi[c]!) hi[c] = v;
-      if (++c === channels) c = 0;
+    for (let start = 0; start < x.length; start += CHECK_EVERY) {
+      check();
+      const end = Math.min(x.length, start + CHECK_EVERY);
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        total += v;
+        if (v < lo[c]!) lo[c] = v;
+        else if (v > hi[c]!) hi[c] = v;
+        if (++c === channels) c = 0;
+      }
     }
     return { lo, hi, total };
   }
@@ -96,13 +105,16 @@ function channelRanges(x: Float32Array, { outer, channels, inner }: AxisLayout):
     for (let c = 0; c < channels; c++) {
       let mn = lo[c]!;
       let mx = hi[c]!;
-      const start = (o * channels + c) * inner;
-      const end = start + inner;
-      for (let i = start; i < end; i++) {
-        const v = x[i]!;
-        total += v;
-        if (v < mn) mn = v;
-        else if (v > mx) mx = v;
+      const blockEnd = (o * channels + c + 1) * inner;
+      for (let start = blockEnd - inner; start < blockEnd; start += CHECK_EVERY) {
+        check();
+        const end = Math.min(blockEnd, start + CHECK_EVERY);
+        for (let i = start; i < end; i++) {
+          const v = x[i]!;
+          total += v;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+        }
       }
       lo[c] = mn;
       hi[c] = mx;
@@ -146,29 +158,33 @@ interface ErrorSums {
  * Quantizes every value with its channel's scale and zero point, accumulating error figures.
  * One loop for both layouts: the channel advances every `inner` values and wraps after `channels`.
  */
-function quantizeExact(x: Float32Array, out: Int8Array, { channels, inner }: AxisLayout, scales: Float32Array, zeroPoints: Int8Array, acc: ErrorSums): void {
+function quantizeExact(x: Float32Array, out: Int8Array, { channels, inner }: AxisLayout, scales: Float32Array, zeroPoints: Int8Array, acc: ErrorSums, check: Checkpoint): void {
   let abs = 0;
   let max = 0;
   let sq = 0;
   let signal = 0;
   let c = 0;
   let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    const s = scales[c]!;
-    const z = zeroPoints[c]!;
-    let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
-    q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
-    out[i] = q;
-    const e = v - Math.fround((q - z) * s);
-    const a = e < 0 ? -e : e;
-    abs += a;
-    if (a > max) max = a;
-    sq += e * e;
-    signal += v * v;
-    if (++k === inner) {
-      k = 0;
-      if (++c === channels) c = 0;
+  for (let start = 0; start < x.length; start += CHECK_EVERY) {
+    check();
+    const end = Math.min(x.length, start + CHECK_EVERY);
+    for (let i = start; i < end; i++) {
+      const v = x[i]!;
+      const s = scales[c]!;
+      const z = zeroPoints[c]!;
+      let q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC + z;
+      q = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+      out[i] = q;
+      const e = v - Math.fround((q - z) * s);
+      const a = e < 0 ? -e : e;
+      abs += a;
+      if (a > max) max = a;
+      sq += e * e;
+      signal += v * v;
+      if (++k === inner) {
+        k = 0;
+        if (++c === channels) c = 0;
+      }
     }
   }
   acc.abs = abs;
@@ -186,34 +202,42 @@ function quantizeExact(x: Float32Array, out: Int8Array, { channels, inner }: Axi
 const NEAR_TIE = 0.5 - 1e-4;
 
 /** Quantizes x[start, end) with one scale/zero point, no error figures (the fast path for big tensors). */
-function quantizeBlockFast(x: Float32Array, out: Int8Array, start: number, end: number, s: number, z: number): void {
+function quantizeBlockFast(x: Float32Array, out: Int8Array, start: number, end: number, s: number, z: number, check: Checkpoint): void {
   const inv = 1 / s;
-  for (let i = start; i < end; i++) {
-    const v = x[i]!;
-    const r = v * inv;
-    let q = r + RNE_MAGIC - RNE_MAGIC;
-    const d = r - q;
-    if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC;
-    q += z;
-    out[i] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+  for (let from = start; from < end; from += CHECK_EVERY) {
+    check();
+    const to = Math.min(end, from + CHECK_EVERY);
+    for (let i = from; i < to; i++) {
+      const v = x[i]!;
+      const r = v * inv;
+      let q = r + RNE_MAGIC - RNE_MAGIC;
+      const d = r - q;
+      if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / s) + RNE_MAGIC - RNE_MAGIC;
+      q += z;
+      out[i] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+    }
   }
 }
 
-function quantizeInterleavedFast(x: Float32Array, out: Int8Array, scales: Float32Array, zeroPoints: Int8Array): void {
+function quantizeInterleavedFast(x: Float32Array, out: Int8Array, scales: Float32Array, zeroPoints: Int8Array, check: Checkpoint): void {
   const channels = scales.length;
   const inv = new Float64Array(channels);
   for (let c = 0; c < channels; c++) inv[c] = 1 / scales[c]!;
   // One flat loop with a wrapping channel counter: V8 keeps this far tighter than nested row/column loops.
   let c = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    const r = v * inv[c]!;
-    let q = r + RNE_MAGIC - RNE_MAGIC;
-    const d = r - q;
-    if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / scales[c]!) + RNE_MAGIC - RNE_MAGIC;
-    q += zeroPoints[c]!;
-    out[i] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
-    if (++c === channels) c = 0;
+  for (let start = 0; start < x.length; start += CHECK_EVERY) {
+    check();
+    const end = Math.min(x.length, start + CHECK_EVERY);
+    for (let i = start; i < end; i++) {
+      const v = x[i]!;
+      const r = v * inv[c]!;
+      let q = r + RNE_MAGIC - RNE_MAGIC;
+      const d = r - q;
+      if (d > NEAR_TIE || d < -NEAR_TIE) q = Math.fround(v / scales[c]!) + RNE_MAGIC - RNE_MAGIC;
+      q += zeroPoints[c]!;
+      out[i] = q > QMAX ? QMAX : q < QMIN ? QMIN : q;
+      if (++c === channels) c = 0;
+    }
   }
 }
 
@@ -241,15 +265,17 @@ const SAMPLE_SIZE = 1 << 16;
 /**
  * Quantizes `x` (laid out as `layout`) to int8 with one scale per channel. When `symmetric`,
  * zero points are 0 and scale = max|x| / 127; otherwise the channel's [min, max] (widened to
- * include 0) maps onto [-128, 127]. Check `nonFinite` on the result.
+ * include 0) maps onto [-128, 127]. Check `nonFinite` on the result. `check` is called every
+ * CHECK_EVERY elements or so and may throw (AbortError) to stop mid-tensor.
  */
-export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boolean, options: { simd?: boolean } = {}): Int8Quantized {
+export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boolean, options: { simd?: boolean; check?: Checkpoint } = {}): Int8Quantized {
   const { outer, channels, inner } = layout;
+  const check = options.check ?? noCheckpoint;
   const n = outer * channels * inner;
   if (n !== x.length) throw new RangeError(`Layout ${outer}x${channels}x${inner} does not match ${x.length} values.`);
   const big = n > EXACT_STATS_LIMIT;
-  const simd = big && options.simd !== false ? simdRanges(x, layout) : undefined;
-  const js = simd ? undefined : channelRanges(x, layout);
+  const simd = big && options.simd !== false ? simdRanges(x, layout, check) : undefined;
+  const js = simd ? undefined : channelRanges(x, layout, check);
   const { lo, hi } = simd ?? js!;
   const nonFinite = simd ? simd.nonFinite : !Number.isFinite(js!.total);
   const { scales, zeroPoints } = channelParams(lo, hi, symmetric);
@@ -259,18 +285,18 @@ export function quantizeInt8(x: Float32Array, layout: AxisLayout, symmetric: boo
   if (big) {
     // Error figures in the same loop cost as much as the quantization itself; big tensors sample them.
     if (simd) simd.quantize(scales, zeroPoints, values);
-    else if (inner === 1) quantizeInterleavedFast(x, values, scales, zeroPoints);
+    else if (inner === 1) quantizeInterleavedFast(x, values, scales, zeroPoints, check);
     else {
       for (let o = 0; o < outer; o++) {
         for (let c = 0; c < channels; c++) {
           const start = (o * channels + c) * inner;
-          quantizeBlockFast(x, values, start, start + inner, scales[c]!, zeroPoints[c]!);
+          quantizeBlockFast(x, values, start, start + inner, scales[c]!, zeroPoints[c]!, check);
         }
       }
     }
     counted = sampleErrors(x, values, layout, scales, zeroPoints, Math.ceil(n / SAMPLE_SIZE), acc);
   } else {
-    quantizeExact(x, values, layout, scales, zeroPoints, acc);
+    quantizeExact(x, values, layout, scales, zeroPoints, acc, check);
   }
   const sqnrDb = acc.sq === 0 ? Infinity : 10 * Math.log10(acc.signal / acc.sq);
   return { values, scales, zeroPoints, maxAbsError: acc.max, meanAbsError: counted === 0 ? 0 : acc.abs / counted, sqnrDb, nonFinite, sampled: counted < n };

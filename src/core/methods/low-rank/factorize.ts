@@ -106,6 +106,7 @@ export function factorize(w: Float64Array, k: number, n: number, options: { hess
     const b = new Float64Array(r * n);
     if (sub.side === 'left') {
       for (let j = 0; j < r; j++) {
+        check();
         const u = sub.vectors.subarray(j * k, (j + 1) * k);
         const col = l ? solveUpperTransposed(l, k, u) : u;
         for (let i = 0; i < k; i++) a[i * r + j] = col[i]!;
@@ -118,6 +119,7 @@ export function factorize(w: Float64Array, k: number, n: number, options: { hess
       }
     } else {
       for (let j = 0; j < r; j++) {
+        check();
         const v = sub.vectors.subarray(j * n, (j + 1) * n);
         b.set(v, j * n);
         for (let i = 0; i < k; i++) {

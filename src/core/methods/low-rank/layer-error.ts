@@ -2,10 +2,11 @@ import type { RankFactors } from './factorize';
 import { sqnrDb } from './select-rank';
 
 /** W - a·b (K x N) with the float32 factors as stored, accumulated in float64. */
-export function residual(w: Float64Array, f: RankFactors, k: number, n: number): Float64Array {
+export function residual(w: Float64Array, f: RankFactors, k: number, n: number, check: () => void = () => {}): Float64Array {
   const out = Float64Array.from(w);
   const r = f.rank;
   for (let i = 0; i < k; i++) {
+    check();
     const row = out.subarray(i * n, (i + 1) * n);
     for (let j = 0; j < r; j++) {
       const aij = f.a[i * r + j]!;
@@ -29,10 +30,11 @@ export function weightSqnrDb(w: Float64Array, d: Float64Array): number {
 }
 
 /** tr(Mᵀ H M) for K x N M and K x K H: ‖X·M‖² over the inputs whose second moments H are. */
-function quadratic(h: Float64Array, m: Float64Array, k: number, n: number): number {
+function quadratic(h: Float64Array, m: Float64Array, k: number, n: number, check: () => void): number {
   let total = 0;
   const hm = new Float64Array(n);
   for (let i = 0; i < k; i++) {
+    check();
     hm.fill(0);
     const hi = i * k;
     for (let p = 0; p < k; p++) {
@@ -48,6 +50,6 @@ function quadratic(h: Float64Array, m: Float64Array, k: number, n: number): numb
 }
 
 /** SQNR of the layer's outputs on the calibration samples: ‖XW‖² / ‖X(W - a·b)‖², from H = XᵀX. */
-export function outputSqnrDb(h: Float64Array, w: Float64Array, d: Float64Array, k: number, n: number): number {
-  return sqnrDb(quadratic(h, w, k, n), quadratic(h, d, k, n));
+export function outputSqnrDb(h: Float64Array, w: Float64Array, d: Float64Array, k: number, n: number, check: () => void = () => {}): number {
+  return sqnrDb(quadratic(h, w, k, n, check), quadratic(h, d, k, n, check));
 }

@@ -109,6 +109,7 @@ export function thinSvd(a: ArrayLike<number>, m: number, n: number, check: () =>
   const ownLen = side === 'left' ? m : n;
   let nextBasis = 0;
   for (let j = 0; j < p; j++) {
+    check();
     const s = sigma[j]!;
     const vec = vectors.subarray(j * ownLen, (j + 1) * ownLen);
     const out = other.subarray(j * otherLen, (j + 1) * otherLen);

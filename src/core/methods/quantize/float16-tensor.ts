@@ -4,6 +4,7 @@ import { elementCount, isExternal, readFloat32 } from '../../ir/tensor';
 import type { TensorProto } from '../../onnx/schema';
 import { convertRawToFloat16, convertToFloat16, type Float16Conversion } from '../kernels/float16';
 import type { LayerError } from '../types';
+import { noCheckpoint, type Checkpoint } from '../../util/checkpoint';
 import type { OUT_OF_RANGE_CHOICES } from '../declarations/fp16-weight';
 
 /** What to do with a tensor holding finite values beyond ±65504 (the choices are declared with the options). */
@@ -16,11 +17,11 @@ export interface HalfTensor {
 }
 
 /** A float32 tensor as float16 under `name`, values beyond ±65504 clamped when `clamp`. */
-export function toHalfTensor(t: TensorProto, name: string, clamp: boolean): HalfTensor {
+export function toHalfTensor(t: TensorProto, name: string, clamp: boolean, check: Checkpoint = noCheckpoint): HalfTensor {
   const n = elementCount(t);
   // Raw float32 bytes are converted where they lie (views into the model file); float_data and the rest via readFloat32.
   const conversion =
-    t.dataType === DT.FLOAT && !isExternal(t) && t.rawData.byteLength >= n * 4 ? convertRawToFloat16(t.rawData, n, clamp) : convertToFloat16(readFloat32(t), clamp);
+    t.dataType === DT.FLOAT && !isExternal(t) && t.rawData.byteLength >= n * 4 ? convertRawToFloat16(t.rawData, n, clamp, { check }) : convertToFloat16(readFloat32(t, check), clamp, { check });
   const rawData = new Uint8Array(conversion.bits.buffer, conversion.bits.byteOffset, conversion.bits.byteLength);
   return { tensor: patch(t, { name, dataType: DT.FLOAT16, rawData, floatData: [] }), conversion };
 }

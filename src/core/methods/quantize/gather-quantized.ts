@@ -1,4 +1,5 @@
 import { node } from '../../ir/build';
+import { noCheckpoint, type Checkpoint } from '../../util/checkpoint';
 import { DT } from '../../ir/dtype';
 import type { ReadonlyModelIR } from '../../ir/model';
 import { elementCount, isExternal, makeFloatTensor, makeRawTensor, readFloat32, tensorDims } from '../../ir/tensor';
@@ -31,6 +32,7 @@ export function planGatherQuantized(
   changeable: NodeMatcher,
   taken: ReadonlySet<string>,
   fresh: (base: string) => string,
+  check: Checkpoint = noCheckpoint,
 ): GatherPlan {
   const plan: GatherPlan = { swaps: [], replace: new Map(), layers: [], skipped: [], sampled: 0 };
   for (const weight of listStoredWeights(model)) {
@@ -43,7 +45,7 @@ export function planGatherQuantized(
     else if (taken.has(weight.name)) plan.skipped.push(`'${weight.name}' (Gather table also read by a quantized MatMul/Gemm)`);
     else if (cols % o.block !== 0) plan.skipped.push(`'${weight.name}' (Gather rows of ${cols} are not a whole number of blocks of ${o.block})`);
     if (plan.skipped.at(-1)?.startsWith(`'${weight.name}'`)) continue;
-    const q = quantizeInt4({ data: readFloat32(weight.tensor), k: cols, n: rows, transposed: true }, { blockSize: o.block, symmetric: o.symmetric });
+    const q = quantizeInt4({ data: readFloat32(weight.tensor), k: cols, n: rows, transposed: true }, { blockSize: o.block, symmetric: o.symmetric, check });
     if (q.nonFinite) {
       plan.skipped.push(`'${weight.name}' (NaN or infinite values)`);
       continue;
