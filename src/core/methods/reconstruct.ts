@@ -1,6 +1,5 @@
 import { sharedModel, type ModelIR, type ReadonlyModelIR } from '../ir/model';
 import { encodeModel } from '../onnx/encode';
-import { exposeTensors } from '../evaluate/intermediate-tensors';
 import { changeableNodes } from '../graph/node-patterns';
 import { throwIfAborted, yieldToLoop } from '../util/abort';
 import { UnsupportedModelError } from '../util/errors';
@@ -13,6 +12,7 @@ import { refitLayers, type RefitLayer } from './distill/reconstruct-targets';
 import { RidgeFit } from './distill/ridge-fit';
 import { effectiveWeights, fitsBias, realizedWeights, withWeights } from './distill/layer-weights';
 import { layerRows } from './distill/layer-rows';
+import { truncatedTo } from './distill/truncated-model';
 import type { Feeds } from '../evaluate/tensor-data';
 
 /** One layer's fits (one per group), and with lambda tuning those of the held-out samples. */
@@ -29,12 +29,14 @@ async function accumulate(current: ModelIR, layer: RefitLayer, inputs: readonly 
   const make = (): RidgeFit[] => Array.from({ length: layer.groups }, () => new RidgeFit(layer.k, layer.n, fitsBias(layer)));
   const fits = make();
   const held = tune ? make() : undefined;
-  const session = await openModel(encodeModel(exposeTensors(current, [layer.input])));
+  // The student and the teacher each cut down to the value read here: the rest of the graph is not run.
+  const session = await openModel(encodeModel(truncatedTo(current, [layer.input])));
+  const target = await openModel(encodeModel(truncatedTo(teacher.model, [layer.teacherOutput])));
   try {
     for (const [i, feeds] of inputs.entries()) {
       throwIfAborted(ctx.signal);
       const x = (await session.run(feeds, [layer.input]))[layer.input];
-      const y = (await teacher.activations(feeds, [layer.teacherOutput]))[layer.teacherOutput];
+      const y = (await target.run(feeds, [layer.teacherOutput]))[layer.teacherOutput];
       if (x?.dtype !== 'float32' || y?.dtype !== 'float32') return 'its input or the teacher output did not come back as float32';
       const rows = layerRows(layer, x, y);
       if (typeof rows === 'string') return rows;
@@ -47,6 +49,7 @@ async function accumulate(current: ModelIR, layer: RefitLayer, inputs: readonly 
     }
   } finally {
     await session.release();
+    await target.release();
   }
   return { fits, held };
 }
