@@ -73,9 +73,12 @@ export async function benchDetectorAccuracy(rounds: number): Promise<void> {
   try {
     for (const recipe of FORMS) {
       const start = performance.now();
-      // A recipe that extends one already built continues from its model: the chain is sequential,
-      // so this equals applying the whole recipe, without a second reconstruct.
-      const base = forms.filter((f) => recipe.startsWith(`${f.label}+`)).sort((a, b) => b.label.length - a.label.length)[0];
+      // A recipe that extends one already built continues from its model (the chain is sequential),
+      // so reconstruct runs once. Never across a reconstruct step: it needs the channel maps of the
+      // pruning in its own recipe.
+      const base = forms
+        .filter((f) => recipe.startsWith(`${f.label}+`) && !recipe.slice(f.label.length + 1).includes('reconstruct'))
+        .sort((a, b) => b.label.length - a.label.length)[0];
       const rest = base ? recipe.slice(base.label.length + 1) : recipe;
       const r = await applyRecipe(base?.model ?? model, parseRecipe(rest), rest.includes('reconstruct') ? { ...ctx, teacher } : ctx);
       forms.push({ label: recipe, model: r.model, bytes: r.bytes.byteLength, ms: performance.now() - start });

@@ -12,6 +12,13 @@ export const RECONSTRUCT_OPTIONS = [
     max: 10,
   },
   {
+    kind: 'boolean',
+    key: 'tuneLambda',
+    label: 'Tune lambda',
+    help: 'Choose each layer\'s lambda (from 0.0001 to 10) by fitting on three quarters of the samples and measuring the error on the other quarter, then refit on all of them; a layer no lambda improves on the held-out samples is left as it is. Replaces the lambda above; slower (several solves a layer).',
+    default: false,
+  },
+  {
     kind: 'number',
     key: 'samples',
     label: 'Samples',
@@ -20,6 +27,14 @@ export const RECONSTRUCT_OPTIONS = [
     min: 1,
     max: 1024,
     integer: true,
+  },
+  {
+    kind: 'enum',
+    key: 'layers',
+    label: 'Layers',
+    help: "changed: only the layers the previous steps changed. downstream: also the unchanged layers after them (a classifier head, say), whose inputs the changes moved, so they are refitted to the original's outputs as well.",
+    default: 'changed',
+    choices: ['changed', 'downstream'],
   },
   { kind: 'string-list', key: 'excludeNodes', label: 'Exclude nodes', help: `Layers left as the previous steps made them: ${NODE_PATTERN_HELP}`, default: [], patterns: true },
 ] as const satisfies readonly OptionField[];

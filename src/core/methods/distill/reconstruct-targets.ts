@@ -26,7 +26,7 @@ export interface RefitLayer {
   /** Set for a 4-bit MatMulNBits (int4's form): refitted in float, then requantized in its block size and symmetry. */
   nbits?: NBitsWeight;
   bias: StoredWeight | undefined;
-  /** A Conv without a bias gets one fitted (and a new bias input); MatMul keeps having none. */
+  /** A Conv without a bias gets one fitted (and a new bias input); a MatMul fits the constant of the Add after it as its bias when there is one (its teacherOutput is then that Add's), else none. */
   addBias: boolean;
   groups: number;
   k: number;
@@ -77,6 +77,30 @@ interface Found {
   bias: StoredWeight | undefined;
   tBias: StoredWeight | undefined;
   biasName: string;
+  /** A MatMul's only reader when it is an Add of a constant (its bias, as exporters write a Linear), and the teacher's value after that Add. */
+  trailing?: { bias: StoredWeight; teacherOutput: string } | undefined;
+}
+
+/**
+ * The bias of a MatMul whose output only an Add reads, adding a float32 constant that only that
+ * Add reads (an exported Linear layer), with the teacher's output of the same Add.
+ */
+function trailingAdd(
+  node: NodeProto,
+  graph: { node: readonly NodeProto[]; output: readonly { name: string }[] },
+  readers: ReadonlyMap<string, NodeProto[]>,
+  stored: ReadonlyMap<string, StoredWeight>,
+  tNodes: ReadonlyMap<string, NodeProto>,
+): Found['trailing'] {
+  const out = node.output[0] ?? '';
+  const reading = readers.get(out) ?? [];
+  const add = reading[0];
+  if (reading.length !== 1 || add?.opType !== 'Add' || add.input.length !== 2 || graph.output.some((o) => o.name === out)) return undefined;
+  const other = add.input[0] === out ? add.input[1]! : add.input[0]!;
+  const bias = stored.get(other);
+  const t = tNodes.get(key(add));
+  if (!bias || !floatStored(bias, add) || t?.opType !== 'Add' || !t.output[0]) return undefined;
+  return { bias, teacherOutput: t.output[0] };
 }
 
 function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<string, readonly number[]> | undefined): RefitLayer | string {
@@ -90,6 +114,9 @@ function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<
   const teacherChannels = tTransposed ? tDims[0]! : tDims[1]!;
   if (!f.quantized && !floatStored(f.weight, node)) return 'its weight is not a float32 tensor only it reads';
   if (gemm && (attrInt(node, 'transA') ?? 0) === 1) return 'Gemm with transA';
+  const dimsOf = f.trailing && tensorDims(f.trailing.bias.tensor);
+  // The Add's constant is a bias when it is N values along the last axis.
+  const trailing = dimsOf && dimsOf.at(-1) === n && dimsOf.every((d, i) => d === 1 || i === dimsOf.length - 1) ? f.trailing : undefined;
   if (f.biasName && (!floatStored(f.bias, node) || readFloat32(f.bias.tensor).length !== n)) return 'its bias is not a float32 tensor of N values only it reads';
   if (gemm && f.biasName && (attrFloat(node, 'beta') ?? 1) === 0) return 'Gemm with beta 0';
   if ((attrFloat(node, 'alpha') ?? 1) === 0) return 'Gemm with alpha 0';
@@ -99,10 +126,10 @@ function linearLayer(node: NodeProto, t: NodeProto, f: Found, maps: ReadonlyMap<
     node,
     kind: 'linear',
     input: node.input[0]!,
-    teacherOutput: t.output[0]!,
+    teacherOutput: trailing?.teacherOutput ?? t.output[0]!,
     weight: f.weight,
     ...(f.quantized && { quantized: f.quantized }),
-    bias: f.bias,
+    bias: trailing?.bias ?? f.bias,
     addBias: false,
     groups: 1,
     k,
@@ -192,6 +219,9 @@ function nbitsLayer(
  * same name (or first output) and op, and whose weight or bias differs from the teacher's, among
  * the nodes `changeable` lets through. A layer with fewer outputs than the teacher's (channel
  * pruning) is matched through `channelMaps`. `skipped` gets why other changed layers are left.
+ * With `downstream`, a layer whose weights are the teacher's is refitted too when its input
+ * depends (through the graph) on a changed layer's output: its input moved, so its old weights
+ * no longer give the teacher's output.
  */
 export function refitLayers(
   studentModel: ReadonlyModelIR,
@@ -199,6 +229,7 @@ export function refitLayers(
   changeable: (nodeName: string) => boolean,
   skipped: string[],
   channelMaps?: ReadonlyMap<string, readonly number[]>,
+  downstream = false,
 ): RefitLayer[] {
   const student = sharedModel(studentModel);
   const teacher = sharedModel(teacherModel);
@@ -207,19 +238,33 @@ export function refitLayers(
   const stored = new Map(listStoredWeights(student).filter((w) => w.graph === graph).map((w) => [w.name, w]));
   const tStored = new Map(listStoredWeights(teacher).filter((w) => w.graph === teacher.graph).map((w) => [w.name, w]));
   const tNodes = new Map((teacher.graph?.node ?? []).map((n) => [key(n), n]));
+  const readers = new Map<string, NodeProto[]>();
+  for (const n of graph.node) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
   const out: RefitLayer[] = [];
+  // Values that differ from the teacher's because a changed layer (or anything reading one) computes them.
+  const moved = new Set<string>();
+  const taint = (node: NodeProto): void => node.output.forEach((o) => o && moved.add(o));
   for (const node of graph.node) {
+    const inputMoved = node.input.some((i) => moved.has(i));
+    // A node the teacher does not have (a factor of a low-rank split, a DequantizeLinear) computes something new.
+    if (inputMoved || tNodes.get(key(node))?.opType !== node.opType) taint(node);
     if (node.opType === 'MatMulNBits' && node.domain === 'com.microsoft' && changeable(node.name)) {
       const layer = nbitsLayer(node, tNodes.get(key(node)), stored, tStored, channelMaps);
       if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
       else if (layer) out.push(layer);
+      taint(node);
       continue;
     }
     const conv = node.opType === 'Conv';
-    if ((node.opType !== 'MatMul' && node.opType !== 'Gemm' && !conv) || !changeable(node.name)) continue;
+    if (node.opType !== 'MatMul' && node.opType !== 'Gemm' && !conv) continue;
     const t = tNodes.get(key(node));
     const tWeight = t && tStored.get(t.input[1] ?? '');
     if (!t || t.opType !== node.opType || !tWeight) continue;
+    if (!changeable(node.name)) {
+      // Left out of the refit, but a previous step may have changed it.
+      if (!sameValues(stored.get(node.input[1] ?? ''), tWeight)) taint(node);
+      continue;
+    }
     let weight = stored.get(node.input[1] ?? '');
     let quantized: QuantizedWeight | undefined;
     if (!weight) {
@@ -232,8 +277,11 @@ export function refitLayers(
     const biasName = node.opType === 'MatMul' ? '' : (node.input[2] ?? '');
     const bias = biasName ? stored.get(biasName) : undefined;
     const tBias = node.opType !== 'MatMul' && t.input[2] ? tStored.get(t.input[2]) : undefined;
-    if (!quantized && sameValues(weight, tWeight) && sameValues(bias, tBias)) continue;
-    const found = { weight, quantized, tWeight, bias, tBias, biasName };
+    const unchanged = !quantized && sameValues(weight, tWeight) && sameValues(bias, tBias);
+    if (unchanged && !(downstream && inputMoved)) continue;
+    taint(node);
+    const trailing = node.opType === 'MatMul' ? trailingAdd(node, graph, readers, stored, tNodes) : undefined;
+    const found = { weight, quantized, tWeight, bias, tBias, biasName, trailing };
     const layer = conv ? convLayer(node, t, found, channelMaps) : linearLayer(node, t, found, channelMaps);
     if (typeof layer === 'string') skipped.push(`${key(node)} (${layer})`);
     else out.push(layer);

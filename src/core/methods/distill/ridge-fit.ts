@@ -48,6 +48,16 @@ export class RidgeFit {
     return undefined;
   }
 
+  /** A fit holding the rows of both this one and `other` (same shape). */
+  plus(other: RidgeFit): RidgeFit {
+    const sum = new RidgeFit(this.k, this.n, this.bias);
+    for (let i = 0; i < sum.gram.length; i++) sum.gram[i] = this.gram[i]! + other.gram[i]!;
+    for (let i = 0; i < sum.cross.length; i++) sum.cross[i] = this.cross[i]! + other.cross[i]!;
+    sum.targetEnergy = this.targetEnergy + other.targetEnergy;
+    sum.rows = this.rows + other.rows;
+    return sum;
+  }
+
   private fullGram(): Float64Array {
     const { width: w, gram } = this;
     const g = new Float64Array(w * w);

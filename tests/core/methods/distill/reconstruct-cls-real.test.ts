@@ -54,6 +54,12 @@ describe('reconstruct after prune-channels on the PaddleOCR direction classifier
       // Measured (112 held-out images, 48 calibration images): accuracy 0.813 -> 0.482 -> 0.670 (57% of the
       // loss back), logits SQNR 0.01 -> 3.54 dB; with importance=l1 the same ratio leaves 0.50 after pruning. At ratio 0.5 (either importance) the pruned classifier says
       // one class for everything (0.500) and the refit does not bring it back (0.500-0.509, SQNR below 2 dB).
+      // Also tried at ratio 0.5 (importance=activation, the same 48/112 split): layers=downstream (refits the
+      // final MatMul and its bias Add too) 0.491, SQNR -1.57 dB (the 200-input classifier overfits 48 samples);
+      // with tuneLambda 0.491, 0.85 dB; calibration augmented 4x (the 48 images shifted by +-12 px, dimmed to 0.8)
+      // with layers=downstream 0.563 (20% of the loss back), -0.36 dB, changed layers only 0.500, 1.00 dB.
+      // The pruned net's logit margin is the same for both classes (0.29 / 0.29); after the refit it differs
+      // (1.9 / 3.1 against the original's -3.4 / 6.1) but stays on one side, so the target is not met at 0.5.
       expect(original.accuracy - a.accuracy).toBeGreaterThan(0.15);
       expect(b.accuracy - a.accuracy).toBeGreaterThanOrEqual(0.5 * (original.accuracy - a.accuracy));
       expect(sqnr(original, b)).toBeGreaterThan(sqnr(original, a) + 3);
