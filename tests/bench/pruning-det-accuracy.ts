@@ -5,10 +5,10 @@
  * WASM one-thread latency against fp32 (interleaved rounds, same run), and what it costs in
  * accuracy: the text regions of the binarised probability map (DB's threshold 0.3) against the
  * original model's on held-out rendered text pages, as pixel F1 and IoU. It prints; it never asserts.
- * Measured (two runs, 2 busy cores): prune 0.3 + int8-static 0.188x file, 0.685-0.717x latency, F1 0.000
- * (the pruned map marks no pixel as text); with reconstruct between them 0.190x, 0.694-0.707x, F1 0.965 /
- * IoU 0.932; int8-static alone 0.326x, 1.15-1.24x (slower in WASM), F1 0.990. The reconstruct step
- * takes most of the section's time (about 15 minutes there).
+ * Measured (2 cores, idle, 7 rounds): prune 0.3 + int8-static 0.188x file, 0.639x latency, F1 0.000 (the
+ * pruned map marks no pixel as text); with reconstruct between them 0.190x, 0.666x, F1 0.965 / IoU 0.932;
+ * with reconstruct and int8-dynamic 0.182x, 0.460x, F1 0.965 (the seed's claim met); int8-static alone
+ * 0.326x, 0.99-1.24x (QDQ is no faster in WASM), F1 0.990. Reconstruct takes 37 s idle, far longer loaded.
  */
 import { decodeModel } from '../../src/core/onnx/decode';
 import { encodeModel } from '../../src/core/onnx/encode';
