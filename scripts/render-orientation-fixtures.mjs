@@ -14,7 +14,7 @@ const WORDS = [
   'email', 'monday', 'friday', 'summer', 'winter', 'table', 'chart', 'result', 'sample', 'version', 'release', 'update', 'notice',
 ];
 const FONTS = ['DejaVu Sans', 'Liberation Serif', 'DejaVu Sans Mono', 'Liberation Sans', 'DejaVu Serif', 'Liberation Mono', 'Liberation Sans Narrow'];
-const COUNT = 80;
+const COUNT = 280;
 
 /** A small seeded generator (mulberry32), so the set is the same on every run. */
 function random(seed) {

@@ -16,6 +16,8 @@ const openModel = modelOpener(runtime);
 /** Lines 0-23 calibrate, lines 24-79 evaluate: disjoint texts, each upright and turned. */
 const calibration = orientationSamples(0, 24);
 const evaluation = orientationSamples(24, 80);
+/** The larger calibration set of the ratio-0.5 case: lines 0-23 and 80-279, still disjoint from the evaluation. */
+const largeCalibration = [...calibration, ...orientationSamples(80, 280)];
 
 interface Scored {
   accuracy: number;
@@ -59,7 +61,8 @@ describe('reconstruct after prune-channels on the PaddleOCR direction classifier
       // with tuneLambda 0.491, 0.85 dB; calibration augmented 4x (the 48 images shifted by +-12 px, dimmed to 0.8)
       // with layers=downstream 0.563 (20% of the loss back), -0.36 dB, changed layers only 0.500, 1.00 dB.
       // The pruned net's logit margin is the same for both classes (0.29 / 0.29); after the refit it differs
-      // (1.9 / 3.1 against the original's -3.4 / 6.1) but stays on one side, so the target is not met at 0.5.
+      // (1.9 / 3.1 against the original's -3.4 / 6.1) but stays on one side. What ratio 0.5 needs is more
+      // calibration lines and the downstream layers refitted too: the test below.
       expect(original.accuracy - a.accuracy).toBeGreaterThan(0.15);
       expect(b.accuracy - a.accuracy).toBeGreaterThanOrEqual(0.5 * (original.accuracy - a.accuracy));
       expect(sqnr(original, b)).toBeGreaterThan(sqnr(original, a) + 3);
@@ -68,4 +71,28 @@ describe('reconstruct after prune-channels on the PaddleOCR direction classifier
       await teacher.release();
     }
   }, 900_000);
+
+  it('at ratio 0.5, with 448 calibration images and the downstream layers refitted, recovers at least half the loss and 3 dB', async () => {
+    const { model, logits } = withLogits(decodeModel(readOcrModel(OCR_CLS)));
+    const ctx = { openModel, calibrationInputs: largeCalibration.map((s) => s.feeds) };
+    const prune = 'prune-channels:ratio=0.5,importance=activation';
+    const teacher = createTeacher(model, openModel);
+    try {
+      const pruned = await applyRecipe(model, parseRecipe(prune), ctx);
+      const refitted = await applyRecipe(model, parseRecipe(`${prune}+reconstruct:samples=${largeCalibration.length},layers=downstream`), { ...ctx, teacher });
+      const original = await score(model, logits);
+      const a = await score(pruned.model, logits);
+      const b = await score(refitted.model, logits);
+      const figures = `accuracy ${original.accuracy.toFixed(3)} -> pruned ${a.accuracy.toFixed(3)} -> refitted ${b.accuracy.toFixed(3)}; logits SQNR ${sqnr(original, a).toFixed(2)} -> ${sqnr(original, b).toFixed(2)} dB`;
+      console.info(`[reconstruct cls 0.5] ${largeCalibration.length} calibration, ${evaluation.length} held-out images: ${figures}`);
+      // Measured: accuracy 0.813 -> 0.464 -> 0.795 (95% of the loss back), logits SQNR -0.01 -> 3.56 dB; the
+      // changed layers alone (layers=changed) 0.652 (54%), +1.67 dB; with tuneLambda 0.786, +3.41 dB;
+      // with lines 80-179 only (248 images) 0.500 -> 0.705 (66%), +3.16 dB.
+      expect(original.accuracy - a.accuracy).toBeGreaterThan(0.15);
+      expect(b.accuracy - a.accuracy).toBeGreaterThanOrEqual(0.5 * (original.accuracy - a.accuracy));
+      expect(sqnr(original, b)).toBeGreaterThan(sqnr(original, a) + 3);
+    } finally {
+      await teacher.release();
+    }
+  }, 1_800_000);
 });
