@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { decodeModel } from '../core/onnx/decode';
 import { runnableBytes } from '../core/onnx/runnable-bytes';
 import type { ModelIR } from '../core/ir/model';
+import { throwIfAborted } from '../core/util/abort';
 import { ExternalDataError } from '../core/util/errors';
 import { OutputFileError, UsageError } from './cli-errors';
 import { shownPath } from './shown-path';
@@ -175,11 +176,24 @@ export async function assertOutputIsNotInput(output: string, inputs: readonly st
  * the target: readers see either the old file or the whole new one, never a partial write.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await writePiecesAtomic(path, [bytes]);
+}
+
+/** Like writeFileAtomic, with the file's bytes given as pieces written one after another (never joined). */
+export async function writePiecesAtomic(path: string, pieces: readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
   const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(bytes);
+      let position = 0;
+      for (const piece of pieces) {
+        throwIfAborted(signal);
+        for (let done = 0; done < piece.byteLength; ) {
+          const { bytesWritten } = await handle.write(piece, done, piece.byteLength - done, position);
+          done += bytesWritten;
+          position += bytesWritten;
+        }
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -187,8 +201,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
+    if ((e as Error).name === 'AbortError') throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `the folder '${shownPath(dirname(path))}' does not exist` : describeFsError(e);
+    const reason = code === 'ENOENT' ? `the folder '${shownPath(dirname(path))}' does not exist` : code === 'ENOSPC' ? 'the disk is full' : describeFsError(e);
     throw new OutputFileError(`Cannot write '${shownPath(path)}': ${reason}.`);
   }
 }
