@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     console.info(`variant after ${variantMs / 1000} s; ${labels.length} progress labels; slowest poll ${slowestRoundTripMs} ms; load ${loads.join(' / ')}`);
     const tasks = await readLongTasks(page);
     const label = variantMs >= 0 ? await rows.last().getAttribute('data-variant') : null;
+    // Which samples the variant was calibrated on (yours or synthetic), as its notes say.
+    const calibration = await page.getByTestId('calibration').allTextContents();
     const notice = await page.getByTestId('compress-notice').textContent({ timeout: 1000 }).catch(() => null);
     console.info(
       JSON.stringify(
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
           variantAppearedAfterS: variantMs >= 0 ? variantMs / 1000 : `not within ${LIMIT_MS / 1000} s`,
           variant: label,
           notice,
+          calibration,
           progressLabelChanges: labels.length,
           progressLabels: labels.length > 40 ? [...labels.slice(0, 20), '…', ...labels.slice(-20)] : labels,
           longTasks: { count: tasks.length, longestMs: Math.round(longest(tasks)), over200Ms: tasks.filter((t) => t.durationMs > 200).length },
