@@ -16,7 +16,7 @@ import { applyRecipe } from '../../src/core/recipe/apply';
 import { recipeFromJson } from '../../src/core/recipe/json';
 import { encodeModel } from '../../src/core/onnx/encode';
 import type { StepReport } from '../../src/ui/services/types';
-import { mlp } from '../fixtures/models';
+import { convBnRelu, mlp } from '../fixtures/models';
 import { fakeLayer, fakeMethods, fakeRecipeText, fakeServices } from './fakes';
 
 afterEach(cleanup);
@@ -78,6 +78,17 @@ describe('layer table rows', () => {
     const change = { kind: 'weight-error' as const, name: 'fc.weight', maxAbsError: 0.2, meanAbsError: 0.01, sqnrDb: 12.34, outputSqnrDb: { before: 9.87, after: 21.5 } };
     expect(formatChange(change)).toBe('fc.weight: SQNR 12.3 dB, max |error| 0.200, mean 0.0100; output SQNR 9.9 dB -> 21.5 dB refitted');
     expect(describeLayerChange(layerChangeOf([step('reconstruct', [change])], 'fc.weight', ['fc'])!)).toEqual(['SQNR 12.3 dB', 'output SQNR 9.9 dB → 21.5 dB refitted']);
+  });
+
+  it("on a real simplify run, the Conv's row says the BatchNormalization folded into it, and no other row does", async () => {
+    const model = convBnRelu();
+    const layers = analyzeModel(model, encodeModel(model).byteLength).layers;
+    const { steps } = await applyRecipe(model, recipeFromJson({ steps: [{ method: 'simplify', options: {} }] }));
+    const conv = layers.find((l) => l.name === 'conv1.w')!;
+    expect(describeLayerChange(layerChangeOf(steps, conv.name, conv.nodes ?? [], conv.params)!)).toContain('BatchNormalization folded in');
+    const others = layers.filter((l) => !(l.nodes ?? []).some((n) => (conv.nodes ?? []).includes(n)));
+    expect(others.length).toBeGreaterThan(0);
+    for (const l of others) expect(layerChangeOf(steps, l.name, l.nodes ?? [], l.params)?.folded).toBeUndefined();
   });
 
   it('on a real run, a layer kept float by an override has no change and the others do', async () => {

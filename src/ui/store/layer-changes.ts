@@ -12,6 +12,8 @@ export interface LayerChangeView {
   rank?: { before: number; after: number; paramsBefore?: number; paramsAfter?: number; sqnrDb?: number; outputSqnrDb?: number };
   /** The layer's output SQNR against the original's before and after a refitting step (reconstruct), in dB. */
   refit?: { beforeDb: number; afterDb: number };
+  /** Op types of the nodes simplify folded into the layer's node (BatchNormalization, a per-channel Mul...). */
+  folded?: string[];
   /** The methods that changed the layer, in order. */
   methods: string[];
 }
@@ -22,6 +24,7 @@ export interface LayerChangeView {
  * it concerns only the tensor with the factored weight's element count.
  */
 function concerns(change: LayerChange, weight: string, nodes: readonly string[], params?: number): boolean {
+  if (change.kind === 'node-folded') return change.into !== undefined && nodes.includes(change.into);
   if (change.name === weight) return true;
   if (!nodes.includes(change.name)) return false;
   return change.kind !== 'rank' || params === undefined || change.paramsBefore === undefined || change.paramsBefore === params;
@@ -59,6 +62,9 @@ export function layerChangeOf(steps: readonly StepReport[], weight: string, node
             ...(c.outputSqnrDb !== undefined && { outputSqnrDb: c.outputSqnrDb }),
           };
           break;
+        case 'node-folded':
+          if (!v.folded?.includes(c.opType)) v.folded = [...(v.folded ?? []), c.opType];
+          break;
         default:
           break;
       }
@@ -79,7 +85,7 @@ function describeRank(r: NonNullable<LayerChangeView['rank']>): string {
   return `rank ${r.after} of ${r.before}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
-/** The parts of a layer's change as short labelled figures, e.g. `SQNR 38.2 dB`, `50.0% zeros`, `channels 64 → 45`, `rank 12 of 64`. */
+/** The parts of a layer's change as short labelled figures, e.g. `SQNR 38.2 dB`, `50.0% zeros`, `channels 64 → 45`, `rank 12 of 64`, `BatchNormalization folded in`. */
 export function describeLayerChange(v: LayerChangeView): string[] {
   const parts: string[] = [];
   if (v.weightSqnrDb !== undefined) parts.push(Number.isFinite(v.weightSqnrDb) ? `SQNR ${db(v.weightSqnrDb)}` : 'exact');
@@ -87,6 +93,7 @@ export function describeLayerChange(v: LayerChangeView): string[] {
   if (v.channels) parts.push(`channels ${v.channels.before} → ${v.channels.after}`);
   if (v.rank) parts.push(describeRank(v.rank));
   if (v.refit) parts.push(`output SQNR ${db(v.refit.beforeDb)} → ${db(v.refit.afterDb)} refitted`);
+  if (v.folded) parts.push(`${v.folded.join(', ')} folded in`);
   return parts.length > 0 ? parts : [`changed by ${v.methods.join(', ')}`];
 }
 
