@@ -9,7 +9,8 @@ import { parseRecipe } from '../../../src/core/recipe/parse';
 import { getMethod } from '../../../src/core/methods/registry';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
-import { randn, runModel, sameBytes, seededFeeds } from './run-helpers';
+import { randn, sameBytes, seededFeeds } from './run-helpers';
+import { expectSameOutputs } from './same-outputs';
 
 const runtime = createNodeRuntime();
 const prune = getMethod('prune-channels');
@@ -97,14 +98,7 @@ describe('prune-channels after a Concat: BatchNormalization, Add of two Concats,
     expect(dims(result.model, 'out.w')).toEqual([5, 9, 1, 1]);
     const dw = result.model.graph!.node.find((n) => n.name === 'dw')!;
     expect(Number(dw.attribute.find((x) => x.name === 'group')!.i)).toBe(9);
-    const x = await runModel(runtime, m, feeds);
-    const y = await runModel(runtime, result.model, feeds);
-    expect(y.y!.dims).toEqual(x.y!.dims);
-    const a = x.y!.data as Float32Array;
-    const b = y.y!.data as Float32Array;
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-5);
+    await expectSameOutputs(runtime, m, result.model, feeds);
     // Removed: 2 channels of a and a2 (27 weights, a's bias), 1 of b and b2 (3, b's bias); for each of
     // the 3 concatenated channels, BN 4, scale 1, dw 9 + 1 and out's 5 input weights.
     expect(step.before.parameters - step.after.parameters).toBe(2 * 28 + 2 * 27 + 4 + 3 + 3 * (4 + 1 + 10 + 5));
@@ -118,13 +112,7 @@ describe('prune-channels after a Concat: BatchNormalization, Add of two Concats,
     const r = await prune.apply(m, { ratio: 0.3, importance: 'activation' }, { openModel: modelOpener(runtime), calibrationInputs });
     expect(r.warnings.join(' ')).not.toMatch(/ranked by filter L2 norm/);
     expect(r.changes.length).toBeGreaterThan(0);
-    const x = await runModel(runtime, m, feeds);
-    const y = await runModel(runtime, r.model, feeds);
-    const a = x.y!.data as Float32Array;
-    const b = y.y!.data as Float32Array;
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-5);
+    await expectSameOutputs(runtime, m, r.model, feeds);
   });
 
   it('ratio 0 leaves the model as it was', async () => {

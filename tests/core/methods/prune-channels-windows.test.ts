@@ -9,7 +9,8 @@ import { parseRecipe } from '../../../src/core/recipe/parse';
 import { getMethod } from '../../../src/core/methods/registry';
 import { createNodeRuntime } from '../../../src/runtime/node';
 import { modelOpener } from '../../../src/runtime/calibrate';
-import { randn, runModel, sameBytes, seededFeeds } from './run-helpers';
+import { randn, sameBytes, seededFeeds } from './run-helpers';
+import { expectSameOutputs } from './same-outputs';
 
 const runtime = createNodeRuntime();
 const prune = getMethod('prune-channels');
@@ -25,19 +26,6 @@ function dead(values: Float32Array<ArrayBuffer>, channels: number, channelsDead:
 const f = makeFloatTensor;
 const ones = (n: number) => new Float32Array(n).fill(1);
 const initializer = (m: ModelIR, name: string) => m.graph!.initializer.find((t) => t.name === name)!;
-
-async function expectSameOutputs(before: ModelIR, after: ModelIR): Promise<void> {
-  const a = await runModel(runtime, before, feeds);
-  const b = await runModel(runtime, after, feeds);
-  for (const [name, t] of Object.entries(a)) {
-    expect(b[name]!.dims).toEqual(t.dims);
-    const x = t.data as Float32Array;
-    const y = b[name]!.data as Float32Array;
-    let worst = 0;
-    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-    expect(worst).toBeLessThan(1e-5);
-  }
-}
 
 /**
  * image -> a 3x3 (8; 1 and 6 dead) -> Relu -> Split(axis 1, [4, 4]) -> p 1x1 (5)            ─┐
@@ -129,7 +117,7 @@ describe('prune-channels through Split and Slice on the channel axis', () => {
     else expect(readIntegers(initializer(result.model, 'sizes'))).toEqual([3, 3]);
     expect(tensorDims(initializer(result.model, 'p.w'))).toEqual([5, 3, 1, 1]);
     expect(tensorDims(initializer(result.model, 'bn.s'))).toEqual([3]);
-    await expectSameOutputs(m, result.model);
+    await expectSameOutputs(runtime, m, result.model, feeds);
     // Per removed channel: a's filter 27 + bias 1 and its reader's 5 weights; channel 6 also its 4 BN entries.
     expect(step.before.parameters - step.after.parameters).toBe(2 * (28 + 5) + 4);
     // Per removed channel on the 8x8 map: a's 27 and its reader's 5 per pixel.
@@ -150,7 +138,7 @@ describe('prune-channels through Split and Slice on the channel axis', () => {
       { node: 'a', kept: [0, 2, 4, 6] },
       { node: 'dw', kept: [0, 2, 4, 6] },
     ]);
-    await expectSameOutputs(m, result.model);
+    await expectSameOutputs(runtime, m, result.model, feeds);
   });
 
   it('importance=activation measures the channels through it (no fallback to filter norms): the dead ones go, outputs as they were', async () => {
@@ -159,13 +147,7 @@ describe('prune-channels through Split and Slice on the channel axis', () => {
     const r = await prune.apply(m, { ratio: 0.25, importance: 'activation' }, { openModel: modelOpener(runtime), calibrationInputs });
     expect(r.warnings.join(' ')).not.toMatch(/ranked by filter L2 norm/);
     expect(r.changes.length).toBeGreaterThan(0);
-    const x = await runModel(runtime, m, feeds);
-    const y = await runModel(runtime, r.model, feeds);
-    const a = x.y!.data as Float32Array;
-    const b = y.y!.data as Float32Array;
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-5);
+    await expectSameOutputs(runtime, m, r.model, feeds);
   });
 
   it('ratio 0 leaves the model as it was', async () => {
