@@ -11,9 +11,7 @@ import { modelInputShapes } from '../../src/core/evaluate/inputs';
 import { graphInputSpecs } from '../../src/core/evaluate/io-spec';
 import { fakeMethods, fakeRecipeText, fakeServices, fakeSummary, onnxFile } from './fakes';
 import { voiceActivity } from '../fixtures/voice-activity';
-import { graph, model, node, valueInfo } from '../../src/core/ir/build';
-import { DT } from '../../src/core/ir/dtype';
-import { makeFloatTensor } from '../../src/core/ir/tensor';
+import { unpaddedConv5x5 } from '../fixtures/models';
 
 const vad = voiceActivity();
 const vadMacs = analyzeModel(vad, 0).macs;
@@ -151,14 +149,7 @@ describe('MACs follow the input sizes typed, before any measurement', () => {
   });
 
   it('sizes that do not fit the model, or make no inputs, say so in the figure', () => {
-    const conv = model(
-      graph({
-        nodes: [node('Conv', ['x', 'w'], ['y'], { kernel_shape: [5, 5] }, { name: 'conv5' })],
-        inputs: [valueInfo('x', DT.FLOAT, [1, 1, 'h', 'w'])],
-        outputs: [valueInfo('y', DT.FLOAT, [1, 4, null, null])],
-        initializers: [makeFloatTensor('w', [4, 1, 5, 5], new Float32Array(100))],
-      }),
-    );
+    const conv = unpaddedConv5x5();
     const summary = analyzeModel(conv, 0).macs;
     const tooSmall = macsFigure(summary, null, { result: macsAtDims(conv, { h: 2, w: 8 }), pending: false });
     expect(tooSmall).toEqual({

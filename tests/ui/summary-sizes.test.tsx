@@ -6,22 +6,13 @@ import { StoreProvider } from '../../src/ui/store/store-context';
 import { createStudioStore } from '../../src/ui/store/studio-store';
 import { macsAtDims } from '../../src/core/analyze/macs-at-dims';
 import { analyzeModel } from '../../src/core/analyze/summary';
-import { graph, model, node, valueInfo } from '../../src/core/ir/build';
-import { DT } from '../../src/core/ir/dtype';
-import { makeFloatTensor } from '../../src/core/ir/tensor';
 import { fakeMethods, fakeRecipeText, fakeServices, onnxFile } from './fakes';
+import { unpaddedConv5x5 } from '../fixtures/models';
 
 afterEach(cleanup);
 
 /** A 5x5 Conv without padding over an h x w image: an image under 5 pixels high gives it a negative output height. */
-const conv = model(
-  graph({
-    nodes: [node('Conv', ['x', 'w'], ['y'], { kernel_shape: [5, 5] }, { name: 'conv5' })],
-    inputs: [valueInfo('x', DT.FLOAT, [1, 1, 'h', 'w'])],
-    outputs: [valueInfo('y', DT.FLOAT, [1, 4, null, null])],
-    initializers: [makeFloatTensor('w', [4, 1, 5, 5], new Float32Array(100))],
-  }),
-);
+const conv = unpaddedConv5x5();
 
 async function summaryPage() {
   const fake = fakeServices();

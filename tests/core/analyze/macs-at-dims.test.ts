@@ -7,10 +7,7 @@ import { modelCost } from '../../../src/core/device/roofline';
 import { modelInputShapes } from '../../../src/core/evaluate/inputs';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { encodeModel } from '../../../src/core/onnx/encode';
-import { graph, model, node, valueInfo } from '../../../src/core/ir/build';
-import { DT } from '../../../src/core/ir/dtype';
-import { makeFloatTensor } from '../../../src/core/ir/tensor';
-import { constantsInIf, transformerBlock } from '../../fixtures/models';
+import { constantsInIf, transformerBlock, unpaddedConv5x5 } from '../../fixtures/models';
 import { voiceActivity } from '../../fixtures/voice-activity';
 import { OCR_DET, OCR_REC, readOcrModel } from '../onnx/model-corpus';
 
@@ -75,14 +72,7 @@ describe('MACs at the input sizes a user sets', () => {
   it('sizes that make no inputs, or that the model cannot take, say so instead of counting', () => {
     expect(macsAtDims(det, { [DET_H]: -3 })).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/expected a non-negative integer/) });
     // A 5x5 Conv without padding on a 2-pixel-high image: its output height would be -2.
-    const conv = model(
-      graph({
-        nodes: [node('Conv', ['x', 'w'], ['y'], { kernel_shape: [5, 5] }, { name: 'conv5' })],
-        inputs: [valueInfo('x', DT.FLOAT, [1, 1, 'h', 'w'])],
-        outputs: [valueInfo('y', DT.FLOAT, [1, 4, null, null])],
-        initializers: [makeFloatTensor('w', [4, 1, 5, 5], new Float32Array(100))],
-      }),
-    );
+    const conv = unpaddedConv5x5();
     expect(macsAtDims(conv, { h: 2, w: 8 })).toMatchObject({ kind: 'counted', total: 0, complete: false, impossible: ['conv5'], guessed: [] });
     expect(macsAtDims(conv, { h: 9, w: 8 })).toMatchObject({ kind: 'counted', total: 4 * 5 * 4 * 25, complete: true, impossible: [] });
   });
